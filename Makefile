@@ -1,0 +1,75 @@
+# Run `make help` for the list of targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export UV_PYTHON ?= python3
+
+.PHONY: help run test test-fast lint fmt typecheck check migrate makemigrations shell worker beat demo messages bench clean
+
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+venv: $(VENV)/.synced ## Create .venv and install the locked dependencies
+
+run: venv ## Prepare the demo site and serve web + worker + beat on http://127.0.0.1:$${PORT:-8000}
+	$(PY) scripts/run.py
+
+test: venv ## The whole suite on PostgreSQL and Redis (started or installed when missing)
+	scripts/services.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: venv ## Pure unit tests only (no database, no services)
+	$(VENV)/bin/pytest tests/unit -p no:django
+
+lint: venv ## ruff check, ruff format --check and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: venv ## Format the code and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: venv ## Django's system checks with production settings (--deploy)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) check --deploy
+
+migrate: venv ## Apply migrations to the local database
+	$(MANAGE) migrate
+
+makemigrations: venv ## Write migrations for model changes
+	$(MANAGE) makemigrations
+
+shell: venv ## A Django shell on the local database
+	$(MANAGE) shell
+
+worker: venv ## A Celery worker alone (REDIS_URL must answer)
+	$(VENV)/bin/celery -A tasks worker --loglevel INFO
+
+beat: venv ## Celery beat alone
+	$(VENV)/bin/celery -A tasks beat --loglevel INFO
+
+demo: venv ## Load or refresh the demo content
+	$(MANAGE) load_demo_content
+
+messages: venv ## Extract and compile the interface translations
+	$(MANAGE) makemessages -l fr -l es -l ar --ignore=.venv --ignore=bench
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: venv ## Run the benchmarks (see bench/README.md)
+	scripts/services.sh
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean: ## Remove the environment and local state (database, uploads, caught mail)
+	rm -rf $(VENV) var static_collected .tools

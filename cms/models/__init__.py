@@ -1,0 +1,3 @@
+from .operations import Heartbeat
+
+__all__ = ["Heartbeat"]

@@ -1,0 +1,29 @@
+"""The test suite: PostgreSQL and Redis, isolated from a demo running on the same machine."""
+
+import os
+import uuid
+
+from .base import *  # noqa: F403
+from .base import CACHES, env, redis_url_with_db
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/coalition"),
+}
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_coalition")}
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the test worker closes its connection after each task
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/10")
+# One run's worker must never take another run's tasks, nor its cache keys.
+RUN_ID = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = f"test-{RUN_ID}"
+CACHES["default"]["LOCATION"] = redis_url_with_db(REDIS_URL, 11)
+CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"

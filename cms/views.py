@@ -1,0 +1,24 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tasks import celery_app
+
+from .operations import Probe, probe_broker, probe_database, probe_workers
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and broker answer and a worker replies to a ping; 503 otherwise."""
+    broker = probe_broker(celery_app)
+    parts: dict[str, Probe] = {
+        "database": probe_database(),
+        "broker": broker,
+        "workers": probe_workers(celery_app) if broker.ok else Probe(False, "broker unreachable"),
+    }
+    body: dict[str, object] = {name: probe.detail for name, probe in parts.items()}
+    failing = [name for name, probe in parts.items() if not probe.ok]
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)

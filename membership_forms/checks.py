@@ -1,0 +1,43 @@
+"""System checks: a misconfigured plugin says so at start-up, not on the first submission."""
+
+import re
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from .conf import DEFAULTS
+
+RATE_RE = re.compile(r"^\d+/[smhd]$")
+
+
+@register()
+def check_settings(app_configs, **kwargs):
+    errors = []
+    overrides = getattr(settings, "MEMBERSHIP_FORMS", {}) or {}
+    if not isinstance(overrides, dict):
+        return [
+            Error(
+                "MEMBERSHIP_FORMS must be a dict.",
+                hint="Set MEMBERSHIP_FORMS = {...} in your settings.",
+                id="membership_forms.E001",
+            )
+        ]
+    for key in overrides:
+        if key not in DEFAULTS:
+            errors.append(
+                Error(
+                    f"Unknown key {key!r} in MEMBERSHIP_FORMS.",
+                    hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                    id="membership_forms.E002",
+                )
+            )
+    rate = overrides.get("SUBMISSION_RATE_LIMIT", DEFAULTS["SUBMISSION_RATE_LIMIT"])
+    if not (isinstance(rate, str) and RATE_RE.match(rate)):
+        errors.append(
+            Error(
+                f"SUBMISSION_RATE_LIMIT {rate!r} is not of the form N/s, N/m, N/h or N/d.",
+                hint="For example '10/m': ten submissions a minute from one client.",
+                id="membership_forms.E003",
+            )
+        )
+    return errors

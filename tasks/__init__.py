@@ -1,0 +1,5 @@
+"""The Celery app and its tasks: thin wrappers that load a row by key and call one service."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]
