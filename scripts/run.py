@@ -130,7 +130,7 @@ def main() -> None:
         procfile = VAR_DIR / "Procfile.run"
         lines = (BASE_DIR / "Procfile").read_text().splitlines()
         if mail_port:
-            lines.append(f"mail: python manage.py mailcatcher --port {mail_port}")
+            lines.append(f"mail: python -m cms.mailcatcher --port {mail_port} --directory var/mail")
         procfile.write_text("\n".join(lines) + "\n")
         say(f"Serving http://127.0.0.1:{port}/ (Ctrl-C stops everything)")
         if mail_port:
