@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -219,3 +220,8 @@ LOGGING = {
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
 }
+
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"
+# Anonymous visitors' pages, cached in Redis and purged on publish (cms/cache.py).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
