@@ -31,6 +31,9 @@ class HomePage(AbstractSitePage):
     calls_to_action = StreamField(
         [("call_to_action", CallToActionBlock())], blank=True, verbose_name=_("calls to action")
     )
+    footer_text = models.TextField(
+        _("footer text"), blank=True, help_text=_("About the Coalition, in every page's footer.")
+    )
 
     parent_page_types = ["wagtailcore.Page"]
 
@@ -44,6 +47,7 @@ class HomePage(AbstractSitePage):
         FieldPanel("priorities_heading"),
         FieldPanel("priorities"),
         FieldPanel("calls_to_action"),
+        FieldPanel("footer_text"),
     ]
     search_fields = [
         *AbstractSitePage.search_fields,
