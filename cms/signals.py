@@ -12,6 +12,12 @@ def purge_page_cache(**kwargs) -> None:
     cache.purge_all()
 
 
+def purge_on_settings_change(created: bool = False, **kwargs) -> None:
+    # Site settings rows are created empty on first read (`for_request`): nothing changed.
+    if not created:
+        cache.purge_all()
+
+
 def connect() -> None:
     page_published.connect(purge_page_cache, dispatch_uid="pagecache-published")
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
@@ -19,5 +25,8 @@ def connect() -> None:
     post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted")
     for model in (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region):
         uid = model._meta.label_lower
-        post_save.connect(purge_page_cache, sender=model, dispatch_uid=f"pagecache-saved-{uid}")
+        handler = purge_page_cache
+        if model in (NavigationSettings, OrganisationSettings):
+            handler = purge_on_settings_change
+        post_save.connect(handler, sender=model, dispatch_uid=f"pagecache-saved-{uid}")
         post_delete.connect(purge_page_cache, sender=model, dispatch_uid=f"pagecache-del-{uid}")

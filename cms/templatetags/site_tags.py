@@ -10,8 +10,6 @@ from cms.models import NavigationSettings
 
 register = template.Library()
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
-
 
 @register.simple_tag(takes_context=True)
 def text_direction(context) -> str:
@@ -105,4 +103,4 @@ def untranslated_source(context):
 
 @register.simple_tag
 def language_name(code: str) -> str:
-    return get_language_info(code)["name_translated"]
+    return get_language_info(code)["name_local"]
