@@ -128,7 +128,9 @@ class TreeBuilder:
         site = Site.objects.filter(is_default_site=True).first()
         if site and isinstance(site.root_page.specific, HomePage):
             return site.root_page.specific
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=self.default_locale)
+        )
         # Wagtail's own "Welcome" page holds the slug "home" on a fresh database.
         for welcome in root.get_children().filter(slug="home"):
             if welcome.specific_class is Page and not welcome.get_children().exists():
@@ -196,19 +198,22 @@ class TreeBuilder:
     def translate(self, language: str) -> None:
         content = load(language)
         locale, _ = Locale.objects.get_or_create(language_code=language)
-        LocaleSynchronization.objects.get_or_create(
-            locale=locale, defaults={"sync_from": self.default_locale}
-        )
         if content is not None:
             with translation.override(language):
                 self._translate_all(locale, content)
-        # Anything left untranslated gets a placeholder, so every URL exists in every language.
-        # Building wagtail-localize's page index is the slow part: skip it when nothing is missing.
-        missing = Page.objects.filter(locale=self.default_locale, depth__gt=1).exclude(
-            translation_key__in=Page.objects.filter(locale=locale).values("translation_key")
+        # From now on wagtail-localize keeps a placeholder (an alias of the English page) in
+        # this language for every page nobody has translated yet, so every URL exists in
+        # every language. Creating the link synchronises the trees once; afterwards, only
+        # pages added since need it (building the page index is the slow part).
+        _sync, created = LocaleSynchronization.objects.get_or_create(
+            locale=locale, defaults={"sync_from": self.default_locale}
         )
-        if missing.exists():
-            synchronize_tree(self.default_locale, locale)
+        if not created:
+            missing = Page.objects.filter(locale=self.default_locale, depth__gt=1).exclude(
+                translation_key__in=Page.objects.filter(locale=locale).values("translation_key")
+            )
+            if missing.exists():
+                synchronize_tree(self.default_locale, locale)
 
     def _translate_all(self, locale: Locale, content: dict) -> None:
         pages = by_slug(content["pages"])

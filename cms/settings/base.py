@@ -225,3 +225,5 @@ WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"
 # Anonymous visitors' pages, cached in Redis and purged on publish (cms/cache.py).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+# API v3 pages per response (Wagtail's default is 20).
+WAGTAILAPI_LIMIT_MAX = 100

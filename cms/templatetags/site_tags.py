@@ -102,5 +102,10 @@ def untranslated_source(context):
 
 
 @register.simple_tag
+def language_direction(code: str) -> str:
+    return "rtl" if get_language_info(code)["bidi"] else "ltr"
+
+
+@register.simple_tag
 def language_name(code: str) -> str:
     return get_language_info(code)["name_local"]
