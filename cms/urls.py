@@ -19,6 +19,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+if getattr(settings, "BENCH_URLS", False):
+    from cms import bench_views
+
+    urlpatterns.append(path("bench/bare/", bench_views.bare))
+
 if settings.SERVE_MEDIA:
     # Public media (images, documents' renditions) from local disk; with S3 a CDN serves them.
     # Applicants' files live in private storage, outside MEDIA_ROOT, and are never served here.
