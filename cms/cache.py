@@ -95,7 +95,7 @@ def _storable(response: HttpResponse) -> bool:
 
 
 class PageCacheMiddleware:
-    """Place after AuthenticationMiddleware and LocaleMiddleware."""
+    """Place last in MIDDLEWARE: the others then add their headers to cached pages too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,7 +123,7 @@ class PageCacheMiddleware:
             headers = [
                 (name, value)
                 for name, value in response.items()
-                if name.lower() in ("content-language", "vary", "x-frame-options")
+                if name.lower() not in ("content-type", "content-length", "set-cookie")
             ]
             try:
                 cache.set(key, (response.content, response["Content-Type"], headers), get_timeout())
