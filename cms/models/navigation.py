@@ -45,11 +45,15 @@ class AbstractLink(Orderable):
         if self.url and not self.label:
             raise ValidationError({"label": _("An external link needs a label.")})
 
-    def resolve(self) -> tuple[str, str] | None:
-        """(label, url) in the active language; None if the page is not live."""
+    def resolve(self, translation=None) -> tuple[str, str] | None:
+        """(label, url) in the active language; None if the page is not live.
+
+        `translation` is the page's live translation in the active language, when the
+        caller has looked it up already (one query for a whole menu).
+        """
         if self.url:
             return self.label, self.url
-        page = self.page.localized
+        page = translation or self.page
         if not page.live:
             return None
         label = self.label if self.label and page.pk == self.page_id else page.title

@@ -39,11 +39,34 @@ def _links(context, relation: str) -> list[tuple[str, str]]:
     if request is None:
         return []
     navigation = NavigationSettings.for_request(request)
-    cache_name = f"_{relation}_resolved"
+    cache_name = f"_{relation}_resolved_{translation.get_language()}"
     if not hasattr(navigation, cache_name):
-        items = getattr(navigation, relation).select_related("page")
-        setattr(navigation, cache_name, [link for item in items if (link := item.resolve())])
+        items = list(getattr(navigation, relation).select_related("page"))
+        keys = [item.page.translation_key for item in items if item.page_id]
+        translations = {
+            page.translation_key: page
+            for page in Page.objects.live().filter(
+                translation_key__in=keys, locale=_active_locale(request)
+            )
+        }
+        links = [
+            link
+            for item in items
+            if (link := item.resolve(item.page_id and translations.get(item.page.translation_key)))
+        ]
+        setattr(navigation, cache_name, links)
     return getattr(navigation, cache_name)
+
+
+def _locales(request) -> dict[str, Locale]:
+    """Every locale by language code, read once per request."""
+    if not hasattr(request, "_site_locales"):
+        request._site_locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    return request._site_locales
+
+
+def _active_locale(request) -> Locale | None:
+    return _locales(request).get(translation.get_language())
 
 
 @register.simple_tag(takes_context=True)
@@ -60,19 +83,22 @@ def footer_links(context) -> list[tuple[str, str]]:
 def language_links(context) -> list[dict]:
     """One link per language: the current page's translation, else that language's home."""
     page = context.get("page")
+    request = context.get("request")
     site = _site(context)
     current = translation.get_language()
-    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    locales = _locales(request) if request else {}
+    by_locale: dict[int, Page] = {}
+    keys = [site.root_page.translation_key] if site else []
+    if isinstance(page, Page):
+        keys.insert(0, page.translation_key)
+    # One query for the page's and the home page's translations; the page's win.
+    for candidate in Page.objects.live().filter(translation_key__in=keys):
+        if candidate.translation_key == keys[0] or candidate.locale_id not in by_locale:
+            by_locale[candidate.locale_id] = candidate
     links = []
     for code, _name in settings.LANGUAGES:
         locale = locales.get(code)
-        target = None
-        if locale is not None and isinstance(page, Page):
-            target = page.get_translation_or_none(locale)
-            if target is not None and not target.live:
-                target = None
-        if target is None and locale is not None and site is not None:
-            target = site.root_page.get_translation_or_none(locale)
+        target = by_locale.get(locale.pk) if locale is not None else None
         info = get_language_info(code)
         links.append(
             {
