@@ -60,6 +60,8 @@ def environment() -> dict[str, str]:
 def prepare_database(env: dict[str, str]) -> None:
     import psycopg
 
+    (BASE_DIR / "var" / "bench-static").mkdir(parents=True, exist_ok=True)
+
     url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(url, autocommit=True) as connection:
         exists = connection.execute(
