@@ -41,7 +41,12 @@ def test_second_anonymous_visit_is_served_from_the_cache(client, internships):
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
+    # Headers added by the middleware stack are on cached pages too.
     assert second["Content-Language"] == "en"
+    assert "script-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Content-Type-Options"] == "nosniff"
+    assert not second.cookies
+    assert client.head("/internships/")["X-Page-Cache"] == "hit"
 
 
 def test_publishing_purges_the_cache_and_shows_the_new_content(client, editor_client, internships):

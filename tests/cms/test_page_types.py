@@ -112,7 +112,9 @@ def test_news_index_and_article_with_image_region_and_tags(client, editor_client
     assert b"Central African Republic: act now" in listing.content
     assert b"Central African Republic" not in client.get("/news/?kind=blog").content
 
+    assert api_detail(client, index)["intro"] == "About news."
     data = api_detail(client, article)
+    assert data["meta"]["parent"]["id"] == index.pk
     assert data["kind"] == "statement"
     assert data["date"] == "2013-11-20"
     assert data["region_name"] == "Africa"
@@ -147,6 +149,7 @@ def test_events_index_and_event(client, editor_client, home):
     assert b'href="https://example.org/live"' in response.content
     assert b"Launch of the Coalition" in client.get("/events/").content
 
+    assert api_detail(client, index)["meta"]["type"] == "cms.EventIndexPage"
     data = api_detail(client, event)
     assert data["place"] == "United Nations Headquarters, New York"
     assert data["start"].startswith("2009-01-28T11:00")
@@ -182,7 +185,8 @@ def test_search_page_finds_body_text(client, editor_client, home):
         StandardPage,
         page_fields("join", "How to join", image="", body=body("The Steering Committee decides.")),
     )
-    create_through_admin(editor_client, home, SearchPage, page_fields("search", "Search"))
+    search = create_through_admin(editor_client, home, SearchPage, page_fields("search", "Search"))
+    assert api_detail(client, search)["meta"]["type"] == "cms.SearchPage"
 
     response = client.get("/search/?q=Steering+Committee")
     assert response.status_code == 200
