@@ -149,7 +149,7 @@ def build_field(spec: FieldSpec) -> forms.Field:
     if kind == T.BOOLEAN:
         return YesNoField(**common)
     if kind in (T.DROPDOWN, T.COUNTRY, T.CURRENCY, T.TERM):
-        choices = [("", "—")] + list(spec.choices)
+        choices = [("", "—"), *spec.choices]
         return ChoiceField(choices=choices, **common)
     if kind == T.RADIO:
         return ChoiceField(choices=spec.choices, widget=forms.RadioSelect, **common)

@@ -13,11 +13,52 @@ from django.test import Client
 from membership_forms.eligibility import add_months, open_terms
 
 
-@pytest.fixture
-def form_pages(db):
+def _ensure_site() -> None:
+    """A transactional test's flush removes Wagtail's root and site: put them back."""
+    from wagtail.models import Locale, Page, Site
+
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+def load_form_pages() -> dict:
+    from membership_forms.models import FORM_PAGE_MODELS
+
+    return {
+        model.kind.value: {page.locale.language_code: page for page in model.objects.all()}
+        for model in FORM_PAGE_MODELS
+    }
+
+
+@pytest.fixture(scope="session")
+def _built_form_pages(django_db_setup, django_db_blocker):
+    """Built once (the builder takes seconds); each test's transaction rolls back its own."""
     from cms.demo.forms import build_form_pages
 
-    return build_form_pages()
+    with django_db_blocker.unblock():
+        _ensure_site()
+        build_form_pages()
+
+
+@pytest.fixture
+def form_pages(_built_form_pages, db):
+    return load_form_pages()
+
+
+@pytest.fixture
+def live_form_pages(transactional_db):
+    """For tests a worker thread must see: committed pages, rebuilt after a flush."""
+    from cms.demo.forms import build_form_pages
+
+    _ensure_site()
+    build_form_pages()
+    return load_form_pages()
 
 
 @pytest.fixture(autouse=True)
