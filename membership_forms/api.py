@@ -124,8 +124,11 @@ def _error(status: int, key: str, message: str, **headers) -> JsonResponse:
 
 
 def _language(request: HttpRequest) -> str:
+    """?locale= first, then Accept-Language (unprefixed URLs otherwise mean English)."""
     wanted = (request.GET.get("locale") or "")[:5]
-    return wanted if wanted in LANGUAGES else translation.get_language() or "en"
+    if wanted in LANGUAGES:
+        return wanted
+    return translation.get_language_from_request(request) or "en"
 
 
 def _form_pages():

@@ -10,7 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .kinds import CONTACT_FIELDS
@@ -104,7 +103,7 @@ def submit(
         page=page,
         payload=payload,
         uploads=form.uploads(),
-        locale=translation.get_language() or page.locale.language_code,
+        locale=page.locale.language_code,
         client_hash=client_hash,
         idempotency_key=idempotency_key,
         request_hash=request_hash,

@@ -60,7 +60,7 @@ def _render(page, request, form=None, errors=None, status=200, closed=False):
 
 
 @csrf_protect
-def serve_form_page(page, request):
+def serve_form_page(request, page):
     if not page.is_open():
         return _render(page, request, closed=True, status=200 if request.method == "GET" else 409)
     if request.method != "POST":

@@ -94,7 +94,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     )
 
     base_form_class = ApplicationFormPageForm
-    template = "membership_forms/form_page.html"
+    form_template = "membership_forms/form_page.html"
     thank_you_template = "membership_forms/thank_you.html"
     subpage_types: ClassVar[list[str]] = []
 
@@ -216,24 +216,29 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
 
     # --- HTML path ----------------------------------------------------------------------
 
+    def get_template(self, request, *args, **kwargs):
+        return self.form_template
+
     @path("")
     def form_view(self, request):
         from ..views import serve_form_page
 
-        return serve_form_page(self, request)
+        return serve_form_page(request, self)
 
     @path("thank-you/<str:token>/")
     def thank_you_view(self, request, token):
         try:
-            reference = signing.loads(token, salt=THANK_YOU_SALT, max_age=24 * 3600)
-        except signing.BadSignature as error:
+            signed = bytes.fromhex(token).decode()
+            reference = signing.loads(signed, salt=THANK_YOU_SALT, max_age=24 * 3600)
+        except (ValueError, signing.BadSignature) as error:
             raise Http404 from error
         return TemplateResponse(
             request, self.thank_you_template, {"page": self, "reference": reference}
         )
 
     def thank_you_url(self, reference: str) -> str:
-        token = signing.dumps(reference, salt=THANK_YOU_SALT)
+        # Hex, because Wagtail's page URLs allow only word characters and hyphens.
+        token = signing.dumps(reference, salt=THANK_YOU_SALT).encode().hex()
         return self.url + self.reverse_subpage("thank_you_view", args=(token,))
 
 
