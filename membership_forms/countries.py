@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """ISO 3166-1 alpha-2 country codes with their names in the four site languages.
 
 Generated from Debian's iso-codes data so the plugin needs no extra dependency.

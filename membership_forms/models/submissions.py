@@ -45,7 +45,8 @@ class Submission(models.Model):
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     queued_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
     screening = models.JSONField(_("screening result"), null=True, blank=True)
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraint must ignore submissions without a key.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     request_hash = models.CharField(max_length=64, blank=True)
     client_hash = models.CharField(max_length=64, blank=True)
     confirmation_allowed = models.BooleanField(

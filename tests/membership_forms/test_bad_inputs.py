@@ -283,7 +283,8 @@ FILE_CASES = [
             "resume": (
                 "cv.docx",
                 minimal_docx(
-                    content_types=b'<Types><Default ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+                    content_types=b'<Types><Default ContentType="application/vnd.ms-word.'
+                    b'document.macroEnabled.main+xml"/></Types>'
                 ),
                 "application/pdf",
             )
