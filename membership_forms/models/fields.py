@@ -35,7 +35,9 @@ class FormField(Orderable):
     translation of the page (translations copy the row), so submissions line up.
     """
 
-    page = ParentalKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="form_fields")
+    page = ParentalKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="application_fields"
+    )
     key = models.SlugField(
         _("key"),
         max_length=60,

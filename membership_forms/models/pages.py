@@ -43,7 +43,7 @@ class ApplicationFormPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        formset = self.formsets.get("form_fields")
+        formset = self.formsets.get("application_fields")
         if formset is None:
             return cleaned
         for form in formset.forms:
@@ -101,7 +101,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        InlinePanel("form_fields", heading=_("Fields"), label=_("Field")),
+        InlinePanel("application_fields", heading=_("Fields"), label=_("Field")),
         FieldPanel("thank_you_text"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
         MultiFieldPanel(
@@ -125,7 +125,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
 
     def materialise_fields(self) -> None:
         """Add any missing core field, and give every new extra field its lasting key."""
-        rows = list(self.form_fields.all())
+        rows = list(self.application_fields.all())
         taken = {row.key for row in rows if row.key}
         for row in rows:
             if not row.key:
@@ -153,12 +153,12 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
             ordered = missing + rows if not self.pk else rows + missing
             for index, row in enumerate(ordered):
                 row.sort_order = index
-            self.form_fields = ordered
+            self.application_fields = ordered
 
     def clean(self) -> None:
         super().clean()
         if self.pk:
-            present = {row.key for row in self.form_fields.all() if row.is_core}
+            present = {row.key for row in self.application_fields.all() if row.is_core}
             if missing := set(core_fields(self.kind)) - present:
                 raise ValidationError(
                     _("Core fields cannot be removed: %(keys)s.")
@@ -177,7 +177,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
         language = translation.get_language() or "en"
         cores = core_fields(self.kind)
         specs = []
-        for row in self.form_fields.all():
+        for row in self.application_fields.all():
             core = cores.get(row.key) if row.is_core else None
             field_type = core.type if core else row.field_type
             if core:

@@ -64,16 +64,16 @@ def test_files_have_no_public_url(internship_submission, client):
 
 def test_core_fields_cannot_be_removed(form_pages):
     page = form_pages["newsletter"]["en"]
-    page.form_fields = [row for row in page.form_fields.all() if row.key != "email"]
+    page.application_fields = [row for row in page.application_fields.all() if row.key != "email"]
     with pytest.raises(ValidationError, match="email"):
         page.full_clean()
 
 
 def test_extra_field_keys_survive_relabelling(form_pages):
     page = form_pages["supporter"]["en"]
-    page.form_fields.add(FormField(label="How did you hear of us?", field_type="singleline"))
+    page.application_fields.add(FormField(label="How did you hear of us?", field_type="singleline"))
     page.save()
-    extra = page.form_fields.get(is_core=False)
+    extra = page.application_fields.get(is_core=False)
     assert extra.key == "how_did_you_hear_of_us"
     extra.label = "Où nous avez-vous connus ?"
     extra.save()

@@ -1,13 +1,16 @@
 """The outbox: stored first, queued after commit, swept when the broker lost it."""
 
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from membership_forms.models import Submission, SubmissionStatus
 from tasks import celery_app
@@ -73,8 +76,8 @@ def start_redis(port: int) -> subprocess.Popen:
 def own_broker(monkeypatch):
     """Celery pointed at a Redis of this test's own, which the test may stop and restart."""
     port = free_port()
-    state = {"process": start_redis(port), "port": port}
     url = f"redis://127.0.0.1:{port}/0"
+    state = {"process": start_redis(port), "port": port, "url": url}
     monkeypatch.setattr(celery_app.conf, "broker_url", url)
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
@@ -103,14 +106,37 @@ def test_submission_while_redis_is_down_is_swept_later(live_form_pages, own_brok
     own_broker["process"] = start_redis(own_broker["port"])
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    with start_worker(
-        celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"
-    ):
+    worker = start_worker_process(own_broker["url"])
+    try:
         assert requeue_stalled_submissions() == 1
 
         def processed():
             submission.refresh_from_db()
             return submission.status == SubmissionStatus.PROCESSED
 
-        wait_for(processed)
+        wait_for(processed, timeout=30)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     assert requeue_stalled_submissions() == 0
+
+
+def start_worker_process(broker_url: str) -> subprocess.Popen:
+    """A worker of its own on the test's Redis and this run's queue and test database.
+
+    A process, not a thread: a second in-process worker would upset the session's one.
+    """
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": broker_url,
+    }
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "tasks", "worker", "-P", "solo",
+         "-Q", celery_app.conf.task_default_queue, "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-l", "WARNING"],
+        env=env,
+    )  # fmt: skip
