@@ -120,6 +120,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     # --- Fields -------------------------------------------------------------------------
 
     def save(self, *args, **kwargs):
+        self.__dict__.pop("_field_specs", None)
         self.materialise_fields()
         return super().save(*args, **kwargs)
 
@@ -172,9 +173,18 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
         return None
 
     def get_field_specs(self, today: date | None = None) -> list[FieldSpec]:
-        """The fields in their order, labels in the page's language, types from code."""
+        """The fields in their order, labels in the page's language, types from code.
+
+        Kept on the instance per day and language: a request asks for them more than once.
+        """
         today = today or timezone.localdate()
         language = translation.get_language() or "en"
+        cache = self.__dict__.setdefault("_field_specs", {})
+        if (today, language) not in cache:
+            cache[(today, language)] = self._build_field_specs(today, language)
+        return cache[(today, language)]
+
+    def _build_field_specs(self, today: date, language: str) -> list[FieldSpec]:
         cores = core_fields(self.kind)
         specs = []
         for row in self.application_fields.all():
