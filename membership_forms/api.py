@@ -21,7 +21,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
-from . import intake
+from . import formcache, intake
 from .conf import get_setting
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Submission
@@ -137,7 +137,11 @@ def _form_pages():
 
 
 def _get_form_page(form_id: int):
-    """The live, public form page with this id, in three small queries (the hot path)."""
+    return formcache.get_form_page(form_id, _load_form_page)
+
+
+def _load_form_page(form_id: int):
+    """The live, public form page with this id, in three small queries."""
     content_type_id = (
         Page.objects.filter(pk=form_id, live=True).values_list("content_type_id", flat=True).first()
     )

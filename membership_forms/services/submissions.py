@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..conf import get_setting
@@ -39,16 +39,23 @@ def allocate_reference(kind: str, year: int) -> str:
     """The next reference for (kind, year); call inside a transaction.
 
     The UPDATE takes the counter row's lock until commit, so concurrent submissions
-    queue on it for a moment and never share a number.
+    queue on it for a moment and never share a number. RETURNING (PostgreSQL, SQLite
+    3.35+) saves a second round trip.
     """
-    counters = ReferenceCounter.objects.filter(kind=kind, year=year)
-    if not counters.update(value=F("value") + 1):
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f"UPDATE {table} SET value = value + 1 WHERE kind = %s AND year = %s RETURNING value"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, year])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(kind=kind, year=year, value=1)
+            value = 1
         except IntegrityError:  # another request created it first
-            counters.update(value=F("value") + 1)
-    value = counters.values_list("value", flat=True).get()
+            return allocate_reference(kind, year)
+    else:
+        value = row[0]
     return f"{REFERENCE_PREFIXES[kind]}-{year}-{value:05d}"
 
 
