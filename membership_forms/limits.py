@@ -46,8 +46,17 @@ def client_address(request) -> str:
 
 
 def _hit(key: str, period: int) -> int | None:
+    """Count one hit in the window: INCR and EXPIRE NX in one round trip on Redis."""
     try:
-        cache.add(key, 0, timeout=period + 1)
+        client = getattr(cache, "_cache", None)
+        if client is not None and hasattr(client, "get_client"):
+            full_key = cache.make_and_validate_key(key)
+            pipe = client.get_client(write=True).pipeline(transaction=False)
+            pipe.incr(full_key)
+            pipe.expire(full_key, period + 1, nx=True)
+            count, _expiry = pipe.execute()
+            return int(count)
+        cache.add(key, 0, timeout=period + 1)  # any other cache backend
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period + 1)
