@@ -4,8 +4,8 @@ from .production import *  # noqa: F403
 from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.stock_forms"]
-MIDDLEWARE = ["bench.middleware.ExemptStockFormFromCsrf", *MIDDLEWARE]
-ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = ["bench.stock_forms.middleware.ExemptStockFormFromCsrf", *MIDDLEWARE]
+ROOT_URLCONF = "bench.stock_forms.urls"
 MEMBERSHIP_FORMS = {
     **MEMBERSHIP_FORMS,
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="1000000/m"),
