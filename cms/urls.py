@@ -9,6 +9,10 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import twofactor, views
+from membership_forms.api import router as forms_router
+
+# The plugin's router joins Wagtail's v3 API before its URLs are read.
+api.add_router("/forms/", forms_router)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

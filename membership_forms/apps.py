@@ -9,3 +9,6 @@ class MembershipFormsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .signal_handlers import connect
+
+        connect()

@@ -13,6 +13,17 @@ DEFAULTS: dict[str, Any] = {
     "SUBMISSION_RATE_LIMIT": "10/m",
     "MAX_FILE_BYTES": 10 * 1024 * 1024,
     "MAX_REQUEST_BYTES": 25 * 1024 * 1024,
+    # A JSON body larger than this is refused with 413 before it is parsed.
+    "MAX_JSON_BYTES": 256 * 1024,
+    # Confirmation emails one address may receive a day (the rest are suppressed).
+    "CONFIRMATIONS_PER_ADDRESS": 3,
+    # Seconds a visitor takes at least to fill the HTML form (faster is a robot).
+    "MIN_FILL_SECONDS": 3,
+    # The request header holding the client address behind a trusted proxy, e.g.
+    # "HTTP_X_FORWARDED_FOR"; None uses REMOTE_ADDR.
+    "CLIENT_IP_HEADER": None,
+    # Submissions re-queued by one run of the sweep.
+    "REQUEUE_BATCH": 500,
     # Seconds a submission may stay `received` before the sweep queues it again.
     "REQUEUE_AFTER": 120,
     # Eligibility rules per kind, as dotted paths; None means the module's defaults.

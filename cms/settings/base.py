@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.api.v3",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "membership_forms.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,6 +175,9 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form bodies (not files) over this are refused; uploads over 2.5 MB spool to a temp file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Email: SMTP by default; EMAIL_URL (smtp://user:pass@host:port, or an anymail backend) wins.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
@@ -205,7 +210,12 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="coalition")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
+    "requeue-stalled-submissions": {
+        "task": "tasks.submissions.requeue_stalled_submissions",
+        "schedule": 60.0,
+    },
 }
+CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"

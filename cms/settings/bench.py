@@ -1,15 +1,24 @@
-"""bench/pages.py: production settings plus a bare Django view to compare against."""
+"""bench/*.py only: production settings served over plain HTTP on loopback, plus what the
+benchmarks compare against (a bare Django view, the stock Wagtail form page app)."""
 
 from .production import *  # noqa: F403
-from .production import STORAGES, VAR_DIR
+from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, STORAGES, VAR_DIR, env
 
 BENCH_URLS = True
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.stock_forms"]
+MIDDLEWARE = ["bench.stock_forms.middleware.ExemptStockFormFromCsrf", *MIDDLEWARE]
+ROOT_URLCONF = "bench.stock_forms.urls"
+MEMBERSHIP_FORMS = {
+    **MEMBERSHIP_FORMS,
+    "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="1000000/m"),
+    "CONFIRMATIONS_PER_ADDRESS": 1_000_000,
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="bench")
 # Plain HTTP on loopback, like `make run`.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
-STATIC_ROOT = VAR_DIR / "bench-static"  # never collected: pages only, no static files
-# The benchmark requests pages only, never their static files: no manifest needed.
+STATIC_ROOT = VAR_DIR / "bench-static"  # never collected: the benchmarks request no static files
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,99 @@
+"""Demo form pages: one published page of each kind, in English, French, Spanish and Arabic.
+
+Idempotent: pages are found by slug under the home page and their translations by
+translation key, so running it again updates them in place.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from membership_forms.models import (
+    DonationFormPage,
+    InternshipFormPage,
+    MembershipFormPage,
+    NewsletterFormPage,
+    SupporterFormPage,
+)
+
+CONTENT = Path(__file__).resolve().parent / "content"
+LANGUAGES = ("en", "fr", "es", "ar")
+PAGES = {
+    "membership": (MembershipFormPage, "apply-for-membership"),
+    "supporter": (SupporterFormPage, "become-a-supporter"),
+    "internship": (InternshipFormPage, "internships"),
+    "donation": (DonationFormPage, "donate"),
+    "newsletter": (NewsletterFormPage, "newsletter"),
+}
+SETTINGS = {
+    "donation": {
+        "suggested_amounts": "25,50,100,250",
+        "currencies": "USD,EUR",
+        "review_threshold": Decimal("5000"),
+        "minimum_amount": Decimal("5"),
+    },
+    "internship": {"terms_offered": 3},
+}
+
+
+def _content(language: str) -> dict:
+    return json.loads((CONTENT / f"{language}.json").read_text(encoding="utf-8"))["forms"]
+
+
+def _paragraphs(text: str) -> str:
+    from django.utils.html import escape
+
+    return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n") if part.strip())
+
+
+def _fill(page, text: dict, kind: str) -> None:
+    page.title = text["title"]
+    page.intro = _paragraphs(text["intro"])
+    page.thank_you_text = _paragraphs(text["thank_you"])
+    page.confirmation_subject = text["confirmation_subject"]
+    page.confirmation_body = text["confirmation_body"]
+    page.staff_recipients = "secretariat@example.org"
+    for name, value in SETTINGS.get(kind, {}).items():
+        setattr(page, name, value)
+
+
+def _publish(page) -> None:
+    page.save_revision().publish()
+
+
+@transaction.atomic
+def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
+    """Create or update the demo form pages; returns {kind: {language: page}}."""
+    for language in LANGUAGES:
+        Locale.objects.get_or_create(language_code=language)
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    built: dict[str, dict[str, Page]] = {}
+    content = {language: _content(language) for language in LANGUAGES}
+    for kind, (model, slug) in PAGES.items():
+        page = model.objects.child_of(home).filter(slug=slug).first()
+        if page is None:
+            page = model(slug=slug)
+            _fill(page, content["en"][kind], kind)
+            home.add_child(instance=page)
+        else:
+            _fill(page, content["en"][kind], kind)
+        _publish(page)
+        built[kind] = {"en": page}
+        for language in LANGUAGES[1:]:
+            locale = Locale.objects.get(language_code=language)
+            translation = page.get_translation_or_none(locale)
+            if translation is None:
+                translation = page.copy_for_translation(locale, copy_parents=True)
+            translation = translation.specific
+            _fill(translation, content[language][kind], kind)
+            _publish(translation)
+            built[kind][language] = translation
+        if stdout:
+            stdout.write(f"Form page {kind}: {page.url}\n")
+    return built

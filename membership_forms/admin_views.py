@@ -1,0 +1,97 @@
+"""The submissions inbox in the Wagtail admin: list, detail, and logged file downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from .kinds import FormKind
+from .models import FORM_PAGE_MODELS, Submission, SubmissionFile, SubmissionStatus
+from .services.submissions import private_storage
+
+VIEW = "membership_forms.view_submission"
+DOWNLOAD = "membership_forms.download_submissionfile"
+
+
+def _forms():
+    """One entry per form across its translations, in the default locale when present."""
+    forms = {}
+    for page in Page.objects.type(*FORM_PAGE_MODELS).select_related("locale").order_by("path"):
+        forms.setdefault(page.translation_key, page)
+    return forms
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_list(request):
+    submissions = Submission.objects.select_related("page")
+    form_key = request.GET.get("form")
+    forms = _forms()
+    if form_key:
+        submissions = submissions.filter(form_key=form_key)
+    if (kind := request.GET.get("kind")) in FormKind.values:
+        submissions = submissions.filter(kind=kind)
+    if (status := request.GET.get("status")) in SubmissionStatus.values:
+        submissions = submissions.filter(status=status)
+    page = Paginator(submissions, 50).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/submission_list.html",
+        {
+            "submissions": page,
+            "forms": forms.values(),
+            "current_form": form_key,
+            "header_title": _("Submissions"),
+        },
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_detail(request, pk: int):
+    submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk)
+    page = submission.page.specific if submission.page else None
+    labels = {}
+    if page is not None:
+        labels = {spec.key: spec.label for spec in page.get_field_specs()}
+    answers = [(labels.get(key, key), value) for key, value in submission.payload.items()]
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/submission_detail.html",
+        {
+            "submission": submission,
+            "answers": answers,
+            "files": submission.files.all(),
+            "can_download": request.user.has_perm(DOWNLOAD),
+            "header_title": submission.reference,
+        },
+    )
+
+
+def download_file(request, pk: int):
+    """The only way to a submitted file: permission checked, every download logged."""
+    if not request.user.has_perm(DOWNLOAD):
+        raise PermissionDenied
+    stored = get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=pk)
+    storage = private_storage()
+    if not storage.exists(stored.stored_name):
+        raise Http404
+    log(
+        instance=stored.submission,
+        action="membership_forms.download_file",
+        user=request.user,
+        data={"file": stored.pk, "field": stored.field_key, "sha256": stored.sha256},
+    )
+    response = FileResponse(
+        storage.open(stored.stored_name, "rb"),
+        as_attachment=True,
+        filename=stored.original_name or f"{stored.field_key}",
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,358 @@
+"""The forms router for Wagtail's API v3: list, definition, submit, staff status.
+
+Each endpoint validates, hands off to the intake or a query, and answers; errors are
+`{"errors": {field: [message, ...]}}` in the request's language (`?locale=` or
+Accept-Language).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema
+from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
+
+from . import formcache, intake
+from .conf import get_setting
+from .kinds import FormKind
+from .models import FORM_PAGE_MODELS, Submission
+from .validation import MultiValueData, json_to_form_data
+
+router = Router(tags=["forms"])
+
+LANGUAGES = ("en", "fr", "es", "ar")
+
+
+class FormSummary(Schema):
+    id: int
+    title: str
+    kind: str
+    locale: str
+    url: str | None
+    is_open: bool
+
+
+class FormList(Schema):
+    items: list[FormSummary]
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    help_text: str
+    choices: list[ChoiceOut]
+    max_length: int | None
+    accept: list[str]
+    max_bytes: int | None
+
+
+class FormDetail(Schema):
+    id: int
+    title: str
+    kind: str
+    locale: str
+    intro: str
+    is_open: bool
+    closes_at: datetime | None
+    fields: list[FieldOut]
+
+
+class Accepted(Schema):
+    reference: str
+    status: str
+
+
+class Errors(Schema):
+    errors: dict[str, list[str]]
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+
+
+class EligibilityOut(Schema):
+    outcome: str | None
+    reasons: list[ReasonOut]
+
+
+class NotificationOut(Schema):
+    kind: str
+    status: str
+    sent_at: datetime | None
+
+
+class StatusOut(Schema):
+    reference: str
+    kind: str
+    status: str
+    submitted_at: datetime
+    processed_at: datetime | None
+    eligibility: EligibilityOut
+    notifications: list[NotificationOut]
+
+
+class ListFilters(Schema):
+    kind: FormKind | None = None
+    locale: str | None = None
+
+
+def _answer(status: int, body: dict, **headers) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _error(status: int, key: str, message: str, **headers) -> JsonResponse:
+    return _answer(status, {"errors": {key: [message]}}, **headers)
+
+
+def _language(request: HttpRequest) -> str:
+    """?locale= first, then Accept-Language (unprefixed URLs otherwise mean English)."""
+    wanted = (request.GET.get("locale") or "")[:5]
+    if wanted in LANGUAGES:
+        return wanted
+    return translation.get_language_from_request(request) or "en"
+
+
+def _form_pages():
+    return Page.objects.live().public().type(*FORM_PAGE_MODELS).select_related("locale")
+
+
+def _get_form_page(form_id: int):
+    return formcache.get_form_page(form_id, _load_form_page)
+
+
+def _load_form_page(form_id: int):
+    """The live, public form page with this id, in three small queries."""
+    content_type_id = (
+        Page.objects.filter(pk=form_id, live=True).values_list("content_type_id", flat=True).first()
+    )
+    if content_type_id is None:
+        return None
+    model = ContentType.objects.get_for_id(content_type_id).model_class()  # cached
+    if model not in FORM_PAGE_MODELS:
+        return None
+    page = model.objects.select_related("locale").filter(pk=form_id).first()
+    if page is None or page.get_view_restrictions().exists():
+        return None
+    return page
+
+
+@router.get("/", response=FormList, summary="List the published form pages")
+def list_forms(request: HttpRequest, filters: Query[ListFilters]):
+    pages = _form_pages().specific()
+    if filters.locale:
+        pages = pages.filter(locale__language_code=filters.locale)
+    items = []
+    for page in pages.order_by("path"):
+        if filters.kind and page.kind != filters.kind:
+            continue
+        items.append(
+            {
+                "id": page.pk,
+                "title": page.title,
+                "kind": str(page.kind),
+                "locale": page.locale.language_code,
+                "url": page.full_url,
+                "is_open": page.is_open(),
+            }
+        )
+    return {"items": items}
+
+
+@router.get(
+    "/{int:form_id}/",
+    response={200: FormDetail, 404: Errors},
+    summary="A form's definition: its fields in its language",
+)
+def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
+    with translation.override(_language(request)):
+        page = _get_form_page(form_id)
+        if page is None:
+            return _error(404, "non_field_errors", _("No such form."))
+        fields = [
+            {
+                "name": spec.key,
+                "label": spec.label,
+                "type": spec.type,
+                "required": spec.required,
+                "help_text": spec.help_text,
+                "choices": [{"value": value, "label": label} for value, label in spec.choices],
+                "max_length": spec.max_length,
+                "accept": spec.accept,
+                "max_bytes": spec.max_bytes,
+            }
+            for spec in page.get_field_specs(date.today())
+        ]
+        return {
+            "id": page.pk,
+            "title": page.title,
+            "kind": str(page.kind),
+            "locale": page.locale.language_code,
+            "intro": expand_db_html(page.intro),
+            "is_open": page.is_open(),
+            "closes_at": page.closes_at,
+            "fields": fields,
+        }
+
+
+SUBMIT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": True,
+                "description": "Field values keyed by field name (see the form definition).",
+            }
+        },
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": True,
+                "description": "Field values and files keyed by field name.",
+            }
+        },
+    },
+}
+
+
+def _parse_body(request: HttpRequest):
+    """(data, files, fingerprint, pre_errors) or a JsonResponse refusing the body."""
+    content_type = request.content_type or ""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if content_type == "application/json":
+        if length > get_setting("MAX_JSON_BYTES"):
+            return _error(413, "non_field_errors", _("The request is too large."))
+        try:
+            raw = request.body
+        except RequestDataTooBig:
+            return _error(413, "non_field_errors", _("The request is too large."))
+        if len(raw) > get_setting("MAX_JSON_BYTES"):
+            return _error(413, "non_field_errors", _("The request is too large."))
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _error(400, "non_field_errors", _("The request is not valid UTF-8."))
+        except (ValueError, RecursionError):
+            return _error(400, "non_field_errors", _("The request is not valid JSON."))
+        return body, None, intake.fingerprint(body)
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        try:
+            data, files = request.POST, request.FILES
+        except RequestDataTooBig:
+            return _error(413, "non_field_errors", _("The request is too large."))
+        except (MultiPartParserError, TooManyFieldsSent, UnicodeDecodeError, ValueError):
+            return _error(400, "non_field_errors", _("The request could not be read."))
+        return data, files, intake.fingerprint(data, files)
+    return _error(400, "non_field_errors", _("Send application/json or multipart/form-data."))
+
+
+@router.post(
+    "/{int:form_id}/submissions/",
+    response={
+        202: Accepted,
+        400: Errors,
+        404: Errors,
+        409: Errors,
+        413: Errors,
+        422: Errors,
+        429: Errors,
+    },
+    openapi_extra={"requestBody": SUBMIT_BODY},
+    summary="Submit a form (JSON, or multipart with files)",
+)
+def submit_form(
+    request: HttpRequest,
+    form_id: int,
+    locale: str | None = None,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="A retry with the same key and body gets the first answer again.",
+    ),
+):
+    with translation.override(_language(request)):
+        page = _get_form_page(form_id)
+        if page is None:
+            return _error(404, "non_field_errors", _("No such form."))
+        if idempotency_key is not None and not (0 < len(idempotency_key) <= 255):
+            return _error(400, "idempotency_key", _("Use a key of 1 to 255 characters."))
+        parsed = _parse_body(request)
+        if isinstance(parsed, JsonResponse):
+            return parsed
+        body, files, request_hash = parsed
+        pre_errors = {}
+        if files is None:
+            data, pre_errors = json_to_form_data(page.get_field_specs(), body)
+            data = MultiValueData(data)
+        else:
+            data = body
+            known = {spec.key for spec in page.get_field_specs()}
+            unknown = [key for key in [*data.keys(), *files.keys()] if key not in known]
+            pre_errors = {key[:100]: [_("Unknown field.")] for key in unknown}
+        answer = intake.submit(
+            page,
+            request,
+            data=data,
+            files=files,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            pre_errors=pre_errors,
+        )
+        return _answer(answer.status, answer.body, **answer.headers)
+
+
+def _staff_user(request: HttpRequest):
+    """A bearer token's user, else the session's; Wagtail's token auth resets a bad one."""
+    if request.headers.get("Authorization"):
+        BearerTokenAuth()(request)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+@router.get(
+    "/submissions/{reference}/",
+    response={200: StatusOut, 401: Errors, 403: Errors, 404: Errors},
+    summary="A submission's status (staff: API token or staff session)",
+)
+def submission_status(request: HttpRequest, reference: str):
+    user = _staff_user(request)
+    if user is None:
+        return _error(401, "non_field_errors", _("Authentication required."))
+    if not user.has_perm("membership_forms.view_submission"):
+        return _error(403, "non_field_errors", _("You may not read submissions."))
+    submission = Submission.objects.filter(reference=reference[:20]).first()
+    if submission is None:
+        return _error(404, "non_field_errors", _("No such submission."))
+    screening = submission.screening or {}
+    return {
+        "reference": submission.reference,
+        "kind": submission.kind,
+        "status": submission.status,
+        "submitted_at": submission.submitted_at,
+        "processed_at": submission.processed_at,
+        "eligibility": {
+            "outcome": screening.get("outcome"),
+            "reasons": screening.get("reasons", []),
+        },
+        "notifications": [],
+    }

@@ -1,0 +1,112 @@
+"""The request path both the HTML page and the API share: check, validate, record, answer.
+
+Shaped like a webhook view: refuse early what is cheap to refuse (closed form, rate,
+replayed key), validate with the one validator, hand the rest to the service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .kinds import CONTACT_FIELDS
+from .limits import RateLimited, allow_confirmation, check_submission_rate, client_address, digest
+from .models import Submission
+from .services.submissions import IdempotencyConflict, find_by_idempotency_key, record_submission
+from .validation import SubmissionForm
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+    headers: dict = field(default_factory=dict)
+    submission: Submission | None = None
+    form: SubmissionForm | None = None
+
+
+def errors(status: int, messages: dict, **headers) -> Answer:
+    return Answer(status, {"errors": messages}, headers)
+
+
+def accepted(submission: Submission) -> Answer:
+    return Answer(
+        202, {"reference": submission.reference, "status": submission.status}, {}, submission
+    )
+
+
+def fingerprint(data, files=None) -> str:
+    """A hash of what was sent, to tell a retry from a different request under one key."""
+    digest_ = hashlib.sha256()
+    if hasattr(data, "lists"):
+        data = sorted((key, sorted(values)) for key, values in data.lists())
+    digest_.update(json.dumps(data, sort_keys=True, default=str).encode())
+    for key in sorted(files or {}):
+        for upload in files.getlist(key) if hasattr(files, "getlist") else [files[key]]:
+            upload.seek(0)
+            digest_.update(key.encode() + hashlib.sha256(upload.read()).digest())
+            upload.seek(0)
+    return digest_.hexdigest()
+
+
+def submit(
+    page,
+    request,
+    *,
+    data,
+    files=None,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    pre_errors: dict | None = None,
+    invalid_status: int = 422,
+) -> Answer:
+    if not page.is_open():
+        return errors(409, {"non_field_errors": [_("This form is closed.")]})
+    client_hash = digest(client_address(request))
+    try:
+        check_submission_rate(client_hash)
+    except RateLimited as limited:
+        message = _("Too many submissions. Please try again in %(seconds)s seconds.") % {
+            "seconds": limited.retry_after
+        }
+        return errors(
+            429, {"non_field_errors": [message]}, **{"Retry-After": str(limited.retry_after)}
+        )
+    if idempotency_key:
+        try:
+            existing = find_by_idempotency_key(page.translation_key, idempotency_key, request_hash)
+        except IdempotencyConflict:
+            return errors(
+                422,
+                {
+                    "idempotency_key": [
+                        _("This Idempotency-Key was already used with a different request.")
+                    ]
+                },
+            )
+        if existing:
+            return accepted(existing)
+
+    form = SubmissionForm(page.get_field_specs(), data=data, files=files)
+    valid = form.is_valid()
+    if pre_errors or not valid:
+        answer = errors(invalid_status, {**form.error_dict(), **(pre_errors or {})})
+        answer.form = form
+        return answer
+
+    payload = form.cleaned_payload()
+    email_key, _name_key = CONTACT_FIELDS[page.kind]
+    recorded = record_submission(
+        page=page,
+        payload=payload,
+        uploads=form.uploads(),
+        locale=page.locale.language_code,
+        client_hash=client_hash,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        confirmation_allowed=allow_confirmation(payload.get(email_key) or ""),
+    )
+    return accepted(recorded.submission)

@@ -1,0 +1,368 @@
+"""Form page types: one abstract base and one concrete page per kind of form."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from ..countries import country_choices
+from ..eligibility import open_terms, parse_term, term_deadline
+from ..kinds import FieldType, FormKind, core_fields
+from ..validation import FieldSpec
+from .fields import FormField, make_key
+
+THANK_YOU_SALT = "membership_forms.thank_you"
+
+
+def validate_recipients(value: str) -> None:
+    for address in split_recipients(value):
+        validate_email(address)
+
+
+def split_recipients(value: str) -> list[str]:
+    return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
+
+
+class ApplicationFormPageForm(WagtailAdminPageForm):
+    """Refuses, with a clear message, an edit that removes or retypes a core field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("application_fields")
+        if formset is None:
+            return cleaned
+        for form in formset.forms:
+            instance = form.instance
+            if not instance.is_core:
+                continue
+            if form in formset.deleted_forms:
+                form.add_error(
+                    None,
+                    _("“%(label)s” is a core field: it can be relabelled but not removed.")
+                    % {"label": instance.label},
+                )
+                continue
+            if "field_type" in form.changed_data or "key" in form.changed_data:
+                form.add_error(
+                    "field_type",
+                    _("The key and type of a core field cannot change."),
+                )
+        return cleaned
+
+
+class AbstractApplicationFormPage(RoutablePageMixin, Page):
+    """A form page: intro, its kind's core fields and the editors' own, the thank-you text.
+
+    Submitting only records the submission (see `services.record_submission`); the
+    emails, screening and review happen in the workers.
+    """
+
+    kind: ClassVar[str]
+
+    intro = RichTextField(_("introduction"), blank=True)
+    thank_you_text = RichTextField(_("thank-you text"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    confirmation_subject = models.CharField(
+        _("confirmation email subject"), max_length=255, blank=True
+    )
+    confirmation_body = models.TextField(
+        _("confirmation email body"),
+        blank=True,
+        help_text=_("{name} and {reference} are replaced by the applicant's name and reference."),
+    )
+    staff_recipients = models.TextField(
+        _("staff recipients"),
+        blank=True,
+        validators=[validate_recipients],
+        help_text=_("Addresses alerted of each submission, separated by commas."),
+    )
+
+    base_form_class = ApplicationFormPageForm
+    form_template = "membership_forms/form_page.html"
+    thank_you_template = "membership_forms/thank_you.html"
+    subpage_types: ClassVar[list[str]] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("application_fields", heading=_("Fields"), label=_("Field")),
+        FieldPanel("thank_you_text"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("confirmation_subject"),
+                FieldPanel("confirmation_body"),
+                FieldPanel("staff_recipients"),
+            ],
+            heading=_("Emails"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    # --- Fields -------------------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        self.__dict__.pop("_field_specs", None)
+        self.materialise_fields()
+        return super().save(*args, **kwargs)
+
+    def materialise_fields(self) -> None:
+        """Add any missing core field, and give every new extra field its lasting key."""
+        rows = list(self.application_fields.all())
+        taken = {row.key for row in rows if row.key}
+        for row in rows:
+            if not row.key:
+                row.key = make_key(row.label, taken)
+                taken.add(row.key)
+        present = {row.key for row in rows if row.is_core}
+        order = len(rows)
+        missing = []
+        for core in core_fields(self.kind).values():
+            if core.key not in present:
+                missing.append(
+                    FormField(
+                        key=core.key,
+                        is_core=True,
+                        label=str(core.label),
+                        field_type=core.type,
+                        required=core.required,
+                        max_length=core.max_length,
+                        sort_order=order,
+                    )
+                )
+                order += 1
+        if missing:
+            # A new page lists its core fields first, in the order DESIGN.md gives them.
+            ordered = missing + rows if not self.pk else rows + missing
+            for index, row in enumerate(ordered):
+                row.sort_order = index
+            self.application_fields = ordered
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk:
+            present = {row.key for row in self.application_fields.all() if row.is_core}
+            if missing := set(core_fields(self.kind)) - present:
+                raise ValidationError(
+                    _("Core fields cannot be removed: %(keys)s.")
+                    % {"keys": ", ".join(sorted(missing))}
+                )
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The form must close after it opens.")})
+
+    def get_core_choices(self, key: str, today: date) -> tuple[tuple[str, str], ...] | None:
+        """Choices a page computes itself (terms, currencies); None keeps the code's."""
+        return None
+
+    def get_field_specs(self, today: date | None = None) -> list[FieldSpec]:
+        """The fields in their order, labels in the page's language, types from code.
+
+        Kept on the instance per day and language: a request asks for them more than once.
+        """
+        today = today or timezone.localdate()
+        language = translation.get_language() or "en"
+        cache = self.__dict__.setdefault("_field_specs", {})
+        if (today, language) not in cache:
+            cache[(today, language)] = self._build_field_specs(today, language)
+        return cache[(today, language)]
+
+    def _build_field_specs(self, today: date, language: str) -> list[FieldSpec]:
+        cores = core_fields(self.kind)
+        specs = []
+        for row in self.application_fields.all():
+            core = cores.get(row.key) if row.is_core else None
+            field_type = core.type if core else row.field_type
+            if core:
+                choices = self.get_core_choices(row.key, today)
+                if choices is None:
+                    choices = tuple((value, str(label)) for value, label in core.choices)
+            else:
+                choices = tuple(row.parsed_choices())
+            if field_type == FieldType.COUNTRY:
+                choices = tuple(country_choices(language))
+            specs.append(
+                FieldSpec(
+                    key=row.key,
+                    type=field_type,
+                    label=row.label,
+                    required=core.required if core else row.required,
+                    help_text=row.help_text,
+                    choices=choices,
+                    max_length=(core.max_length if core else None) or row.max_length,
+                    is_core=bool(core),
+                    min_value=self.get_min_value(row.key),
+                )
+            )
+        return specs
+
+    def get_min_value(self, key: str) -> Decimal | None:
+        return None
+
+    # --- State --------------------------------------------------------------------------
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+    # --- HTML path ----------------------------------------------------------------------
+
+    def get_template(self, request, *args, **kwargs):
+        return self.form_template
+
+    @path("")
+    def form_view(self, request):
+        from ..views import serve_form_page
+
+        return serve_form_page(request, self)
+
+    @path("thank-you/<str:token>/")
+    def thank_you_view(self, request, token):
+        try:
+            signed = bytes.fromhex(token).decode()
+            reference = signing.loads(signed, salt=THANK_YOU_SALT, max_age=24 * 3600)
+        except (ValueError, signing.BadSignature) as error:
+            raise Http404 from error
+        return TemplateResponse(
+            request, self.thank_you_template, {"page": self, "reference": reference}
+        )
+
+    def thank_you_url(self, reference: str) -> str:
+        # Hex, because Wagtail's page URLs allow only word characters and hyphens.
+        token = signing.dumps(reference, salt=THANK_YOU_SALT).encode().hex()
+        return self.url + self.reverse_subpage("thank_you_view", args=(token,))
+
+
+class MembershipFormPage(AbstractApplicationFormPage):
+    kind = FormKind.MEMBERSHIP
+
+    class Meta:
+        verbose_name = _("membership form page")
+
+
+class SupporterFormPage(AbstractApplicationFormPage):
+    kind = FormKind.SUPPORTER
+
+    class Meta:
+        verbose_name = _("NGO Supporter form page")
+
+
+class InternshipFormPage(AbstractApplicationFormPage):
+    """Offers only the terms whose deadline has not passed (ELIGIBILITY.md)."""
+
+    kind = FormKind.INTERNSHIP
+    terms_offered = models.PositiveSmallIntegerField(
+        _("terms offered"),
+        default=3,
+        help_text=_("How many upcoming open terms the form offers."),
+    )
+
+    content_panels = [*AbstractApplicationFormPage.content_panels, FieldPanel("terms_offered")]
+
+    class Meta:
+        verbose_name = _("internship form page")
+
+    def get_core_choices(self, key, today):
+        if key != "term":
+            return None
+        return tuple((term, term_label(term)) for term in open_terms(today, self.terms_offered))
+
+
+SEASON_LABELS = {"spring": _("Spring"), "summer": _("Summer"), "fall": _("Fall")}
+
+
+def term_label(term: str) -> str:
+    season, year = parse_term(term)
+    return _("%(season)s %(year)s (apply by %(deadline)s)") % {
+        "season": SEASON_LABELS[season],
+        "year": year,
+        "deadline": term_deadline(term).isoformat(),
+    }
+
+
+class DonationFormPage(AbstractApplicationFormPage):
+    kind = FormKind.DONATION
+    suggested_amounts = models.CharField(
+        _("suggested amounts"), max_length=200, blank=True, default="25,50,100,250"
+    )
+    currencies = models.CharField(
+        _("currencies"),
+        max_length=200,
+        default="USD,EUR",
+        help_text=_("ISO 4217 codes, separated by commas."),
+    )
+    minimum_amount = models.DecimalField(
+        _("minimum amount"), max_digits=12, decimal_places=2, default=Decimal("5")
+    )
+    review_threshold = models.DecimalField(
+        _("review threshold"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Single gifts above this are confirmed by a person."),
+    )
+
+    content_panels = [
+        *AbstractApplicationFormPage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("suggested_amounts"),
+                FieldPanel("currencies"),
+                FieldRowPanel([FieldPanel("minimum_amount"), FieldPanel("review_threshold")]),
+            ],
+            heading=_("Donations"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("donation form page")
+
+    def currency_codes(self) -> list[str]:
+        return [code.strip().upper() for code in self.currencies.split(",") if code.strip()]
+
+    def amounts(self) -> list[str]:
+        return [amount.strip() for amount in self.suggested_amounts.split(",") if amount.strip()]
+
+    def get_core_choices(self, key, today):
+        if key == "currency":
+            return tuple((code, code) for code in self.currency_codes())
+        return None
+
+    def get_min_value(self, key):
+        return self.minimum_amount if key == "amount" else None
+
+
+class NewsletterFormPage(AbstractApplicationFormPage):
+    kind = FormKind.NEWSLETTER
+
+    class Meta:
+        verbose_name = _("newsletter form page")
+
+
+FORM_PAGE_MODELS = (
+    MembershipFormPage,
+    SupporterFormPage,
+    InternshipFormPage,
+    DonationFormPage,
+    NewsletterFormPage,
+)

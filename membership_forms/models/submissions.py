@@ -1,0 +1,117 @@
+"""Submissions: the inbox of every form, and the outbox the workers read."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..kinds import FormKind
+
+
+class SubmissionStatus(models.TextChoices):
+    """Where a submission stands. After screening it is never `received` again.
+
+    `in_review` means people decide next (the review queues hold the detail);
+    `processed` means screened with nothing to decide; `failed` means the workers gave up
+    after their retries and staff must look (the admin offers a retry).
+    """
+
+    RECEIVED = "received", _("Received")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PROCESSED = "processed", _("Processed")
+    FAILED = "failed", _("Failed")
+
+
+class Submission(models.Model):
+    """One submission, stored whole in one transaction before anything slow happens.
+
+    `form_key` is the form page's translation key, so every translation of a form shares
+    one inbox; `page` is the translation the visitor used and `locale` their language.
+    """
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices)
+    form_key = models.UUIDField(_("form"), db_index=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locale = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"),
+        max_length=32,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.RECEIVED,
+    )
+    payload = models.JSONField(_("answers"), default=dict)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
+    screening = models.JSONField(_("screening result"), null=True, blank=True)
+    # NULL, not "", when absent: the unique constraint must ignore submissions without a key.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    request_hash = models.CharField(max_length=64, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True)
+    confirmation_allowed = models.BooleanField(
+        _("confirmation email allowed"),
+        default=True,
+        help_text=_("False when the address already had its share of confirmations today."),
+    )
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_key", "idempotency_key"], name="mf_submission_idempotency"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="mf_submission_outbox")]
+        permissions = [("download_submissionfile", "Can download submitted files")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SubmissionFile(models.Model):
+    """A file kept in private storage under a random name; only its hash and size are public."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    field_key = models.CharField(max_length=60)
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number given per kind and year (row locked while incremented)."""
+
+    kind = models.CharField(max_length=20, choices=FormKind.choices)
+    year = models.PositiveIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="mf_reference_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}-{self.year}: {self.value}"

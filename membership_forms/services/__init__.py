@@ -1,0 +1,1 @@
+"""Every write the plugin makes, each in the transaction it owns."""

@@ -1,0 +1,179 @@
+"""Recording submissions (the outbox) and moving them along."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.files.storage import storages
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..conf import get_setting
+from ..files import EXTENSIONS
+from ..kinds import REFERENCE_PREFIXES
+from ..models import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
+from ..signals import submission_received
+
+logger = logging.getLogger(__name__)
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before with a different body."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    submission: Submission
+    replayed: bool = False
+
+
+def private_storage():
+    return storages["private"]
+
+
+def allocate_reference(kind: str, year: int) -> str:
+    """The next reference for (kind, year); call inside a transaction.
+
+    The UPDATE takes the counter row's lock until commit, so concurrent submissions
+    queue on it for a moment and never share a number. RETURNING (PostgreSQL, SQLite
+    3.35+) saves a second round trip.
+    """
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f"UPDATE {table} SET value = value + 1 WHERE kind = %s AND year = %s RETURNING value"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, year])
+        row = cursor.fetchone()
+    if row is None:
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(kind=kind, year=year, value=1)
+            value = 1
+        except IntegrityError:  # another request created it first
+            return allocate_reference(kind, year)
+    else:
+        value = row[0]
+    return f"{REFERENCE_PREFIXES[kind]}-{year}-{value:05d}"
+
+
+def find_by_idempotency_key(form_key, key: str, request_hash: str) -> Submission | None:
+    existing = Submission.objects.filter(form_key=form_key, idempotency_key=key).first()
+    if existing and existing.request_hash != request_hash:
+        raise IdempotencyConflict
+    return existing
+
+
+def _announce(submission_id: int) -> None:
+    for _receiver, response in submission_received.send_robust(
+        sender=Submission, submission_id=submission_id
+    ):
+        if isinstance(response, Exception):
+            logger.error("A submission_received receiver failed: %r", response)
+
+
+def record_submission(
+    *,
+    page,
+    payload: dict,
+    uploads: dict,
+    locale: str,
+    client_hash: str = "",
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    confirmation_allowed: bool = True,
+) -> Recorded:
+    """Store the submission and its files in one transaction; announce it after commit.
+
+    The files are written first, under random names, and removed again if the
+    transaction fails, so a refused or failed submission leaves nothing behind.
+    """
+    storage = private_storage()
+    now = timezone.now()
+    saved: list[tuple[str, object]] = []
+    try:
+        for key, upload in uploads.items():
+            extension = EXTENSIONS[upload.info.content_type]
+            name = f"submissions/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+            stored = storage.save(name, upload)
+            saved.append((key, (stored, upload)))
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                reference=allocate_reference(page.kind, now.year),
+                kind=page.kind,
+                form_key=page.translation_key,
+                page=page,
+                locale=locale,
+                payload=payload,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                client_hash=client_hash,
+                confirmation_allowed=confirmation_allowed,
+            )
+            SubmissionFile.objects.bulk_create(
+                SubmissionFile(
+                    submission=submission,
+                    field_key=key,
+                    original_name=(upload.name or "")[-255:],
+                    stored_name=stored,
+                    content_type=upload.info.content_type,
+                    size=upload.info.size,
+                    sha256=upload.info.sha256,
+                )
+                for key, (stored, upload) in saved
+            )
+            transaction.on_commit(lambda: _announce(submission.pk), robust=True)
+    except IntegrityError:
+        _remove(storage, saved)
+        if idempotency_key:
+            # The same key arrived twice at once: the first one won; answer as it did.
+            existing = find_by_idempotency_key(page.translation_key, idempotency_key, request_hash)
+            if existing:
+                return Recorded(existing, replayed=True)
+        raise
+    except BaseException:
+        _remove(storage, saved)
+        raise
+    return Recorded(submission)
+
+
+def _remove(storage, saved) -> None:
+    for _key, (stored, _upload) in saved:
+        try:
+            storage.delete(stored)
+        except OSError:
+            logger.exception("Could not remove %s after a failed submission", stored)
+
+
+def stalled_submission_ids(limit: int | None = None) -> list[int]:
+    """Rows still `received` after the grace period, oldest first, marked as queued now.
+
+    Marking them keeps two sweeps a minute apart from queueing a slow row twice in a row.
+    """
+    limit = limit or get_setting("REQUEUE_BATCH")
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=get_setting("REQUEUE_AFTER"))
+    with transaction.atomic():
+        ids = list(
+            Submission.objects.filter(status=SubmissionStatus.RECEIVED, submitted_at__lte=cutoff)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=cutoff))
+            .order_by("submitted_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Submission.objects.filter(pk__in=ids).update(queued_at=now)
+    return ids
+
+
+def mark_processed(submission_id: int, screening: dict | None = None) -> bool:
+    """Record the screening result once; False when the row is gone or already processed."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.status != SubmissionStatus.RECEIVED:
+            return False
+        submission.status = SubmissionStatus.PROCESSED
+        submission.processed_at = timezone.now()
+        submission.screening = screening or {}
+        submission.save(update_fields=["status", "processed_at", "screening"])
+    return True

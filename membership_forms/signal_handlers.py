@@ -1,0 +1,23 @@
+"""Receivers that keep the form cache honest."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
+
+from .formcache import forget_all_form_pages, forget_form_page
+from .models import FORM_PAGE_MODELS
+
+
+def _forget(sender, instance, **kwargs):
+    forget_form_page(instance.pk)
+
+
+def _forget_all(sender, **kwargs):
+    forget_all_form_pages()
+
+
+def connect() -> None:
+    for model in FORM_PAGE_MODELS:
+        post_save.connect(_forget, sender=model, dispatch_uid=f"mf_forget_{model.__name__}")
+        post_delete.connect(_forget, sender=model, dispatch_uid=f"mf_forget_d_{model.__name__}")
+    post_save.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr")
+    post_delete.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr_d")

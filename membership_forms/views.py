@@ -1,0 +1,80 @@
+"""The HTML path: a server-rendered form that works without JavaScript.
+
+Bots are turned away by a honeypot and a minimum time-to-fill, both on this path only
+(API clients are programs by design; the rate limit covers both).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core import signing
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+
+from . import intake
+from .conf import get_setting
+
+HONEYPOT = "mf_website"
+STARTED = "mf_started"
+STARTED_SALT = "membership_forms.started"
+
+
+def started_token(now: float | None = None) -> str:
+    return signing.dumps(int(now if now is not None else time.time()), salt=STARTED_SALT)
+
+
+def _bot_error(request) -> str | None:
+    if request.POST.get(HONEYPOT):
+        return _("Your submission could not be accepted. Please try again.")
+    try:
+        started = signing.loads(request.POST.get(STARTED, ""), salt=STARTED_SALT, max_age=86400)
+    except signing.BadSignature:
+        return _("This form has expired. Please check your answers and send it again.")
+    if time.time() - started < get_setting("MIN_FILL_SECONDS"):
+        return _("That was quick! Please check your answers and send the form again.")
+    return None
+
+
+def _render(page, request, form=None, errors=None, status=200, closed=False):
+    from .validation import SubmissionForm
+
+    specs = page.get_field_specs()
+    if form is None:
+        form = SubmissionForm(specs)
+    context = page.get_context(request)
+    context.update(
+        {
+            "page": page,
+            "form": form,
+            "closed": closed,
+            "error_summary": errors or {},
+            "honeypot_name": HONEYPOT,
+            "started_name": STARTED,
+            "started_token": started_token(),
+        }
+    )
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+@csrf_protect
+def serve_form_page(request, page):
+    if not page.is_open():
+        return _render(page, request, closed=True, status=200 if request.method == "GET" else 409)
+    if request.method != "POST":
+        return _render(page, request)
+    if bot := _bot_error(request):
+        return _render(page, request, errors={"non_field_errors": [bot]}, status=400)
+    answer = intake.submit(
+        page, request, data=request.POST, files=request.FILES, invalid_status=400
+    )
+    if answer.status == 202:
+        return HttpResponseRedirect(page.thank_you_url(answer.body["reference"]), status=303)
+    response = _render(
+        page, request, form=answer.form, errors=answer.body.get("errors"), status=answer.status
+    )
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response

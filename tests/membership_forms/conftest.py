@@ -1,0 +1,170 @@
+"""Form pages built by the demo builder, API clients and valid payloads for each kind."""
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.files.storage import storages
+from django.test import Client
+
+from membership_forms.eligibility import add_months, open_terms
+
+
+def _ensure_site() -> None:
+    """A transactional test's flush removes Wagtail's root and site: put them back."""
+    from wagtail.models import Locale, Page, Site
+
+    if Site.objects.filter(is_default_site=True).exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+def load_form_pages() -> dict:
+    from membership_forms.models import FORM_PAGE_MODELS
+
+    return {
+        model.kind.value: {page.locale.language_code: page for page in model.objects.all()}
+        for model in FORM_PAGE_MODELS
+    }
+
+
+@pytest.fixture(scope="session")
+def _built_form_pages(django_db_setup, django_db_blocker):
+    """Built once (the builder takes seconds); each test's transaction rolls back its own."""
+    from cms.demo.forms import build_form_pages
+
+    with django_db_blocker.unblock():
+        _ensure_site()
+        build_form_pages()
+
+
+@pytest.fixture
+def form_pages(_built_form_pages, db):
+    return load_form_pages()
+
+
+@pytest.fixture
+def live_form_pages(transactional_db):
+    """For tests a worker thread must see: committed pages, rebuilt after a flush."""
+    from cms.demo.forms import build_form_pages
+
+    _ensure_site()
+    build_form_pages()
+    return load_form_pages()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with fresh rate-limit counters."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def minimal_pdf(pages: int = 1) -> bytes:
+    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"%% filler\n" * pages
+    return body + b"trailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def minimal_docx(extra: dict | None = None, content_types: bytes | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            content_types
+            or b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/content-types"><Override PartName="/word/document.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            b'document.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", b"<w:document><w:body>Hello</w:body></w:document>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def stored_files() -> list[Path]:
+    root = Path(storages["private"].location)
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def valid_payload(kind: str) -> dict:
+    today = date.today()
+    if kind in ("membership", "supporter"):
+        return {
+            "organisation_name": "Peace Works <b>Network</b>",
+            "organisation_type": "ngo",
+            "mandate": "Prevention of atrocity crimes.\nEarly warning.",
+            "headquarters": "Nairobi",
+            "headquarters_country": "KE",
+            "operations": "East Africa",
+            "legally_registered": True,
+            "government_controlled": False,
+            "independent": True,
+            "endorses_common_understanding": True,
+            "has_rtop_programme": True,
+            "willing_to_commit": True,
+            "sectors": ["peacebuilding", "human_rights"],
+            "website": "https://peace.example.org",
+            "contact_name": "Amina Odhiambo",
+            "contact_email": "amina@example.org",
+        }
+    if kind == "internship":
+        start = add_months(today, 2)
+        return {
+            "full_name": "Lucía Pérez",
+            "email": "lucia@example.org",
+            "term": open_terms(today)[0],
+            "availability": "full_time",
+            "start_date": start.isoformat(),
+            "end_date": add_months(start, 3).isoformat(),
+            "study_level": "graduate",
+            "field_of_study": "International law",
+            "english_proficiency": "fluent",
+            "other_languages": ["es", "fr"],
+        }
+    if kind == "donation":
+        return {
+            "amount": "50.00",
+            "currency": "USD",
+            "frequency": "one_time",
+            "donor_name": "Sam Lee",
+            "donor_email": "sam@example.org",
+        }
+    return {"email": "reader@example.org", "name": "Reader"}
+
+
+def internship_files() -> dict:
+    return {
+        "cover_letter": ("cover.pdf", minimal_pdf(), "application/pdf"),
+        "resume": ("resume.docx", minimal_docx(), "application/octet-stream"),
+        "writing_sample": ("sample.pdf", minimal_pdf(4), "application/pdf"),
+    }
+
+
+def multipart(payload: dict, files: dict) -> dict:
+    """A dict the test client sends as multipart: lists repeat, booleans as true/false."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {}
+    for key, value in payload.items():
+        data[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    for key, (name, content, content_type) in files.items():
+        data[key] = SimpleUploadedFile(name, content, content_type=content_type)
+    return data
+
+
+def submit_url(page) -> str:
+    return f"/api/v3/forms/{page.pk}/submissions/"

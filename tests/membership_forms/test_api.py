@@ -1,0 +1,172 @@
+"""The public contract of the forms router."""
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.storage import storages
+from django.utils import timezone
+from wagtail.models import APIToken
+
+from membership_forms.eligibility import open_terms
+from membership_forms.models import Submission, SubmissionFile
+
+from .conftest import internship_files, multipart, submit_url, valid_payload
+
+
+def post_json(client, page, body, **headers):
+    return client.post(
+        submit_url(page), json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+def test_list_filters_by_kind_and_locale(form_pages, api):
+    items = api.get("/api/v3/forms/").json()["items"]
+    assert {item["kind"] for item in items} == {
+        "membership", "supporter", "internship", "donation", "newsletter",
+    }  # fmt: skip
+    assert len(items) == 20
+    french = api.get("/api/v3/forms/?kind=donation&locale=fr").json()["items"]
+    assert [(item["kind"], item["locale"]) for item in french] == [("donation", "fr")]
+    assert french[0]["is_open"] is True
+
+
+def test_definition_lists_core_fields_in_the_page_language(form_pages, api):
+    page = form_pages["internship"]["fr"]
+    definition = api.get(f"/api/v3/forms/{page.pk}/").json()
+    names = [field["name"] for field in definition["fields"]]
+    assert names[:3] == ["full_name", "email", "term"]
+    term = next(field for field in definition["fields"] if field["name"] == "term")
+    assert [choice["value"] for choice in term["choices"]] == open_terms(date.today())
+    resume = next(field for field in definition["fields"] if field["name"] == "resume")
+    assert resume["type"] == "file" and resume["accept"] == [".pdf", ".docx"]
+    assert resume["max_bytes"] == 10 * 1024 * 1024
+    assert definition["locale"] == "fr"
+
+
+def test_json_submission_is_stored_once_per_inbox(form_pages, api):
+    english = form_pages["supporter"]["en"]
+    arabic = form_pages["supporter"]["ar"]
+    first = post_json(api, english, valid_payload("supporter"))
+    second = post_json(api, arabic, valid_payload("supporter"))
+    assert first.status_code == second.status_code == 202
+    assert first.json()["status"] == "received"
+    assert first.json()["reference"].startswith(f"SUP-{timezone.now().year}-")
+    rows = Submission.objects.filter(form_key=english.translation_key).order_by("pk")
+    assert [row.locale for row in rows] == ["en", "ar"]
+    assert rows[0].payload["organisation_name"] == "Peace Works <b>Network</b>"
+    assert rows[0].client_hash and "127.0.0.1" not in rows[0].client_hash
+
+
+def test_multipart_submission_keeps_files_privately_with_their_hash(form_pages, api):
+    page = form_pages["internship"]["en"]
+    response = api.post(
+        submit_url(page), multipart(valid_payload("internship"), internship_files())
+    )
+    assert response.status_code == 202, response.content
+    files = SubmissionFile.objects.order_by("field_key")
+    assert [f.field_key for f in files] == ["cover_letter", "resume", "writing_sample"]
+    storage = storages["private"]
+    for stored in files:
+        assert storage.exists(stored.stored_name)
+        assert len(stored.sha256) == 64
+        assert Path(storage.path(stored.stored_name)).suffix in (".pdf", ".docx")
+        assert not storage.path(stored.stored_name).startswith(str(Path("var/media").resolve()))
+    assert files[1].content_type.endswith("wordprocessingml.document")
+
+
+def test_idempotency_key_returns_the_first_answer(form_pages, api):
+    page = form_pages["newsletter"]["en"]
+    first = post_json(api, page, valid_payload("newsletter"), **{"Idempotency-Key": "abc"})
+    again = post_json(api, page, valid_payload("newsletter"), **{"Idempotency-Key": "abc"})
+    assert first.status_code == again.status_code == 202
+    assert first.json() == again.json()
+    assert Submission.objects.count() == 1
+
+
+def test_closed_form_answers_409(form_pages, api):
+    page = form_pages["donation"]["en"]
+    page.closes_at = timezone.now() - timedelta(days=1)
+    page.save()
+    response = post_json(api, page, valid_payload("donation"))
+    assert response.status_code == 409
+    assert Submission.objects.count() == 0
+
+
+def test_errors_are_translated(form_pages, api):
+    page = form_pages["newsletter"]["fr"]
+    english = post_json(api, page, {}).json()["errors"]["email"]
+    french = api.post(
+        submit_url(page) + "?locale=fr", "{}", content_type="application/json"
+    ).json()["errors"]["email"]
+    assert english == ["This field is required."]
+    assert french == ["Champ requis."]
+    spanish = api.post(
+        submit_url(page), "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+    ).json()["errors"]["email"]
+    assert spanish and spanish != english
+
+
+def test_rate_limit_answers_429_with_retry_after(form_pages, api, settings):
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "SUBMISSION_RATE_LIMIT": "2/m"}
+    page = form_pages["newsletter"]["en"]
+    codes = [post_json(api, page, valid_payload("newsletter")).status_code for _ in range(3)]
+    assert codes == [202, 202, 429]
+    limited = post_json(api, page, valid_payload("newsletter"))
+    assert 1 <= int(limited["Retry-After"]) <= 61
+    assert Submission.objects.count() == 2
+
+
+def test_confirmations_to_one_address_are_limited(form_pages, api, settings):
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "SUBMISSION_RATE_LIMIT": "100/m"}
+    page = form_pages["newsletter"]["en"]
+    for _ in range(5):
+        assert post_json(api, page, valid_payload("newsletter")).status_code == 202
+    allowed = list(Submission.objects.order_by("pk").values_list("confirmation_allowed", flat=True))
+    assert allowed == [True, True, True, False, False]
+
+
+@pytest.fixture
+def submission(form_pages, api):
+    response = post_json(api, form_pages["donation"]["en"], valid_payload("donation"))
+    return response.json()["reference"]
+
+
+def status_url(reference):
+    return f"/api/v3/forms/submissions/{reference}/"
+
+
+def test_status_is_refused_to_anonymous_and_non_staff(submission, api, client):
+    anonymous = api.get(status_url(submission))
+    assert anonymous.status_code == 401
+    assert b"sam@example.org" not in anonymous.content
+    assert b"Sam" not in anonymous.content
+    assert api.get(status_url(submission), HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+    user = User.objects.create_user("visitor", password="x" * 12)
+    client.force_login(user)
+    refused = client.get(status_url(submission))
+    assert refused.status_code == 403
+    assert b"Sam" not in refused.content
+
+
+def test_status_for_staff_token_and_session(submission, api, client):
+    admin = User.objects.create_superuser("boss", "boss@example.org", "x" * 12)
+    _token, key = APIToken.create_token(user=admin, name="ci")
+    response = api.get(status_url(submission), HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["reference"] == submission and body["status"] == "received"
+    assert body["eligibility"] == {"outcome": None, "reasons": []}
+    client.force_login(admin)
+    assert client.get(status_url(submission)).json()["kind"] == "donation"
+    assert client.get(status_url("SUP-1999-00001")).status_code == 404
+
+
+def test_openapi_documents_the_forms_router(api):
+    document = api.get("/api/v3/openapi.json").json()
+    submit = document["paths"]["/api/v3/forms/{form_id}/submissions/"]["post"]
+    assert set(submit["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert {"202", "400", "409", "413", "422", "429"} <= set(submit["responses"])
+    assert "/api/v3/forms/submissions/{reference}/" in document["paths"]
