@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.actions.convert_alias import ConvertAliasPageAction
+from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
@@ -135,7 +136,8 @@ class TreeBuilder:
         for welcome in root.get_children().filter(slug="home"):
             if welcome.specific_class is Page and not welcome.get_children().exists():
                 welcome.delete()
-        home = HomePage(slug="home", locale=self.default_locale)
+        # Anything else already there stays; the site's new root takes a free slug.
+        home = HomePage(slug=find_available_slug(root, "home"), locale=self.default_locale)
         _fill_home(home, self.content, {})
         home.hero_image = self.images["hero"]
         root.add_child(instance=home)
