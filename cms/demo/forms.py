@@ -23,12 +23,13 @@ from membership_forms.models import (
 
 CONTENT = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "fr", "es", "ar")
+# kind: (page type, slug, the slug of the page that introduces it, or None for the home page)
 PAGES = {
-    "membership": (MembershipFormPage, "apply-for-membership"),
-    "supporter": (SupporterFormPage, "become-a-supporter"),
-    "internship": (InternshipFormPage, "internships"),
-    "donation": (DonationFormPage, "donate"),
-    "newsletter": (NewsletterFormPage, "newsletter"),
+    "membership": (MembershipFormPage, "apply-for-membership", "join"),
+    "supporter": (SupporterFormPage, "become-a-supporter", "join"),
+    "internship": (InternshipFormPage, "apply", "internships"),
+    "donation": (DonationFormPage, "give", "donate"),
+    "newsletter": (NewsletterFormPage, "newsletter", None),
 }
 SETTINGS = {
     "donation": {
@@ -51,19 +52,29 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n") if part.strip())
 
 
-def _fill(page, text: dict, kind: str) -> None:
-    page.title = text["title"]
-    page.intro = _paragraphs(text["intro"])
-    page.thank_you_text = _paragraphs(text["thank_you"])
-    page.confirmation_subject = text["confirmation_subject"]
-    page.confirmation_body = text["confirmation_body"]
-    page.staff_recipients = "secretariat@example.org"
-    for name, value in SETTINGS.get(kind, {}).items():
-        setattr(page, name, value)
+def _fill(page, text: dict, kind: str) -> bool:
+    """Set the demo's values on `page`; True when anything changed."""
+    values = {
+        "title": text["title"],
+        "intro": _paragraphs(text["intro"]),
+        "thank_you_text": _paragraphs(text["thank_you"]),
+        "confirmation_subject": text["confirmation_subject"],
+        "confirmation_body": text["confirmation_body"],
+        "staff_recipients": "secretariat@example.org",
+        **SETTINGS.get(kind, {}),
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(page, name, None) != value:
+            setattr(page, name, value)
+            changed = True
+    return changed
 
 
-def _publish(page) -> None:
-    page.save_revision().publish()
+def _publish(page, changed: bool) -> None:
+    """Publish only what changed, so a second run writes no new revision."""
+    if changed or not page.live or page.has_unpublished_changes:
+        page.save_revision().publish()
 
 
 @transaction.atomic
@@ -75,15 +86,19 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     home = site.root_page.specific
     built: dict[str, dict[str, Page]] = {}
     content = {language: _content(language) for language in LANGUAGES}
-    for kind, (model, slug) in PAGES.items():
-        page = model.objects.child_of(home).filter(slug=slug).first()
+    for kind, (model, slug, parent_slug) in PAGES.items():
+        parent = home
+        if parent_slug:
+            parent = Page.objects.child_of(home).filter(slug=parent_slug).first() or home
+        page = model.objects.child_of(parent).filter(slug=slug).first()
         if page is None:
             page = model(slug=slug)
             _fill(page, content["en"][kind], kind)
-            home.add_child(instance=page)
+            parent.add_child(instance=page)
+            changed = True
         else:
-            _fill(page, content["en"][kind], kind)
-        _publish(page)
+            changed = _fill(page, content["en"][kind], kind)
+        _publish(page, changed)
         built[kind] = {"en": page}
         for language in LANGUAGES[1:]:
             locale = Locale.objects.get(language_code=language)
@@ -91,8 +106,7 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
             if translation is None:
                 translation = page.copy_for_translation(locale, copy_parents=True)
             translation = translation.specific
-            _fill(translation, content[language][kind], kind)
-            _publish(translation)
+            _publish(translation, _fill(translation, content[language][kind], kind))
             built[kind][language] = translation
         if stdout:
             stdout.write(f"Form page {kind}: {page.url}\n")
