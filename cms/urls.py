@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import views
+from cms import twofactor, views
 from membership_forms.api import router as forms_router
 
 # The plugin's router joins Wagtail's v3 API before its URLs are read.
@@ -17,11 +17,17 @@ api.add_router("/forms/", forms_router)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    path("admin/2fa/", include(twofactor.urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if getattr(settings, "BENCH_URLS", False):
+    from cms import bench_views
+
+    urlpatterns.append(path("bench/bare/", bench_views.bare))
 
 if settings.SERVE_MEDIA:
     # Public media (images, documents' renditions) from local disk; with S3 a CDN serves them.

@@ -117,6 +117,9 @@ def main() -> None:
     VAR_DIR.mkdir(exist_ok=True)
     os.chdir(BASE_DIR)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    os.environ.setdefault("HTTPS", "false")  # served over plain HTTP on loopback
+    # The demo's printed account signs in with its password alone; production asks for more.
+    os.environ.setdefault("STAFF_TWO_FACTOR", "false")
     port = os.environ.setdefault("PORT", "8000")
     redis_url, redis_proc = start_redis()
     os.environ["REDIS_URL"] = redis_url

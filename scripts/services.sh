@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer for the test suite: start them, or install them
-# (Debian, as root) when they are missing. DATABASE_URL and REDIS_URL, when set, are used as is.
+# Make sure PostgreSQL and Redis answer for the test suite, and that Chromium is there for
+# the browser tests: start them, or install them (Debian, as root) when they are missing. DATABASE_URL and REDIS_URL, when set, are used as is.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -33,3 +33,6 @@ if [ -z "${REDIS_URL:-}" ] && ! redis_up; then
   for _ in $(seq 30); do redis_up && break; sleep 0.5; done
   redis_up || { echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1; }
 fi
+
+# The browser tests drive Debian's Chromium through Playwright.
+[ -x /usr/bin/chromium ] || apt_install chromium

@@ -1,3 +1,28 @@
+from .documents import DocumentLibraryPage, LibraryDocument, Region
+from .events import EventIndexPage, EventPage
+from .navigation import FooterLink, MenuItem, NavigationSettings
+from .news import ArticleKind, ArticlePage, ArticleTag, NewsIndexPage
 from .operations import Heartbeat
+from .pages import HomePage, SearchPage, StandardPage
+from .settings import Office, OrganisationSettings
 
-__all__ = ["Heartbeat"]
+__all__ = [
+    "ArticleKind",
+    "ArticlePage",
+    "ArticleTag",
+    "DocumentLibraryPage",
+    "EventIndexPage",
+    "EventPage",
+    "FooterLink",
+    "Heartbeat",
+    "HomePage",
+    "LibraryDocument",
+    "MenuItem",
+    "NavigationSettings",
+    "NewsIndexPage",
+    "Office",
+    "OrganisationSettings",
+    "Region",
+    "SearchPage",
+    "StandardPage",
+]

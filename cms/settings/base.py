@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -75,9 +78,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.security.ContentSecurityPolicyMiddleware",
+    # Last, so every middleware above (headers, CSP, language) also handles cached pages.
+    "cms.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -217,6 +225,38 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
+# Security headers. The public site allows nothing inline and nothing from other hosts.
+CSP_PUBLIC = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'", "https://checkout.stripe.com"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# Wagtail's admin still needs inline scripts and styles (wagtail/wagtail#1288).
+CSP_ADMIN = {
+    **CSP_PUBLIC,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "form-action": ["'self'"],
+}
+CSP_ADMIN_PATH_PREFIXES = ["/admin/", "/django-admin/"]
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site's own pages
+SESSION_COOKIE_HTTPONLY = True
+# Admin users sign in with a second factor (cms/twofactor.py); production turns it on.
+STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ICRtoP")
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -229,3 +269,10 @@ LOGGING = {
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
 }
+
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"
+# Anonymous visitors' pages, cached in Redis and purged on publish (cms/cache.py).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+# API v3 pages per response (Wagtail's default is 20).
+WAGTAILAPI_LIMIT_MAX = 100

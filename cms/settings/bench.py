@@ -1,8 +1,10 @@
-"""bench/submit.py only: production settings plus the stock form app and a bare JSON view."""
+"""bench/*.py only: production settings served over plain HTTP on loopback, plus what the
+benchmarks compare against (a bare Django view, the stock Wagtail form page app)."""
 
 from .production import *  # noqa: F403
-from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, env
+from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, STORAGES, VAR_DIR, env
 
+BENCH_URLS = True
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.stock_forms"]
 MIDDLEWARE = ["bench.stock_forms.middleware.ExemptStockFormFromCsrf", *MIDDLEWARE]
 ROOT_URLCONF = "bench.stock_forms.urls"
@@ -12,7 +14,12 @@ MEMBERSHIP_FORMS = {
     "CONFIRMATIONS_PER_ADDRESS": 1_000_000,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="bench")
+# Plain HTTP on loopback, like `make run`.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STATIC_ROOT = VAR_DIR / "bench-static"  # never collected: the benchmarks request no static files
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -9,11 +9,22 @@ from ..kinds import FormKind
 
 
 class SubmissionStatus(models.TextChoices):
-    """Where a submission stands; the screening pipeline adds its states after `received`."""
+    """Where a submission stands. After screening it is never `received` again.
+
+    `in_review` means people decide next (the review queues hold the detail);
+    `processed` means screened with nothing to decide; `failed` means the workers gave up
+    after their retries and staff must look (the admin offers a retry).
+    """
 
     RECEIVED = "received", _("Received")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
     PROCESSED = "processed", _("Processed")
+    FAILED = "failed", _("Failed")
 
 
 class Submission(models.Model):

@@ -1,10 +1,35 @@
+import importlib
+import importlib.util
+
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from wagtail.models import Locale
+
+from cms.demo.documents import ensure_documents, ensure_regions
+from cms.demo.images import ensure_images
+from cms.demo.pages import TreeBuilder
+from cms.demo.site_settings import ensure_settings
+
+LANGUAGES = ("en", "fr", "es", "ar")
 
 
 class Command(BaseCommand):
     help = "Build the demo site from the coalition's facts. Safe to run again."
 
     def handle(self, *args, **options):
-        for code in ("en", "fr", "es", "ar"):
-            Locale.objects.get_or_create(language_code=code)
+        with transaction.atomic():
+            for code in LANGUAGES:
+                Locale.objects.get_or_create(language_code=code)
+            translations = [code for code in LANGUAGES if code != "en"]
+            regions = ensure_regions(translations)
+            images = ensure_images()
+            ensure_documents(regions)
+            builder = TreeBuilder(images, regions)
+            builder.build_default()
+            for code in translations:
+                builder.translate(code)
+            ensure_settings(builder.pages)
+        # Form pages belong to the membership_forms plugin; its demo builder adds them.
+        if importlib.util.find_spec("cms.demo.forms") is not None:
+            importlib.import_module("cms.demo.forms").build_form_pages()
+        self.stdout.write(f"Demo site ready ({len(builder.pages)} pages in English).")

@@ -1,0 +1,38 @@
+"""Offices, contact email and menus, set once on the default site."""
+
+from wagtail.models import Site
+
+from cms.models import FooterLink, MenuItem, NavigationSettings, Office, OrganisationSettings
+
+from .content import DEFAULT_LANGUAGE, load
+
+MAIN_MENU = ["about", "news", "events", "library", "join", "internships", "donate"]
+FOOTER_LINKS = ["contact", "privacy", "join", "donate"]
+
+
+def ensure_settings(pages: dict) -> None:
+    site = Site.objects.get(is_default_site=True)
+    content = load(DEFAULT_LANGUAGE)
+    organisation = OrganisationSettings.for_site(site)
+    if not organisation.contact_email:
+        organisation.contact_email = content["contact_email"]
+        organisation.save()
+    if not organisation.offices.exists():
+        for order, office in enumerate(content["offices"]):
+            Office.objects.create(
+                settings=organisation,
+                sort_order=order,
+                name=office["name"],
+                address=office["address"],
+                phone=office["phone"],
+                fax=office["fax"],
+            )
+    navigation = NavigationSettings.for_site(site)
+    if not navigation.pk:
+        navigation.save()
+    if not navigation.menu_items.exists():
+        for order, slug in enumerate(MAIN_MENU):
+            MenuItem.objects.create(navigation=navigation, sort_order=order, page=pages[slug])
+    if not navigation.footer_links.exists():
+        for order, slug in enumerate(FOOTER_LINKS):
+            FooterLink.objects.create(navigation=navigation, sort_order=order, page=pages[slug])

@@ -1,0 +1,91 @@
+"""Regions, the coalition's documents tagged by region, and the library that lists them."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.documents.models import AbstractDocument
+from wagtail.documents.models import Document as WagtailDocument
+from wagtail.models import Locale, TranslatableMixin
+from wagtail.search import index
+
+from .base import AbstractSitePage
+
+
+class Region(TranslatableMixin, models.Model):
+    """A world region; articles and documents point at the default-language record.
+
+    Templates show `region.localized.name`, the translation in the visitor's language.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("region")
+        ordering = ["name"]
+        unique_together = [("translation_key", "locale"), ("slug", "locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryDocument(AbstractDocument):
+    """Wagtail's document with a region and a short description."""
+
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    admin_form_fields = (*WagtailDocument.admin_form_fields, "region", "description")
+    search_fields = [*AbstractDocument.search_fields, index.SearchField("description")]
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+
+class DocumentLibraryPage(AbstractSitePage):
+    """Every public document, browsable by region (`?region=africa`)."""
+
+    subpage_types: list[str] = []
+    cacheable_query_params = ("region", "page")
+
+    api_fields = [*AbstractSitePage.api_fields, APIField("document_list")]
+
+    class Meta:
+        verbose_name = _("document library page")
+
+    def documents(self, region_slug: str = ""):
+        documents = LibraryDocument.objects.select_related("region").order_by("-created_at")
+        if region_slug:
+            documents = documents.filter(region__slug=region_slug)
+        return documents
+
+    @property
+    def document_list(self) -> list[dict]:
+        return [
+            {
+                "id": doc.pk,
+                "title": doc.title,
+                "description": doc.description,
+                "region": doc.region.slug if doc.region else None,
+                "url": doc.url,
+                "file_extension": doc.file_extension,
+            }
+            for doc in self.documents()
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        region = request.GET.get("region", "")
+        context.update(
+            documents=Paginator(self.documents(region), 20).get_page(request.GET.get("page")),
+            regions=Region.objects.filter(locale=Locale.get_default()).order_by("name"),
+            selected_region=region,
+        )
+        return context

@@ -1,0 +1,128 @@
+"""News, statements and blog posts, and the index that lists them."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Locale
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+
+from .base import AbstractSitePage
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", _("News")
+    STATEMENT = "statement", _("Statement")
+    BLOG = "blog", _("Blog post")
+
+
+class NewsIndexPage(AbstractSitePage):
+    """Lists the articles below it, newest first, filtered by kind, region or tag."""
+
+    subpage_types = ["cms.ArticlePage"]
+    cacheable_query_params = ("kind", "region", "tag", "page")
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .documents import Region
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = (
+            ArticlePage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("image", "region")
+            .order_by("-date")
+        )
+        kind = request.GET.get("kind", "")
+        if kind in ArticleKind.values:
+            articles = articles.filter(kind=kind)
+        region = request.GET.get("region", "")
+        if region:
+            articles = articles.filter(region__slug=region)
+        tag = request.GET.get("tag", "")
+        if tag:
+            articles = articles.filter(tags__slug=tag)
+        context.update(
+            articles=Paginator(articles, 10).get_page(request.GET.get("page")),
+            kinds=ArticleKind.choices,
+            regions=Region.objects.filter(locale=Locale.get_default()).order_by("name"),
+            selected_kind=kind,
+            selected_region=region,
+            selected_tag=tag,
+        )
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePage(AbstractSitePage):
+    """A news item, statement or blog post."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS
+    )
+    date = models.DateField(_("date"))
+    region = models.ForeignKey(
+        "cms.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *AbstractSitePage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("date"), FieldPanel("region"), FieldPanel("tags")],
+            heading=_("Classification"),
+        ),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *AbstractSitePage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        *AbstractSitePage.api_fields,
+        APIField("kind"),
+        APIField("date"),
+        APIField("region_name"),
+        APIField("tag_slugs"),
+        APIField("image", serializer=ImageRenditionField("width-1200")),
+        APIField("thumbnail", serializer=ImageRenditionField("fill-400x250", source="image")),
+        APIField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+
+    @property
+    def region_name(self) -> str | None:
+        return self.region.localized.name if self.region else None
+
+    @property
+    def tag_slugs(self) -> list[str]:
+        return [tag.slug for tag in self.tags.all()]

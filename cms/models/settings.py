@@ -1,0 +1,62 @@
+"""Per-site settings editors manage: offices, contact email, social accounts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
+
+
+@register_setting(icon="site")
+class OrganisationSettings(ClusterableModel, BaseSiteSetting):
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    mastodon_url = models.URLField(_("Mastodon"), blank=True)
+    bluesky_url = models.URLField(_("Bluesky"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+
+    panels = [
+        FieldPanel("contact_email"),
+        InlinePanel("offices", heading=_("Offices"), label=_("Office")),
+        MultiFieldPanel(
+            [
+                FieldPanel("mastodon_url"),
+                FieldPanel("bluesky_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("x_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("linkedin_url"),
+            ],
+            heading=_("Social accounts"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation")
+
+    def social_accounts(self) -> list[tuple[str, str]]:
+        """(label, url) for each account that is set, in a stable order."""
+        names = ["mastodon_url", "bluesky_url", "facebook_url", "x_url", "youtube_url"]
+        names.append("linkedin_url")
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in names
+            if getattr(self, name)
+        ]
+
+
+class Office(Orderable):
+    settings = ParentalKey(OrganisationSettings, on_delete=models.CASCADE, related_name="offices")
+    name = models.CharField(_("name"), max_length=100)
+    address = models.TextField(_("address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("fax")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,32 @@
+"""Purge the page cache whenever what visitors see may have changed (see cms/cache.py)."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms import cache
+from cms.models import LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region
+
+
+def purge_page_cache(**kwargs) -> None:
+    cache.purge_all()
+
+
+def purge_on_settings_change(created: bool = False, **kwargs) -> None:
+    # Site settings rows are created empty on first read (`for_request`): nothing changed.
+    if not created:
+        cache.purge_all()
+
+
+def connect() -> None:
+    page_published.connect(purge_page_cache, dispatch_uid="pagecache-published")
+    page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
+    post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")
+    post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted")
+    for model in (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region):
+        uid = model._meta.label_lower
+        handler = purge_page_cache
+        if model in (NavigationSettings, OrganisationSettings):
+            handler = purge_on_settings_change
+        post_save.connect(handler, sender=model, dispatch_uid=f"pagecache-saved-{uid}")
+        post_delete.connect(purge_page_cache, sender=model, dispatch_uid=f"pagecache-del-{uid}")
