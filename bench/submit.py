@@ -209,7 +209,7 @@ def main() -> int:
                 f"{base}/stock-form/",
                 lua("email=bench%40example.org&name=Bench", "application/x-www-form-urlencoded"),
             ),
-            "bare Django JSON view": (f"{base}/bench/bare/", lua(body, "application/json")),
+            "bare Django JSON view": (f"{base}/bench/bare-json/", lua(body, "application/json")),
         }
         results = {}
         for name, (url, script) in targets.items():
