@@ -23,11 +23,12 @@ from membership_forms.models import (
 
 CONTENT = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "fr", "es", "ar")
+# Slugs of their own: /join/, /internships/ and /donate/ are editorial pages of the site.
 PAGES = {
     "membership": (MembershipFormPage, "apply-for-membership"),
     "supporter": (SupporterFormPage, "become-a-supporter"),
-    "internship": (InternshipFormPage, "internships"),
-    "donation": (DonationFormPage, "donate"),
+    "internship": (InternshipFormPage, "apply-for-an-internship"),
+    "donation": (DonationFormPage, "make-a-donation"),
     "newsletter": (NewsletterFormPage, "newsletter"),
 }
 SETTINGS = {

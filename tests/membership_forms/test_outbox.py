@@ -114,7 +114,7 @@ def test_submission_while_redis_is_down_is_swept_later(live_form_pages, own_brok
             submission.refresh_from_db()
             return submission.status == SubmissionStatus.PROCESSED
 
-        wait_for(processed, timeout=30)
+        wait_for(processed, timeout=90)  # the worker process starts Django first: slow under load
     finally:
         worker.terminate()
         worker.wait(timeout=30)
