@@ -52,19 +52,32 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n") if part.strip())
 
 
-def _fill(page, text: dict, kind: str) -> None:
-    page.title = text["title"]
-    page.intro = _paragraphs(text["intro"])
-    page.thank_you_text = _paragraphs(text["thank_you"])
-    page.confirmation_subject = text["confirmation_subject"]
-    page.confirmation_body = text["confirmation_body"]
-    page.staff_recipients = "secretariat@example.org"
-    for name, value in SETTINGS.get(kind, {}).items():
-        setattr(page, name, value)
+def _fill(page, text: dict, kind: str) -> bool:
+    """Set the demo values; True when any of them changed (a second load changes nothing)."""
+    values = {
+        "title": text["title"],
+        "intro": _paragraphs(text["intro"]),
+        "thank_you_text": _paragraphs(text["thank_you"]),
+        "confirmation_subject": text["confirmation_subject"],
+        "confirmation_body": text["confirmation_body"],
+        "staff_recipients": "secretariat@example.org",
+        **SETTINGS.get(kind, {}),
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(page, name) != value:
+            setattr(page, name, value)
+            changed = True
+    return changed
 
 
 def _publish(page) -> None:
     page.save_revision().publish()
+
+
+def _publish_if_needed(page, changed: bool) -> None:
+    if changed or not page.live or page.has_unpublished_changes:
+        _publish(page)
 
 
 @transaction.atomic
@@ -82,18 +95,19 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
             page = model(slug=slug)
             _fill(page, content["en"][kind], kind)
             home.add_child(instance=page)
+            _publish(page)
         else:
-            _fill(page, content["en"][kind], kind)
-        _publish(page)
+            _publish_if_needed(page, _fill(page, content["en"][kind], kind))
         built[kind] = {"en": page}
         for language in LANGUAGES[1:]:
             locale = Locale.objects.get(language_code=language)
             translation = page.get_translation_or_none(locale)
-            if translation is None:
+            created = translation is None
+            if created:
                 translation = page.copy_for_translation(locale, copy_parents=True)
             translation = translation.specific
-            _fill(translation, content[language][kind], kind)
-            _publish(translation)
+            changed = _fill(translation, content[language][kind], kind)
+            _publish_if_needed(translation, changed or created)
             built[kind][language] = translation
         if stdout:
             stdout.write(f"Form page {kind}: {page.url}\n")
