@@ -15,4 +15,4 @@ def bare_json(request):
     return JsonResponse({"received": len(body)}, status=202)
 
 
-urlpatterns = [path("bench/bare/", bare_json), *site_urlpatterns]
+urlpatterns = [path("bench/bare-json/", bare_json), *site_urlpatterns]

@@ -23,13 +23,13 @@ from membership_forms.models import (
 
 CONTENT = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "fr", "es", "ar")
-# kind: (page type, slug, the slug of the page that introduces it, or None for the home page)
+# Slugs of their own: /join/, /internships/ and /donate/ are editorial pages of the site.
 PAGES = {
-    "membership": (MembershipFormPage, "apply-for-membership", "join"),
-    "supporter": (SupporterFormPage, "become-a-supporter", "join"),
-    "internship": (InternshipFormPage, "apply", "internships"),
-    "donation": (DonationFormPage, "give", "donate"),
-    "newsletter": (NewsletterFormPage, "newsletter", None),
+    "membership": (MembershipFormPage, "apply-for-membership"),
+    "supporter": (SupporterFormPage, "become-a-supporter"),
+    "internship": (InternshipFormPage, "apply-for-an-internship"),
+    "donation": (DonationFormPage, "make-a-donation"),
+    "newsletter": (NewsletterFormPage, "newsletter"),
 }
 SETTINGS = {
     "donation": {
@@ -53,7 +53,7 @@ def _paragraphs(text: str) -> str:
 
 
 def _fill(page, text: dict, kind: str) -> bool:
-    """Set the demo's values on `page`; True when anything changed."""
+    """Set the demo values; True when any of them changed (a second load changes nothing)."""
     values = {
         "title": text["title"],
         "intro": _paragraphs(text["intro"]),
@@ -65,16 +65,19 @@ def _fill(page, text: dict, kind: str) -> bool:
     }
     changed = False
     for name, value in values.items():
-        if getattr(page, name, None) != value:
+        if getattr(page, name) != value:
             setattr(page, name, value)
             changed = True
     return changed
 
 
-def _publish(page, changed: bool) -> None:
-    """Publish only what changed, so a second run writes no new revision."""
+def _publish(page) -> None:
+    page.save_revision().publish()
+
+
+def _publish_if_needed(page, changed: bool) -> None:
     if changed or not page.live or page.has_unpublished_changes:
-        page.save_revision().publish()
+        _publish(page)
 
 
 @transaction.atomic
@@ -86,27 +89,25 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     home = site.root_page.specific
     built: dict[str, dict[str, Page]] = {}
     content = {language: _content(language) for language in LANGUAGES}
-    for kind, (model, slug, parent_slug) in PAGES.items():
-        parent = home
-        if parent_slug:
-            parent = Page.objects.child_of(home).filter(slug=parent_slug).first() or home
-        page = model.objects.child_of(parent).filter(slug=slug).first()
+    for kind, (model, slug) in PAGES.items():
+        page = model.objects.child_of(home).filter(slug=slug).first()
         if page is None:
             page = model(slug=slug)
             _fill(page, content["en"][kind], kind)
-            parent.add_child(instance=page)
-            changed = True
+            home.add_child(instance=page)
+            _publish(page)
         else:
-            changed = _fill(page, content["en"][kind], kind)
-        _publish(page, changed)
+            _publish_if_needed(page, _fill(page, content["en"][kind], kind))
         built[kind] = {"en": page}
         for language in LANGUAGES[1:]:
             locale = Locale.objects.get(language_code=language)
             translation = page.get_translation_or_none(locale)
-            if translation is None:
+            created = translation is None
+            if created:
                 translation = page.copy_for_translation(locale, copy_parents=True)
             translation = translation.specific
-            _publish(translation, _fill(translation, content[language][kind], kind))
+            changed = _fill(translation, content[language][kind], kind)
+            _publish_if_needed(translation, changed or created)
             built[kind][language] = translation
         if stdout:
             stdout.write(f"Form page {kind}: {page.url}\n")

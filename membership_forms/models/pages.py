@@ -51,7 +51,8 @@ class ApplicationFormPageForm(WagtailAdminPageForm):
             if not instance.is_core:
                 continue
             if form in formset.deleted_forms:
-                form.add_error(
+                # On the page form: a deleted row's own errors would be ignored.
+                self.add_error(
                     None,
                     _("“%(label)s” is a core field: it can be relabelled but not removed.")
                     % {"label": instance.label},

@@ -80,3 +80,22 @@ def test_extra_field_keys_survive_relabelling(form_pages):
     page.save()
     extra.refresh_from_db()
     assert extra.key == "how_did_you_hear_of_us"
+
+
+def test_admin_refuses_to_delete_a_core_field(form_pages, client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "x" * 12))
+    page = form_pages["newsletter"]["en"]
+    url = f"/admin/pages/{page.pk}/edit/"
+    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
+    prefix = next(
+        key.rsplit("-", 1)[0]
+        for key, value in data.items()
+        if key.startswith("application_fields-") and key.endswith("-key") and value == "email"
+    )
+    data[f"{prefix}-DELETE"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "is a core field" in response.content.decode()
+    assert page.application_fields.filter(key="email").exists()

@@ -99,7 +99,7 @@ def test_submission_while_redis_is_down_is_swept_later(live_form_pages, own_brok
     response = post(api, live_form_pages["newsletter"]["en"])
     elapsed = time.monotonic() - started
     assert response.status_code == 202
-    assert elapsed < 3.5, f"a dead broker cost the visitor {elapsed:.1f}s"
+    assert elapsed < 2.5, f"a dead broker cost the visitor {elapsed:.1f}s"
     submission = Submission.objects.get()
     assert submission.status == SubmissionStatus.RECEIVED
 
@@ -114,7 +114,7 @@ def test_submission_while_redis_is_down_is_swept_later(live_form_pages, own_brok
             submission.refresh_from_db()
             return submission.status == SubmissionStatus.PROCESSED
 
-        wait_for(processed, timeout=30)
+        wait_for(processed, timeout=90)  # the worker process starts Django first: slow under load
     finally:
         worker.terminate()
         worker.wait(timeout=30)
