@@ -135,3 +135,21 @@ def language_direction(code: str) -> str:
 @register.simple_tag
 def language_name(code: str) -> str:
     return get_language_info(code)["name_local"]
+
+
+@register.simple_tag(takes_context=True)
+def newsletter_page(context):
+    """The live newsletter sign-up page of this site, in the active language if translated."""
+    from membership_forms.models import NewsletterFormPage
+
+    request = context.get("request")
+    site = _site(context)
+    if site is None:
+        return None
+    if not hasattr(request, "_newsletter_page"):
+        page = NewsletterFormPage.objects.live().descendant_of(site.root_page).first()
+        locale = _active_locale(request)
+        if page is not None and locale is not None and page.locale_id != locale.pk:
+            page = page.get_translation_or_none(locale) or page
+        request._newsletter_page = page
+    return request._newsletter_page

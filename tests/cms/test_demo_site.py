@@ -62,6 +62,11 @@ def test_demo_site_in_four_languages(client, demo_site):
     library = client.get("/library/?region=africa")
     assert library.status_code == 200
 
+    # The footer invites to the newsletter, in the visitor's language.
+    assert 'href="/newsletter/"' in home and "Subscribe to the newsletter" in home
+    arabic_home = client.get("/ar/").content.decode()
+    assert 'href="/ar/newsletter/"' in arabic_home and "اشترك في النشرة الإخبارية" in arabic_home
+
 
 def test_headless_api_lists_filters_and_searches(client, demo_site):
     response = client.get("/api/v3/pages/", {"limit": 100, "locale": "en"})
