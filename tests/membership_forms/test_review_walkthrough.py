@@ -28,7 +28,9 @@ def directory_page(form_pages):
 def test_membership_from_submission_to_directory(form_pages, api, client, directory_page):
     # 1. The organisation applies through the JSON API.
     page = form_pages["membership"]["en"]
-    response = api.post(submit_url(page), valid_payload("membership"), content_type="application/json")
+    response = api.post(
+        submit_url(page), valid_payload("membership"), content_type="application/json"
+    )
     assert response.status_code == 202
     submission = Submission.objects.get(reference=response.json()["reference"])
 
