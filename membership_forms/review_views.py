@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,12 +25,15 @@ from wagtail.log_actions import registry as log_registry
 from .countries import COUNTRIES
 from .models import (
     DeclineReason,
+    Export,
+    ExportFormat,
     Review,
     ReviewQueue,
     ReviewStatus,
     VoteChoice,
 )
 from .regions import REGIONS
+from .services import exports
 from .services import reviews as services
 
 AGES = {"7": 7, "30": 30, "90": 90}
@@ -239,3 +242,37 @@ def review_action(request, pk: int, action: str):
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
     messages.success(request, _("Done."))
     return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
+
+
+@require_POST
+def request_queue_export(request, queue: str):
+    queue = _queue_or_404(request, queue)
+    fmt = request.POST.get("format", "csv")
+    if fmt not in ExportFormat.values:
+        raise Http404
+    exports.request_export(request.user, queue, fmt)
+    messages.success(request, _("The export is being prepared; it will appear below."))
+    return HttpResponseRedirect(reverse("membership_forms_exports"))
+
+
+def export_list(request):
+    if not services.visible_queues(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/export_list.html",
+        {
+            "exports": Export.objects.filter(requested_by=request.user)[:50],
+            "header_title": _("My exports"),
+        },
+    )
+
+
+def download_export(request, pk: int):
+    export = get_object_or_404(Export, pk=pk, requested_by=request.user)
+    handle = exports.open_export(export, request.user)
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{export.queue}-{export.pk}.{export.format}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -35,6 +35,19 @@ def register_admin_urls():
             name="membership_forms_queue",
         ),
         path(
+            "membership-forms/reviews/<str:queue>/export/",
+            review_views.request_queue_export,
+            name="membership_forms_queue_export",
+        ),
+        path(
+            "membership-forms/exports/", review_views.export_list, name="membership_forms_exports"
+        ),
+        path(
+            "membership-forms/exports/<int:pk>/",
+            review_views.download_export,
+            name="membership_forms_export_download",
+        ),
+        path(
             "membership-forms/review/<int:pk>/",
             review_views.review_detail,
             name="membership_forms_review",

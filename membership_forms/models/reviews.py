@@ -104,6 +104,8 @@ class Review(models.Model):
     flagged = models.BooleanField(
         _("flagged"), default=False, help_text=_("Still open after its internship term closed.")
     )
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     # Copied from the submission and its screening once, by `open_review`, for filters.
     outcome = models.CharField(_("screening outcome"), max_length=20, blank=True)
     reason_codes = models.JSONField(_("reason codes"), default=list, blank=True)
@@ -247,3 +249,38 @@ class CommitteeRules(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("committee rules")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class Export(models.Model):
+    """A queue export built by the workers, kept in private storage for its requester only."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    queue = models.CharField(_("queue"), max_length=20, choices=ReviewQueue.choices)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    stored_name = models.CharField(max_length=255, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.queue} export {self.pk}"

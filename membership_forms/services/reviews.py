@@ -566,3 +566,74 @@ def _list_in_directory(review: Review) -> None:
 def record_access(instance, user, action: str, **data: Any) -> None:
     """Log a view of personal data (`view`, `download`, `export`) on the review's log."""
     _log(instance, action, user, **data)
+
+
+# --- Periodic ---------------------------------------------------------------------------
+
+
+def send_review_reminders(today=None, batch: int = 500) -> int:
+    """One reminder a day for each review waiting in its state longer than REVIEW_SLA_DAYS.
+
+    Reviews waiting on the applicant (`info_requested`) are left alone. The reminder goes
+    to the assignee, or to the form page's staff recipients.
+    """
+    from ..conf import get_setting
+    from ..models.pages import split_recipients
+
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - timedelta(days=get_setting("REVIEW_SLA_DAYS"))
+    waiting = (
+        Review.objects.filter(status__in=OPEN_STATUSES, status_changed_at__lt=cutoff)
+        .exclude(status=S.INFO_REQUESTED)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .values_list("pk", flat=True)[:batch]
+    )
+    sent = 0
+    for review_id in list(waiting):
+        with transaction.atomic():
+            review = _lock(review_id)
+            if review.reminded_on == today or review.status not in OPEN_STATUSES:
+                continue
+            review.reminded_on = today
+            review.save(update_fields=["reminded_on"])
+            page = _form_page(review.submission)
+            recipients = [review.assigned_to.email] if review.assigned_to else []
+            if not recipients and page is not None:
+                recipients = split_recipients(page.staff_recipients)
+            _log(review, "reminder", status=review.status, date=today.isoformat())
+            queue_notification(
+                review.submission,
+                "reminder",
+                recipient=recipients[0] if recipients else None,
+                discriminator=today.isoformat(),
+                context={"status": review.status, "since": review.status_changed_at.isoformat()},
+            )
+            sent += 1
+    return sent
+
+
+def flag_closed_terms(today=None) -> int:
+    """Flag internship reviews still open after their term's deadline (TERM_CLOSE_OUT)."""
+    from ..eligibility import term_deadline
+
+    today = today or timezone.localdate()
+    flagged = 0
+    open_reviews = Review.objects.filter(
+        queue=Q_.INTERNSHIP, status__in=OPEN_STATUSES, flagged=False
+    ).exclude(term="")
+    for review_id, term in list(open_reviews.values_list("pk", "term")):
+        try:
+            closed = term_deadline(term) < today
+        except ValueError:
+            continue
+        if not closed:
+            continue
+        with transaction.atomic():
+            review = _lock(review_id)
+            if review.flagged or review.status not in OPEN_STATUSES:
+                continue
+            review.flagged = True
+            review.save(update_fields=["flagged"])
+            _log(review, "flag", term=term)
+            flagged += 1
+    return flagged
