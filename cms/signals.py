@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import cache
 from cms.models import LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region
+from membership_forms.models import DirectoryEntry
 
 
 def purge_page_cache(**kwargs) -> None:
@@ -23,7 +24,9 @@ def connect() -> None:
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")
     post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted")
-    for model in (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region):
+    models = (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region)
+    # The directory page lists entries created on approval, without a publish.
+    for model in (*models, DirectoryEntry):
         uid = model._meta.label_lower
         handler = purge_page_cache
         if model in (NavigationSettings, OrganisationSettings):

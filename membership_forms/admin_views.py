@@ -14,6 +14,8 @@ from wagtail.models import Page
 
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Submission, SubmissionFile, SubmissionStatus
+from .models.reviews import Review
+from .services.reviews import can_see_submission, record_access
 from .services.submissions import private_storage
 
 VIEW = "membership_forms.view_submission"
@@ -74,13 +76,18 @@ def submission_detail(request, pk: int):
 
 
 def download_file(request, pk: int):
-    """The only way to a submitted file: permission checked, every download logged."""
+    """The only way to a submitted file: permission and queue checked, every download logged."""
     if not request.user.has_perm(DOWNLOAD):
         raise PermissionDenied
     stored = get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=pk)
+    if not can_see_submission(request.user, stored.submission):
+        raise PermissionDenied
     storage = private_storage()
     if not storage.exists(stored.stored_name):
         raise Http404
+    review = Review.objects.filter(submission=stored.submission).first()
+    if review is not None:
+        record_access(review, request.user, "download", file=stored.pk, field=stored.field_key)
     log(
         instance=stored.submission,
         action="membership_forms.download_file",

@@ -356,3 +356,44 @@ def submission_status(request: HttpRequest, reference: str):
         },
         "notifications": [],
     }
+
+
+class DirectoryEntryOut(Schema):
+    organisation_name: str
+    category: str
+    country: str
+    country_name: str
+    region: str
+    website: str
+
+
+class DirectoryOut(Schema):
+    items: list[DirectoryEntryOut]
+
+
+class DirectoryFilters(Schema):
+    region: str = ""
+    country: str = ""
+    locale: str | None = None
+
+
+@router.get("/directory/", response=DirectoryOut, summary="Approved members and NGO Supporters")
+def directory(request: HttpRequest, filters: Query[DirectoryFilters]):
+    """The public directory: organisation, category, country, region, website; no contacts."""
+    from .models.directory import directory_entries
+
+    language = filters.locale if filters.locale in LANGUAGES else _language(request)
+    entries = directory_entries(filters.region, filters.country)
+    return {
+        "items": [
+            {
+                "organisation_name": entry.organisation_name,
+                "category": entry.category,
+                "country": entry.country,
+                "country_name": entry.country_name(language),
+                "region": entry.region,
+                "website": entry.website,
+            }
+            for entry in entries
+        ]
+    }

@@ -26,6 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "REQUEUE_BATCH": 500,
     # Seconds a submission may stay `received` before the sweep queues it again.
     "REQUEUE_AFTER": 120,
+    # Days after a decline or withdrawal before the applicant's personal data is removed.
+    "RETENTION_DAYS": 365,
+    # Days a review may wait in one state before its reviewers get a daily reminder.
+    "REVIEW_SLA_DAYS": 14,
+    # What happens to internship reviews still open after their term's deadline: "flag"
+    # (marked in the queue for the coordinator to decide). Declining is left to people.
+    "TERM_CLOSE_OUT": "flag",
     # Eligibility rules per kind, as dotted paths; None means the module's defaults.
     "RULES": None,
 }

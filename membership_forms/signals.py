@@ -4,3 +4,10 @@ from django.dispatch import Signal
 
 # Sent after the transaction that stored a submission has committed; `submission_id=pk`.
 submission_received = Signal()
+
+# Sent after the transaction that took a final decision (approved, declined, withdrawn) on a
+# reviewed submission has committed; `submission_id=pk, status=<review status>`.
+submission_decided = Signal()
+
+# Sent after the transaction that requested a queue export has committed; `export_id=pk`.
+export_requested = Signal()

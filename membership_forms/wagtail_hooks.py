@@ -1,11 +1,14 @@
-"""Admin wiring: the submissions inbox, its menu item and the download log action."""
+"""Admin wiring: the submissions inbox, the review queues, their menus and log actions."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
 
-from . import admin_views
+from . import admin_views, review_views
+from .models import DeclineReason, ReviewQueue
+from .services.reviews import can_see_queue, visible_queues
 
 
 @hooks.register("register_admin_urls")
@@ -25,6 +28,34 @@ def register_admin_urls():
             "membership-forms/files/<int:pk>/",
             admin_views.download_file,
             name="membership_forms_download",
+        ),
+        path(
+            "membership-forms/reviews/<str:queue>/",
+            review_views.queue_list,
+            name="membership_forms_queue",
+        ),
+        path(
+            "membership-forms/reviews/<str:queue>/export/",
+            review_views.request_queue_export,
+            name="membership_forms_queue_export",
+        ),
+        path(
+            "membership-forms/exports/", review_views.export_list, name="membership_forms_exports"
+        ),
+        path(
+            "membership-forms/exports/<int:pk>/",
+            review_views.download_export,
+            name="membership_forms_export_download",
+        ),
+        path(
+            "membership-forms/review/<int:pk>/",
+            review_views.review_detail,
+            name="membership_forms_review",
+        ),
+        path(
+            "membership-forms/review/<int:pk>/<str:action>/",
+            review_views.review_action,
+            name="membership_forms_review_action",
         ),
     ]
 
@@ -49,3 +80,63 @@ def register_log_actions(actions):
     actions.register_action(
         "membership_forms.download_file", _("Download file"), _("Submitted file downloaded")
     )
+    for action, label, message in REVIEW_LOG_ACTIONS:
+        actions.register_action(f"membership_forms.review.{action}", label, message)
+
+
+REVIEW_LOG_ACTIONS = [
+    ("open", _("Placed in queue"), _("Placed in its review queue")),
+    ("view", _("Viewed"), _("Application viewed")),
+    ("download", _("Downloaded"), _("File downloaded")),
+    ("export", _("Exported"), _("Queue exported")),
+    ("assign", _("Assigned"), _("Review assigned")),
+    ("comment", _("Commented"), _("Comment added")),
+    ("request_info", _("Information requested"), _("Information requested from the applicant")),
+    ("info_received", _("Information received"), _("The applicant answered")),
+    ("approve_affiliation", _("Affiliation approved"), _("Network affiliation approved")),
+    ("approve", _("Approved"), _("Approved")),
+    ("ballot_opened", _("Vote opened"), _("Committee vote opened")),
+    ("reopen_vote", _("Vote reopened"), _("New committee vote opened")),
+    ("vote", _("Voted"), _("Vote cast")),
+    ("ballot_closed", _("Vote closed"), _("Committee vote closed")),
+    ("decline", _("Declined"), _("Declined")),
+    ("withdraw", _("Withdrawn"), _("Withdrawn at the applicant's request")),
+    ("flag", _("Flagged"), _("Flagged: its term has closed")),
+    ("purge", _("Personal data removed"), _("Personal data removed (retention)")),
+    ("reminder", _("Reminder"), _("Reminder sent")),
+]
+
+
+class QueueMenuItem(MenuItem):
+    def __init__(self, queue, *args, **kwargs):
+        self.queue = queue
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return can_see_queue(request.user, self.queue)
+
+
+class ReviewQueuesMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return bool(visible_queues(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu():
+    items = [
+        QueueMenuItem(
+            queue,
+            label,
+            reverse("membership_forms_queue", args=[queue]),
+            name=f"review-{queue}",
+            icon_name="tasks",
+            order=index,
+        )
+        for index, (queue, label) in enumerate(ReviewQueue.choices)
+    ]
+    return ReviewQueuesMenuItem(
+        _("Review queues"), Menu(items=items), name="review-queues", icon_name="tasks", order=240
+    )
+
+
+register_snippet(DeclineReason)

@@ -9,7 +9,7 @@ import logging
 
 from django.dispatch import receiver
 
-from membership_forms.signals import submission_received
+from membership_forms.signals import export_requested, submission_received
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +25,13 @@ def queue_submission(sender, submission_id: int, **kwargs) -> None:
             process_submission.apply_async((submission_id,), retry=False, connection=connection)
     except Exception:
         logger.exception("Could not queue submission %s; the sweep will", submission_id)
+
+
+@receiver(export_requested, dispatch_uid="tasks.queue_export")
+def queue_export(sender, export_id: int, **kwargs) -> None:
+    from .exports import build_export
+
+    try:
+        build_export.apply_async((export_id,), retry=False)
+    except Exception:
+        logger.exception("Could not queue export %s", export_id)

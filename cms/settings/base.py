@@ -214,8 +214,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.submissions.requeue_stalled_submissions",
         "schedule": 60.0,
     },
+    "close-expired-ballots": {"task": "tasks.reviews.close_expired_ballots", "schedule": 900.0},
+    "send-review-reminders": {"task": "tasks.reviews.send_review_reminders", "schedule": 3600.0},
+    "flag-closed-terms": {"task": "tasks.reviews.flag_closed_terms", "schedule": 3600.0},
+    "purge-expired-applicants": {
+        "task": "tasks.reviews.purge_expired_applicants",
+        "schedule": 3600.0,
+    },
 }
-CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions"]
+CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions", "tasks.reviews", "tasks.exports"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"

@@ -1,3 +1,4 @@
+from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .fields import FormField
 from .pages import (
     FORM_PAGE_MODELS,
@@ -8,19 +9,58 @@ from .pages import (
     NewsletterFormPage,
     SupporterFormPage,
 )
+from .reviews import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    QUEUE_PERMISSIONS,
+    VOTE_PERMISSION,
+    Ballot,
+    CommitteeRules,
+    DeclineReason,
+    Export,
+    ExportFormat,
+    ExportStatus,
+    InformationRequest,
+    Review,
+    ReviewComment,
+    ReviewQueue,
+    ReviewStatus,
+    Vote,
+    VoteChoice,
+)
 from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
 
 __all__ = [
+    "CLOSED_STATUSES",
     "FORM_PAGE_MODELS",
+    "OPEN_STATUSES",
+    "QUEUE_PERMISSIONS",
+    "VOTE_PERMISSION",
     "AbstractApplicationFormPage",
+    "Ballot",
+    "CommitteeRules",
+    "DeclineReason",
+    "DirectoryCategory",
+    "DirectoryEntry",
+    "DirectoryPage",
     "DonationFormPage",
+    "Export",
+    "ExportFormat",
+    "ExportStatus",
     "FormField",
+    "InformationRequest",
     "InternshipFormPage",
     "MembershipFormPage",
     "NewsletterFormPage",
     "ReferenceCounter",
+    "Review",
+    "ReviewComment",
+    "ReviewQueue",
+    "ReviewStatus",
     "Submission",
     "SubmissionFile",
     "SubmissionStatus",
     "SupporterFormPage",
+    "Vote",
+    "VoteChoice",
 ]

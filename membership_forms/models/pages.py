@@ -262,6 +262,18 @@ class MembershipFormPage(AbstractApplicationFormPage):
 
 class SupporterFormPage(AbstractApplicationFormPage):
     kind = FormKind.SUPPORTER
+    auto_approve_eligible = models.BooleanField(
+        _("approve eligible NGO Supporters automatically"),
+        default=False,
+        help_text=_(
+            "When on, an application the rules find eligible is approved without a review."
+        ),
+    )
+
+    content_panels = [
+        *AbstractApplicationFormPage.content_panels,
+        FieldPanel("auto_approve_eligible"),
+    ]
 
     class Meta:
         verbose_name = _("NGO Supporter form page")

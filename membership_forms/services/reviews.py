@@ -3,16 +3,637 @@
 `open_review` is called by the screening service once a submission's screening result is
 stored, inside the same transaction. It places the submission in its review queue when a
 person must decide, and says whether it did.
+
+Every other service here is one action of a reviewer: it locks the review, checks the
+user's permission and the transition table, writes, logs to Wagtail's audit log
+(`membership_forms.review.*`) and, for decisions, queues the decision email and sends
+`submission_decided` on commit. Membership reaches `approved` only through a ballot:
+`TRANSITIONS` has no other edge to it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from .. import signals
+from ..kinds import FormKind
+from ..models.directory import DirectoryCategory, DirectoryEntry
+from ..models.reviews import (
+    OPEN_STATUSES,
+    QUEUE_PERMISSIONS,
+    VOTE_PERMISSION,
+    Ballot,
+    CommitteeRules,
+    DeclineReason,
+    InformationRequest,
+    Review,
+    ReviewComment,
+    ReviewQueue,
+    ReviewStatus,
+    Vote,
+    VoteChoice,
+)
+from ..models.submissions import SubmissionStatus
+from ..regions import region_for
+from ..voting import Majority, Result, Tally, decide
+from .notifications import queue_notification
 
 if TYPE_CHECKING:
     from ..models import Submission
 
+S = ReviewStatus
+Q_ = ReviewQueue
+ALL = "*"
+INFO_REQUEST_DAYS = 30
+
+
+class Action(StrEnum):
+    APPROVE_AFFILIATION = "approve_affiliation"
+    APPROVE = "approve"
+    BALLOT_APPROVED = "ballot_approved"
+    BALLOT_DECLINED = "ballot_declined"
+    BALLOT_NO_QUORUM = "ballot_no_quorum"
+    REOPEN_VOTE = "reopen_vote"
+    DECLINE = "decline"
+    REQUEST_INFO = "request_info"
+    INFO_RECEIVED = "info_received"
+    WITHDRAW = "withdraw"
+
+
+RESUME = "resume"  # the target of INFO_RECEIVED: the state remembered by the request
+
+# (from, action, queue or ALL) -> to. Nothing else is allowed.
+TRANSITIONS: dict[tuple[str, str, str], str] = {
+    (S.AFFILIATION, Action.APPROVE_AFFILIATION, ALL): S.SCREENING,
+    (S.SCREENING, Action.APPROVE, Q_.MEMBERSHIP): S.COMMITTEE_VOTE,
+    (S.SCREENING, Action.APPROVE, Q_.SUPPORTER): S.APPROVED,
+    (S.SCREENING, Action.APPROVE, Q_.INTERNSHIP): S.APPROVED,
+    (S.SCREENING, Action.APPROVE, Q_.DONATION): S.APPROVED,
+    (S.COMMITTEE_VOTE, Action.BALLOT_APPROVED, Q_.MEMBERSHIP): S.APPROVED,
+    (S.COMMITTEE_VOTE, Action.BALLOT_DECLINED, Q_.MEMBERSHIP): S.DECLINED,
+    (S.COMMITTEE_VOTE, Action.BALLOT_NO_QUORUM, Q_.MEMBERSHIP): S.NO_QUORUM,
+    (S.NO_QUORUM, Action.REOPEN_VOTE, Q_.MEMBERSHIP): S.COMMITTEE_VOTE,
+    (S.AFFILIATION, Action.DECLINE, ALL): S.DECLINED,
+    (S.SCREENING, Action.DECLINE, ALL): S.DECLINED,
+    (S.AFFILIATION, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
+    (S.SCREENING, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
+    (S.COMMITTEE_VOTE, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
+    (S.NO_QUORUM, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
+    (S.INFO_REQUESTED, Action.INFO_RECEIVED, ALL): RESUME,
+    **{(status, Action.WITHDRAW, ALL): S.WITHDRAWN for status in OPEN_STATUSES},
+}
+
+SUBMISSION_STATUS = {
+    S.APPROVED: SubmissionStatus.APPROVED,
+    S.DECLINED: SubmissionStatus.DECLINED,
+    S.WITHDRAWN: SubmissionStatus.WITHDRAWN,
+}
+
+QUEUE_FOR_KIND = {
+    FormKind.MEMBERSHIP: Q_.MEMBERSHIP,
+    FormKind.SUPPORTER: Q_.SUPPORTER,
+    FormKind.INTERNSHIP: Q_.INTERNSHIP,
+    FormKind.DONATION: Q_.DONATION,
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The action does not apply to the review in its current state."""
+
+
+def next_status(review: Review, action: str) -> str:
+    """The status `action` leads to from where `review` stands, or TransitionNotAllowed."""
+    target = TRANSITIONS.get((review.status, action, review.queue)) or TRANSITIONS.get(
+        (review.status, action, ALL)
+    )
+    if target is None:
+        raise TransitionNotAllowed(f"{action} is not allowed from {review.status}")
+    if target == RESUME:
+        return review.resume_status or S.SCREENING
+    return target
+
+
+# --- Permissions ----------------------------------------------------------------------
+
+
+def _perm(codename: str) -> str:
+    return f"membership_forms.{codename}"
+
+
+def can_review(user, queue: str) -> bool:
+    codename = QUEUE_PERMISSIONS.get(queue)
+    return bool(codename) and user.has_perm(_perm(codename))
+
+
+def can_vote(user) -> bool:
+    return user.has_perm(_perm(VOTE_PERMISSION))
+
+
+def visible_queues(user) -> list[str]:
+    """Queues `user` may read: their review queues, and membership for committee members."""
+    queues = [queue for queue in ReviewQueue.values if can_review(user, queue)]
+    if can_vote(user) and ReviewQueue.MEMBERSHIP not in queues:
+        queues.append(ReviewQueue.MEMBERSHIP)
+    return queues
+
+
+def can_see_queue(user, queue: str) -> bool:
+    return queue in visible_queues(user)
+
+
+def can_see_submission(user, submission: Submission) -> bool:
+    """Whether `user` may read a submission's answers and files through the review queues."""
+    queue = QUEUE_FOR_KIND.get(submission.kind)
+    return queue is not None and can_see_queue(user, queue)
+
+
+def reviews_visible_to(user):
+    return Review.objects.filter(queue__in=visible_queues(user))
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _lock(review_id: int) -> Review:
+    return Review.objects.select_for_update().select_related("submission").get(pk=review_id)
+
+
+def _log(review: Review, action: str, user=None, **data: Any) -> None:
+    log(instance=review, action=f"membership_forms.review.{action}", user=user, data=data)
+
+
+def _move(review: Review, action: str, now: datetime | None = None) -> str:
+    """Apply `action` to `review` in memory (the caller saves)."""
+    previous = review.status
+    review.status = next_status(review, action)
+    review.status_changed_at = now or timezone.now()
+    return previous
+
+
+# --- Opening ---------------------------------------------------------------------------
+
 
 def open_review(submission: Submission) -> bool:
-    """Place `submission` in its review queue; False when nobody needs to decide."""
-    return False
+    """Place `submission` in its review queue; False when nobody needs to decide.
+
+    Called inside the screening transaction after `submission.screening` is stored.
+    """
+    screening = submission.screening or {}
+    codes = [reason.get("code", "") for reason in screening.get("reasons", [])]
+    queue = QUEUE_FOR_KIND.get(submission.kind)
+    if queue is None:
+        return False
+    if queue == Q_.DONATION and "AMOUNT_REVIEW" not in codes:
+        return False
+    if Review.objects.filter(submission=submission).exists():
+        return True
+    needs_affiliation = queue == Q_.MEMBERSHIP and "NETWORK_AFFILIATION" in codes
+    payload = submission.payload or {}
+    country = str(payload.get("headquarters_country") or "").upper()[:2]
+    now = timezone.now()
+    review = Review.objects.create(
+        submission=submission,
+        queue=queue,
+        status=S.AFFILIATION if needs_affiliation else S.SCREENING,
+        status_changed_at=now,
+        needs_affiliation=needs_affiliation,
+        outcome=str(screening.get("outcome", "")),
+        reason_codes=codes,
+        country=country,
+        region=region_for(country),
+        term=str(payload.get("term") or "")[:20],
+        submitted_at=submission.submitted_at or now,
+    )
+    submission.status = SubmissionStatus.IN_REVIEW
+    submission.save(update_fields=["status"])
+    _log(review, "open", queue=queue, status=review.status)
+    if (
+        queue == Q_.SUPPORTER
+        and review.outcome == "eligible"
+        and getattr(_form_page(submission), "auto_approve_eligible", False)
+    ):
+        _move(review, Action.APPROVE, now)
+        review.save(update_fields=["status", "status_changed_at"])
+        _log(review, "approve", automatic=True)
+        _close(review, user=None, now=now)
+    return True
+
+
+def _form_page(submission: Submission):
+    return submission.page.specific if submission.page_id else None
+
+
+# --- Reviewers' actions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_review(review_id: int, user, assignee) -> Review:
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    if assignee is not None:
+        _require(can_review(assignee, review.queue) or can_see_queue(assignee, review.queue))
+    review.assigned_to = assignee
+    review.save(update_fields=["assigned_to"])
+    _log(review, "assign", user, assignee=assignee.pk if assignee else None)
+    return review
+
+
+@transaction.atomic
+def comment_on_review(review_id: int, user, text: str) -> ReviewComment:
+    review = _lock(review_id)
+    _require(can_see_queue(user, review.queue))
+    comment = ReviewComment.objects.create(review=review, author=user, text=text)
+    _log(review, "comment", user, comment=comment.pk)
+    return comment
+
+
+def _token_hash(token: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"info-request:{token}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def info_request_url(token: str) -> str:
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    root = site.root_url if site else ""
+    return root + reverse("membership_forms_info_request", args=[token])
+
+
+@transaction.atomic
+def request_information(
+    review_id: int, user, message: str, fields: list[str]
+) -> tuple[InformationRequest, str]:
+    """Ask the applicant for more; they answer once through the link in the email."""
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    previous = _move(review, Action.REQUEST_INFO)
+    review.resume_status = previous
+    review.save(update_fields=["status", "status_changed_at", "resume_status"])
+    token = secrets.token_urlsafe(32)
+    request = InformationRequest.objects.create(
+        review=review,
+        requested_by=user,
+        message=message,
+        fields=list(fields),
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + timedelta(days=INFO_REQUEST_DAYS),
+    )
+    _log(review, "request_info", user, request=request.pk, fields=list(fields))
+    queue_notification(
+        review.submission,
+        "info_request",
+        discriminator=str(request.pk),
+        context={"link": info_request_url(token), "message": message},
+    )
+    return request, token
+
+
+def find_information_request(token: str) -> InformationRequest | None:
+    """The open, unexpired request for `token`, or None."""
+    return (
+        InformationRequest.objects.select_related("review__submission__page")
+        .filter(
+            token_hash=_token_hash(token), answered_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def answer_information_request(token: str, answers: dict[str, str]) -> Review | None:
+    """Store the applicant's answers under payload["additional"] and resume the review."""
+    request = (
+        InformationRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
+    )
+    if request is None or request.answered_at or request.expires_at <= timezone.now():
+        return None
+    review = _lock(request.review_id)
+    submission = review.submission
+    additional = submission.payload.setdefault("additional", {})
+    additional[str(request.pk)] = {key: answers.get(key, "") for key in request.fields}
+    submission.save(update_fields=["payload"])
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answered_at"])
+    if review.status == S.INFO_REQUESTED:
+        _move(review, Action.INFO_RECEIVED)
+        review.resume_status = ""
+        review.save(update_fields=["status", "status_changed_at", "resume_status"])
+    _log(review, "info_received", request=request.pk)
+    return review
+
+
+@transaction.atomic
+def approve_affiliation(review_id: int, user) -> Review:
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    _move(review, Action.APPROVE_AFFILIATION)
+    review.save(update_fields=["status", "status_changed_at"])
+    _log(review, "approve_affiliation", user)
+    return review
+
+
+@transaction.atomic
+def approve_review(review_id: int, user) -> Review:
+    """Secretariat's approval: opens the committee vote for membership, decides otherwise."""
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    now = timezone.now()
+    _move(review, Action.APPROVE, now)
+    review.save(update_fields=["status", "status_changed_at"])
+    _log(review, "approve", user)
+    if review.status == S.COMMITTEE_VOTE:
+        _open_ballot(review, now)
+    else:
+        _close(review, user, now)
+    return review
+
+
+def committee_members():
+    """Active users holding the vote permission through a group or directly."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename=VOTE_PERMISSION)
+            | Q(user_permissions__codename=VOTE_PERMISSION)
+        )
+        .distinct()
+    )
+
+
+def _open_ballot(review: Review, now: datetime) -> Ballot:
+    rules = CommitteeRules.load()
+    ballot = Ballot.objects.create(
+        review=review,
+        opened_at=now,
+        closes_at=now + timedelta(days=rules.vote_days),
+        quorum=rules.quorum,
+        majority=rules.majority,
+    )
+    ballot.electorate.set(committee_members())
+    _log(review, "ballot_opened", ballot=ballot.pk, quorum=rules.quorum, majority=rules.majority)
+    return ballot
+
+
+@transaction.atomic
+def reopen_vote(review_id: int, user) -> Review:
+    """After a vote without quorum, the Secretariat opens a new one with a new deadline."""
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    now = timezone.now()
+    _move(review, Action.REOPEN_VOTE, now)
+    review.save(update_fields=["status", "status_changed_at"])
+    _log(review, "reopen_vote", user)
+    _open_ballot(review, now)
+    return review
+
+
+def tally(ballot: Ballot) -> Tally:
+    choices = list(ballot.votes.values_list("choice", flat=True))
+    return Tally(
+        approve=choices.count(VoteChoice.APPROVE),
+        decline=choices.count(VoteChoice.DECLINE),
+        abstain=choices.count(VoteChoice.ABSTAIN),
+        electorate=ballot.electorate.count(),
+    )
+
+
+RESULT_ACTIONS = {
+    Result.APPROVED: Action.BALLOT_APPROVED,
+    Result.DECLINED: Action.BALLOT_DECLINED,
+    Result.NO_QUORUM: Action.BALLOT_NO_QUORUM,
+}
+
+
+def _settle(review: Review, ballot: Ballot, result: Result, user, now: datetime) -> None:
+    ballot.result = result.value
+    ballot.closed_at = now
+    ballot.save(update_fields=["result", "closed_at"])
+    _move(review, RESULT_ACTIONS[result], now)
+    review.save(update_fields=["status", "status_changed_at"])
+    _log(review, "ballot_closed", ballot=ballot.pk, result=result.value)
+    if result != Result.NO_QUORUM:
+        _close(review, user, now)
+
+
+@transaction.atomic
+def cast_vote(review_id: int, user, choice: str, comment: str = "") -> Vote:
+    """Record (or change) a member's vote; decides the review when the rule settles it."""
+    review = _lock(review_id)
+    _require(can_vote(user))
+    if review.status != S.COMMITTEE_VOTE:
+        raise TransitionNotAllowed(f"no vote is open for {review}")
+    ballot = Ballot.objects.select_for_update().get(review=review, closed_at__isnull=True)
+    _require(ballot.electorate.filter(pk=user.pk).exists())
+    choice = VoteChoice(choice)
+    now = timezone.now()
+    vote, _ = Vote.objects.update_or_create(
+        ballot=ballot, voter=user, defaults={"choice": choice, "comment": comment, "cast_at": now}
+    )
+    _log(review, "vote", user, ballot=ballot.pk, choice=choice.value)
+    result = decide(tally(ballot), ballot.quorum, Majority(ballot.majority))
+    if result is not None:
+        _settle(review, ballot, result, None, now)
+    return vote
+
+
+def close_expired_ballots(now: datetime | None = None, batch: int = 100) -> int:
+    """Close the ballots past their deadline with the votes cast. Idempotent."""
+    now = now or timezone.now()
+    closed = 0
+    ids = list(
+        Ballot.objects.filter(closed_at__isnull=True, closes_at__lte=now).values_list(
+            "review_id", flat=True
+        )[:batch]
+    )
+    for review_id in ids:
+        with transaction.atomic():
+            review = _lock(review_id)
+            ballot = (
+                Ballot.objects.select_for_update()
+                .filter(review=review, closed_at__isnull=True, closes_at__lte=now)
+                .first()
+            )
+            if ballot is None or review.status != S.COMMITTEE_VOTE:
+                continue
+            result = decide(tally(ballot), ballot.quorum, Majority(ballot.majority), closing=True)
+            _settle(review, ballot, result or Result.NO_QUORUM, None, now)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def decline_review(review_id: int, user, reason_id: int) -> Review:
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    reason = DeclineReason.objects.get(pk=reason_id)
+    now = timezone.now()
+    _move(review, Action.DECLINE, now)
+    review.decline_reason = reason
+    review.save(update_fields=["status", "status_changed_at", "decline_reason"])
+    _log(review, "decline", user, reason=reason.code)
+    _close(review, user, now)
+    return review
+
+
+@transaction.atomic
+def withdraw_review(review_id: int, user) -> Review:
+    """Withdraw at the applicant's request."""
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    now = timezone.now()
+    _move(review, Action.WITHDRAW, now)
+    review.save(update_fields=["status", "status_changed_at"])
+    _log(review, "withdraw", user)
+    for ballot in review.ballots.filter(closed_at__isnull=True):
+        ballot.closed_at = now
+        ballot.result = "withdrawn"
+        ballot.save(update_fields=["closed_at", "result"])
+    _close(review, user, now)
+    return review
+
+
+def _close(review: Review, user, now: datetime) -> None:
+    """A terminal state was reached: record it, list approved organisations, tell people."""
+    submission = review.submission
+    review.decided_at = now
+    review.decided_by = user
+    review.save(update_fields=["decided_at", "decided_by"])
+    submission.status = SUBMISSION_STATUS[review.status]
+    submission.save(update_fields=["status"])
+    if review.status == S.APPROVED and review.queue in (Q_.MEMBERSHIP, Q_.SUPPORTER):
+        _list_in_directory(review)
+    if review.status in (S.APPROVED, S.DECLINED):
+        reason = review.decline_reason
+        if reason is not None:
+            reason = reason.get_translation_or_none(_locale(submission.locale)) or reason
+        queue_notification(
+            submission,
+            "decision",
+            context={
+                "decision": review.status,
+                "reason": reason.text if reason is not None else "",
+            },
+        )
+    submission_id, status = submission.pk, review.status
+    transaction.on_commit(
+        lambda: signals.submission_decided.send(
+            sender=Review, submission_id=submission_id, status=status
+        )
+    )
+
+
+def _locale(language: str):
+    from wagtail.models import Locale
+
+    return Locale.objects.filter(language_code=language).first() or Locale.get_default()
+
+
+def _list_in_directory(review: Review) -> None:
+    payload = review.submission.payload or {}
+    DirectoryEntry.objects.update_or_create(
+        submission=review.submission,
+        defaults={
+            "organisation_name": str(payload.get("organisation_name", ""))[:200],
+            "category": DirectoryCategory.MEMBER
+            if review.queue == Q_.MEMBERSHIP
+            else DirectoryCategory.SUPPORTER,
+            "country": review.country,
+            "region": review.region,
+            "website": str(payload.get("website") or "")[:500],
+        },
+    )
+
+
+def record_access(instance, user, action: str, **data: Any) -> None:
+    """Log a view of personal data (`view`, `download`, `export`) on the review's log."""
+    _log(instance, action, user, **data)
+
+
+# --- Periodic ---------------------------------------------------------------------------
+
+
+def send_review_reminders(today=None, batch: int = 500) -> int:
+    """One reminder a day for each review waiting in its state longer than REVIEW_SLA_DAYS.
+
+    Reviews waiting on the applicant (`info_requested`) are left alone. The reminder goes
+    to the assignee, or to the form page's staff recipients.
+    """
+    from ..conf import get_setting
+    from ..models.pages import split_recipients
+
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - timedelta(days=get_setting("REVIEW_SLA_DAYS"))
+    waiting = (
+        Review.objects.filter(status__in=OPEN_STATUSES, status_changed_at__lt=cutoff)
+        .exclude(status=S.INFO_REQUESTED)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .values_list("pk", flat=True)[:batch]
+    )
+    sent = 0
+    for review_id in list(waiting):
+        with transaction.atomic():
+            review = _lock(review_id)
+            if review.reminded_on == today or review.status not in OPEN_STATUSES:
+                continue
+            review.reminded_on = today
+            review.save(update_fields=["reminded_on"])
+            page = _form_page(review.submission)
+            recipients = [review.assigned_to.email] if review.assigned_to else []
+            if not recipients and page is not None:
+                recipients = split_recipients(page.staff_recipients)
+            _log(review, "reminder", status=review.status, date=today.isoformat())
+            queue_notification(
+                review.submission,
+                "reminder",
+                recipient=recipients[0] if recipients else None,
+                discriminator=today.isoformat(),
+                context={"status": review.status, "since": review.status_changed_at.isoformat()},
+            )
+            sent += 1
+    return sent
+
+
+def flag_closed_terms(today=None) -> int:
+    """Flag internship reviews still open after their term's deadline (TERM_CLOSE_OUT)."""
+    from ..eligibility import term_deadline
+
+    today = today or timezone.localdate()
+    flagged = 0
+    open_reviews = Review.objects.filter(
+        queue=Q_.INTERNSHIP, status__in=OPEN_STATUSES, flagged=False
+    ).exclude(term="")
+    for review_id, term in list(open_reviews.values_list("pk", "term")):
+        try:
+            closed = term_deadline(term) < today
+        except ValueError:
+            continue
+        if not closed:
+            continue
+        with transaction.atomic():
+            review = _lock(review_id)
+            if review.flagged or review.status not in OPEN_STATUSES:
+                continue
+            review.flagged = True
+            review.save(update_fields=["flagged"])
+            _log(review, "flag", term=term)
+            flagged += 1
+    return flagged

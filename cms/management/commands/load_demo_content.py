@@ -32,4 +32,5 @@ class Command(BaseCommand):
         # Form pages belong to the membership_forms plugin; its demo builder adds them.
         if importlib.util.find_spec("cms.demo.forms") is not None:
             importlib.import_module("cms.demo.forms").build_form_pages()
+            importlib.import_module("cms.demo.directory").build_directory_page()
         self.stdout.write(f"Demo site ready ({len(builder.pages)} pages in English).")

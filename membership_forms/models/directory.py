@@ -1,0 +1,101 @@
+"""The public directory of approved members and NGO Supporters (never any contact data)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from ..countries import COUNTRIES
+from ..regions import REGIONS
+
+
+class DirectoryCategory(models.TextChoices):
+    MEMBER = "member", _("Member")
+    SUPPORTER = "supporter", _("NGO Supporter")
+
+
+class DirectoryEntry(models.Model):
+    """Created when a membership or supporter application is approved."""
+
+    submission = models.OneToOneField(
+        "membership_forms.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directory_entry",
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=DirectoryCategory.choices)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    region = models.CharField(_("region"), max_length=40, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    listed = models.BooleanField(_("listed"), default=True)
+    created_at = models.DateTimeField(_("listed since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+        ordering = ["organisation_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.organisation_name
+
+    def country_name(self, language: str = "en") -> str:
+        names = COUNTRIES.get(self.country, {})
+        return names.get(language) or names.get("en") or self.country
+
+    def region_name(self) -> str:
+        return str(REGIONS.get(self.region, ""))
+
+
+def directory_entries(region: str = "", country: str = ""):
+    entries = DirectoryEntry.objects.filter(listed=True)
+    if region:
+        entries = entries.filter(region=region)
+    if country:
+        entries = entries.filter(country=country.upper())
+    return entries
+
+
+class DirectoryPage(Page):
+    """Lists the directory, filtered by `?region=` and `?country=`."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types: ClassVar[list[str]] = []
+    cacheable_query_params = ("region", "country")
+    template = "membership_forms/directory_page.html"
+
+    class Meta:
+        verbose_name = _("directory page")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils import translation
+
+        context = super().get_context(request, *args, **kwargs)
+        region = request.GET.get("region", "")
+        country = request.GET.get("country", "").upper()
+        language = translation.get_language() or "en"
+        entries = list(directory_entries(region if region in REGIONS else "", country))
+        countries = sorted(
+            {entry.country for entry in directory_entries() if entry.country},
+            key=lambda code: COUNTRIES.get(code, {}).get(language, code),
+        )
+        context.update(
+            {
+                "entries": [
+                    (entry, entry.country_name(language), entry.region_name()) for entry in entries
+                ],
+                "regions": list(REGIONS.items()),
+                "countries": [(code, COUNTRIES[code].get(language, code)) for code in countries],
+                "selected_region": region,
+                "selected_country": country,
+            }
+        )
+        return context

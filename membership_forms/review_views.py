@@ -1,0 +1,278 @@
+"""The review queues in the Wagtail admin: a listing per queue, a detail page, actions.
+
+Views check the queue permission, read, and hand every change to `services.reviews`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.log_actions import registry as log_registry
+
+from .countries import COUNTRIES
+from .models import (
+    DeclineReason,
+    Export,
+    ExportFormat,
+    Review,
+    ReviewQueue,
+    ReviewStatus,
+    VoteChoice,
+)
+from .regions import REGIONS
+from .services import exports
+from .services import reviews as services
+
+AGES = {"7": 7, "30": 30, "90": 90}
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", "---"), *ReviewStatus.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        required=False,
+        choices=[
+            ("", "---"),
+            ("eligible", gettext_lazy("Eligible")),
+            ("needs_review", gettext_lazy("Needs review")),
+            ("ineligible", gettext_lazy("Ineligible")),
+        ],
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason code"), required=False, max_length=40)
+    country = forms.CharField(label=gettext_lazy("Country"), required=False, max_length=2)
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"), required=False, choices=[("", "---"), *REGIONS.items()]
+    )
+    term = forms.CharField(label=gettext_lazy("Term"), required=False, max_length=20)
+    age = forms.ChoiceField(
+        label=gettext_lazy("Waiting more than"),
+        required=False,
+        choices=[
+            ("", "---"),
+            ("7", gettext_lazy("7 days")),
+            ("30", gettext_lazy("30 days")),
+            ("90", gettext_lazy("90 days")),
+        ],
+    )
+
+    def filter(self, reviews):
+        if not self.is_valid():
+            return reviews
+        data = self.cleaned_data
+        if data["status"]:
+            reviews = reviews.filter(status=data["status"])
+        if data["outcome"]:
+            reviews = reviews.filter(outcome=data["outcome"])
+        if data["reason"]:
+            reviews = reviews.filter(reason_codes__contains=[data["reason"].upper()])
+        if data["country"]:
+            reviews = reviews.filter(country=data["country"].upper())
+        if data["region"]:
+            reviews = reviews.filter(region=data["region"])
+        if data["term"]:
+            reviews = reviews.filter(term=data["term"])
+        if data["age"]:
+            cutoff = timezone.now() - timedelta(days=AGES[data["age"]])
+            reviews = reviews.filter(submitted_at__lt=cutoff)
+        return reviews
+
+
+def _queue_or_404(request, queue: str) -> str:
+    if queue not in ReviewQueue.values:
+        raise Http404
+    if not services.can_see_queue(request.user, queue):
+        raise PermissionDenied
+    return queue
+
+
+def queue_list(request, queue: str):
+    queue = _queue_or_404(request, queue)
+    reviews = Review.objects.filter(queue=queue).select_related("submission", "assigned_to")
+    counts = dict(
+        Review.objects.filter(queue=queue)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    form = ReviewFilterForm(request.GET or None)
+    if not request.GET:
+        reviews = reviews.filter(status__in=services.OPEN_STATUSES)
+    reviews = form.filter(reviews)
+    page = Paginator(reviews, 50).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/review_list.html",
+        {
+            "reviews": page,
+            "form": form,
+            "queue": queue,
+            "counts": [
+                (label, counts.get(value, 0), value) for value, label in ReviewStatus.choices
+            ],
+            "header_title": _("Review queue: %(queue)s") % {"queue": ReviewQueue(queue).label},
+        },
+    )
+
+
+def _review_for(request, pk: int) -> Review:
+    review = get_object_or_404(
+        Review.objects.select_related("submission__page", "assigned_to", "decline_reason"), pk=pk
+    )
+    if not services.can_see_queue(request.user, review.queue):
+        raise PermissionDenied
+    return review
+
+
+def review_detail(request, pk: int):
+    review = _review_for(request, pk)
+    submission = review.submission
+    page = submission.page.specific if submission.page else None
+    labels = {spec.key: spec.label for spec in page.get_field_specs()} if page else {}
+    payload = dict(submission.payload or {})
+    additional = payload.pop("additional", {})
+    answers = [(labels.get(key, key), value) for key, value in payload.items()]
+    services.record_access(review, request.user, "view")
+    ballot = review.ballots.order_by("-opened_at").first()
+    user = request.user
+    can_review = services.can_review(user, review.queue)
+    user_vote = None
+    if ballot is not None:
+        user_vote = ballot.votes.filter(voter=user).first()
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/review_detail.html",
+        {
+            "review": review,
+            "submission": submission,
+            "answers": answers,
+            "additional": [
+                (request_id, [(labels.get(k, k), v) for k, v in values.items()])
+                for request_id, values in additional.items()
+            ],
+            "files": submission.files.all(),
+            "can_download": user.has_perm("membership_forms.download_submissionfile"),
+            "screening": submission.screening or {},
+            "ballot": ballot,
+            "votes": ballot.votes.select_related("voter") if ballot else [],
+            "history": log_registry.get_logs_for_instance(review).select_related("user"),
+            "comments": review.comments.select_related("author"),
+            "can_review": can_review,
+            "can_vote": (
+                ballot is not None
+                and ballot.closed_at is None
+                and services.can_vote(user)
+                and ballot.electorate.filter(pk=user.pk).exists()
+            ),
+            "user_vote": user_vote,
+            "allowed": {
+                action: _allowed(review, action)
+                for action in ("approve_affiliation", "approve", "decline", "request_info")
+            }
+            | {
+                "withdraw": review.is_open,
+                "reopen_vote": review.status == ReviewStatus.NO_QUORUM,
+            },
+            "vote_choices": VoteChoice.choices,
+            "decline_reasons": DeclineReason.objects.filter(locale__language_code="en")
+            or DeclineReason.objects.all(),
+            "country_name": COUNTRIES.get(review.country, {}).get("en", review.country),
+            "region_name": REGIONS.get(review.region, ""),
+            "fields": [(spec.key, spec.label) for spec in page.get_field_specs()] if page else [],
+            "header_title": str(review),
+        },
+    )
+
+
+def _allowed(review: Review, action: str) -> bool:
+    try:
+        services.next_status(review, action)
+    except services.TransitionNotAllowed:
+        return False
+    return True
+
+
+@require_POST
+def review_action(request, pk: int, action: str):
+    review = _review_for(request, pk)
+    user, data = request.user, request.POST
+    try:
+        if action == "assign":
+            services.assign_review(review.pk, user, user if data.get("me") else None)
+        elif action == "comment":
+            if not data.get("text", "").strip():
+                messages.error(request, _("Write a comment first."))
+                return redirect("membership_forms_review", review.pk)
+            services.comment_on_review(review.pk, user, data["text"])
+        elif action == "request_info":
+            services.request_information(
+                review.pk, user, data.get("message", ""), data.getlist("fields")
+            )
+        elif action == "approve_affiliation":
+            services.approve_affiliation(review.pk, user)
+        elif action == "approve":
+            services.approve_review(review.pk, user)
+        elif action == "reopen_vote":
+            services.reopen_vote(review.pk, user)
+        elif action == "vote":
+            services.cast_vote(review.pk, user, data.get("choice", ""), data.get("comment", ""))
+        elif action == "decline":
+            reason = get_object_or_404(DeclineReason, pk=data.get("reason") or 0)
+            services.decline_review(review.pk, user, reason.pk)
+        elif action == "withdraw":
+            services.withdraw_review(review.pk, user)
+        else:
+            raise Http404
+    except (services.TransitionNotAllowed, ValueError) as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
+    messages.success(request, _("Done."))
+    return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
+
+
+@require_POST
+def request_queue_export(request, queue: str):
+    queue = _queue_or_404(request, queue)
+    fmt = request.POST.get("format", "csv")
+    if fmt not in ExportFormat.values:
+        raise Http404
+    exports.request_export(request.user, queue, fmt)
+    messages.success(request, _("The export is being prepared; it will appear below."))
+    return HttpResponseRedirect(reverse("membership_forms_exports"))
+
+
+def export_list(request):
+    if not services.visible_queues(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/export_list.html",
+        {
+            "exports": Export.objects.filter(requested_by=request.user)[:50],
+            "header_title": _("My exports"),
+        },
+    )
+
+
+def download_export(request, pk: int):
+    export = get_object_or_404(Export, pk=pk, requested_by=request.user)
+    handle = exports.open_export(export, request.user)
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{export.queue}-{export.pk}.{export.format}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

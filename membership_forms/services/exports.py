@@ -1,0 +1,134 @@
+"""Queue exports (CSV, XLSX), built by a worker into private storage for their requester.
+
+Cells an application could have written are made inert for spreadsheets: a value starting
+with = + - @, a tab or a carriage return is prefixed with a quote (OWASP's advice for
+CSV injection), so a formula typed into a form is shown, never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from .. import signals
+from ..models import Export, ExportFormat, ExportStatus, Review
+from .reviews import can_see_queue
+from .submissions import private_storage
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = [
+    "reference",
+    "status",
+    "outcome",
+    "reason_codes",
+    "country",
+    "region",
+    "term",
+    "submitted_at",
+    "decided_at",
+]
+# Answers exported too: organisation-level or the applicant's own, as the queue needs.
+ANSWER_COLUMNS = {
+    "membership": ["organisation_name", "organisation_type", "website"],
+    "supporter": ["organisation_name", "organisation_type", "website"],
+    "internship": ["full_name", "availability", "study_level", "field_of_study"],
+    "donation": ["donor_name", "amount", "currency", "frequency"],
+}
+
+
+def safe_cell(value) -> str:
+    """The value as text, quoted when a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(item) for item in value)
+    text = str(value)
+    if text.startswith(DANGEROUS_PREFIXES):
+        return "'" + text
+    return text
+
+
+def request_export(user, queue: str, fmt: str) -> Export:
+    if not can_see_queue(user, queue):
+        raise PermissionDenied
+    with transaction.atomic():
+        export = Export.objects.create(requested_by=user, queue=queue, format=ExportFormat(fmt))
+        export_id = export.pk
+        transaction.on_commit(
+            lambda: signals.export_requested.send(sender=Export, export_id=export_id)
+        )
+    return export
+
+
+def export_rows(queue: str):
+    yield COLUMNS + ANSWER_COLUMNS[queue]
+    reviews = Review.objects.filter(queue=queue).select_related("submission").order_by("pk")
+    for review in reviews.iterator(chunk_size=500):
+        payload = review.submission.payload or {}
+        row = [
+            review.submission.reference,
+            review.status,
+            review.outcome,
+            review.reason_codes,
+            review.country,
+            review.region,
+            review.term,
+            review.submitted_at.isoformat(),
+            review.decided_at.isoformat() if review.decided_at else "",
+        ]
+        yield [safe_cell(value) for value in row + [payload.get(k) for k in ANSWER_COLUMNS[queue]]]
+
+
+def _render(export: Export) -> tuple[bytes, int]:
+    rows = list(export_rows(export.queue))
+    if export.format == ExportFormat.CSV:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue().encode("utf-8-sig"), len(rows) - 1
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(export.queue)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), len(rows) - 1
+
+
+def build_export(export_id: int) -> Export | None:
+    """Write the file once; a rerun of a finished export does nothing."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != ExportStatus.PENDING:
+            return export
+        content, count = _render(export)
+        name = f"exports/{export.queue}-{export.pk}-{secrets.token_hex(8)}.{export.format}"
+        export.stored_name = private_storage().save(name, ContentFile(content))
+        export.rows = count
+        export.status = ExportStatus.READY
+        export.finished_at = timezone.now()
+        export.save(update_fields=["stored_name", "rows", "status", "finished_at"])
+    return export
+
+
+def open_export(export: Export, user):
+    """The file of a ready export, for its requester only (logged as an export)."""
+    if export.requested_by_id != user.pk or export.status != ExportStatus.READY:
+        raise PermissionDenied
+    if not can_see_queue(user, export.queue):
+        raise PermissionDenied
+    log(
+        instance=export,
+        action="membership_forms.review.export",
+        user=user,
+        data={"export": export.pk, "queue": export.queue, "rows": export.rows},
+    )
+    return private_storage().open(export.stored_name, "rb")

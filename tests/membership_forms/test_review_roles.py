@@ -1,0 +1,118 @@
+"""Each group sees its own queues only: menus, listings, details and files."""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import ModelLogEntry
+
+from membership_forms.models import Review, Submission, SubmissionFile
+
+from .conftest import internship_files, multipart, submit_url, valid_payload
+from .reviewing import member_of, screen
+
+
+@pytest.fixture
+def internship_review(form_pages, api):
+    page = form_pages["internship"]["en"]
+    response = api.post(
+        submit_url(page), multipart(valid_payload("internship"), internship_files())
+    )
+    assert response.status_code == 202
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    screen(submission, "eligible")
+    return Review.objects.get(submission=submission)
+
+
+@pytest.fixture
+def membership_review(form_pages, api):
+    page = form_pages["membership"]["en"]
+    response = api.post(
+        submit_url(page), valid_payload("membership"), content_type="application/json"
+    )
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    screen(submission, "eligible")
+    return Review.objects.get(submission=submission)
+
+
+def test_groups_exist_with_their_permissions(db):
+    perms = {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.filter(
+            name__in=["Secretariat", "Steering Committee", "Internship coordinator"]
+        )
+    }
+    assert {"review_membership", "review_supporter", "review_donation", "access_admin"} <= perms[
+        "Secretariat"
+    ]
+    assert {"vote_membership", "access_admin"} <= perms["Steering Committee"]
+    assert "review_internship" not in perms["Steering Committee"]
+    assert {"review_internship", "access_admin"} <= perms["Internship coordinator"]
+    assert "review_membership" not in perms["Internship coordinator"]
+
+
+def test_committee_member_cannot_see_internship_applicants(internship_review, client):
+    client.force_login(member_of("Steering Committee", "member"))
+    home = client.get("/admin/").content.decode()
+    assert "/admin/membership-forms/reviews/membership/" in home
+    assert "/admin/membership-forms/reviews/internship/" not in home
+    assert client.get("/admin/membership-forms/reviews/internship/").status_code in (302, 403)
+    detail = client.get(f"/admin/membership-forms/review/{internship_review.pk}/")
+    assert detail.status_code in (302, 403, 404)
+    stored = SubmissionFile.objects.filter(submission=internship_review.submission).first()
+    assert client.get(f"/admin/membership-forms/files/{stored.pk}/").status_code in (302, 403)
+    assert not ModelLogEntry.objects.filter(action="membership_forms.review.download").exists()
+
+
+def test_coordinator_sees_internships_and_not_membership(
+    internship_review, membership_review, client
+):
+    client.force_login(member_of("Internship coordinator", "coord"))
+    home = client.get("/admin/").content.decode()
+    assert "/admin/membership-forms/reviews/internship/" in home
+    assert "/admin/membership-forms/reviews/membership/" not in home
+    listing = client.get("/admin/membership-forms/reviews/internship/")
+    assert internship_review.submission.reference in listing.content.decode()
+    assert client.get("/admin/membership-forms/reviews/membership/").status_code in (302, 403)
+    detail = client.get(f"/admin/membership-forms/review/{membership_review.pk}/")
+    assert detail.status_code in (302, 403, 404)
+    ok = client.get(f"/admin/membership-forms/review/{internship_review.pk}/")
+    assert ok.status_code == 200 and "Lucía Pérez" in ok.content.decode()
+    stored = SubmissionFile.objects.filter(submission=internship_review.submission).first()
+    response = client.get(f"/admin/membership-forms/files/{stored.pk}/")
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    logged = set(
+        ModelLogEntry.objects.filter(object_id=str(internship_review.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert {"membership_forms.review.view", "membership_forms.review.download"} <= logged
+
+
+def test_coordinator_cannot_download_membership_files(form_pages, api, client):
+    """Membership forms carry no files by default: give one to check the queue is enforced."""
+    page = form_pages["membership"]["en"]
+    response = api.post(
+        submit_url(page), valid_payload("membership"), content_type="application/json"
+    )
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    stored = SubmissionFile.objects.create(
+        submission=submission,
+        field_key="statutes",
+        original_name="statutes.pdf",
+        stored_name="test-statutes.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    client.force_login(member_of("Internship coordinator", "coord"))
+    assert client.get(f"/admin/membership-forms/files/{stored.pk}/").status_code in (302, 403)
+
+
+def test_committee_member_cannot_take_secretariat_actions(membership_review, client):
+    client.force_login(member_of("Steering Committee", "member"))
+    detail = client.get(f"/admin/membership-forms/review/{membership_review.pk}/")
+    assert detail.status_code == 200
+    response = client.post(f"/admin/membership-forms/review/{membership_review.pk}/approve/")
+    assert response.status_code in (302, 403)
+    membership_review.refresh_from_db()
+    assert membership_review.status == "screening"

@@ -1,0 +1,257 @@
+"""Review services: queues, the transition table, votes, information requests, decisions."""
+
+from datetime import timedelta
+from itertools import product
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from wagtail.models import Locale, ModelLogEntry
+
+from membership_forms.models import (
+    CLOSED_STATUSES,
+    Ballot,
+    CommitteeRules,
+    DeclineReason,
+    DirectoryEntry,
+    Review,
+    ReviewQueue,
+    ReviewStatus,
+    Submission,
+)
+from membership_forms.services import reviews as services
+from membership_forms.services.reviews import TRANSITIONS, Action, TransitionNotAllowed
+
+from .conftest import submit_url, valid_payload
+from .reviewing import member_of, screen
+
+
+def submitted(form_pages, api, kind: str, **changes) -> Submission:
+    page = form_pages[kind]["en"]
+    payload = valid_payload(kind) | changes
+    response = api.post(submit_url(page), payload, content_type="application/json")
+    assert response.status_code == 202, response.content
+    return Submission.objects.get(reference=response.json()["reference"])
+
+
+@pytest.fixture
+def secretariat(db):
+    return member_of("Secretariat", "sec")
+
+
+@pytest.fixture
+def committee(db):
+    return [member_of("Steering Committee", f"member{i}") for i in range(5)]
+
+
+@pytest.fixture
+def reason(db):
+    return DeclineReason.objects.create(
+        code="scope",
+        title="Out of scope",
+        text="Your work is outside our scope.",
+        locale=Locale.get_default(),
+    )
+
+
+# --- The table --------------------------------------------------------------------------
+
+
+def test_membership_reaches_approved_only_through_a_ballot():
+    for (source, action, queue), target in TRANSITIONS.items():
+        if target == ReviewStatus.APPROVED and queue in (ReviewQueue.MEMBERSHIP, services.ALL):
+            assert (source, action) == (ReviewStatus.COMMITTEE_VOTE, Action.BALLOT_APPROVED)
+
+
+def test_every_state_and_action_pair():
+    """Walks every (state, action, queue): a listed edge moves, anything else is refused."""
+    for status, action, queue in product(ReviewStatus, Action, ReviewQueue):
+        review = Review(status=status, queue=queue, resume_status=ReviewStatus.SCREENING)
+        expected = TRANSITIONS.get((status, action, queue)) or TRANSITIONS.get(
+            (status, action, services.ALL)
+        )
+        if expected is None:
+            with pytest.raises(TransitionNotAllowed):
+                services.next_status(review, action)
+            continue
+        target = services.next_status(review, action)
+        if expected == services.RESUME:
+            assert target == ReviewStatus.SCREENING
+        else:
+            assert target == expected
+        if queue == ReviewQueue.MEMBERSHIP and target == ReviewStatus.APPROVED:
+            assert action == Action.BALLOT_APPROVED
+    for status in CLOSED_STATUSES:
+        assert not any(key[0] == status for key in TRANSITIONS), status
+
+
+# --- Opening ----------------------------------------------------------------------------
+
+
+def test_queues_by_kind(form_pages, api):
+    assert screen(submitted(form_pages, api, "membership"), "eligible")
+    network = submitted(form_pages, api, "membership", organisation_type="network")
+    assert screen(network, "needs_review", ("NETWORK_AFFILIATION",))
+    assert Review.objects.get(submission=network).status == ReviewStatus.AFFILIATION
+    assert screen(submitted(form_pages, api, "supporter"), "eligible")
+    assert not screen(submitted(form_pages, api, "donation"), "eligible")
+    assert screen(submitted(form_pages, api, "donation"), "needs_review", ("AMOUNT_REVIEW",))
+    assert not screen(submitted(form_pages, api, "newsletter"), "eligible")
+    assert Review.objects.count() == 4
+    assert set(
+        Submission.objects.filter(review__isnull=False).values_list("status", flat=True)
+    ) == {"in_review"}
+
+
+def test_eligible_supporters_approved_automatically_when_the_page_says_so(form_pages, api):
+    page = form_pages["supporter"]["en"]
+    page.auto_approve_eligible = True
+    page.save()
+    submission = submitted(form_pages, api, "supporter")
+    assert screen(submission, "eligible")
+    review = Review.objects.get(submission=submission)
+    assert review.status == ReviewStatus.APPROVED and review.decided_by is None
+    assert DirectoryEntry.objects.get(submission=submission).category == "supporter"
+    other = submitted(form_pages, api, "supporter")
+    assert screen(other, "needs_review", ("NOT_REGISTERED",))
+    assert Review.objects.get(submission=other).status == ReviewStatus.SCREENING
+
+
+# --- Actions ----------------------------------------------------------------------------
+
+
+def test_network_needs_affiliation_before_the_vote(form_pages, api, secretariat, committee):
+    submission = submitted(form_pages, api, "membership", organisation_type="network")
+    screen(submission, "needs_review", ("NETWORK_AFFILIATION",))
+    review = submission.review
+    with pytest.raises(TransitionNotAllowed):
+        services.approve_review(review.pk, secretariat)
+    services.approve_affiliation(review.pk, secretariat)
+    assert services.approve_review(review.pk, secretariat).status == ReviewStatus.COMMITTEE_VOTE
+
+
+def test_committee_cannot_approve_and_outsiders_cannot_vote(
+    form_pages, api, secretariat, committee
+):
+    submission = submitted(form_pages, api, "membership")
+    screen(submission, "eligible")
+    review = submission.review
+    with pytest.raises(PermissionDenied):
+        services.approve_review(review.pk, committee[0])
+    services.approve_review(review.pk, secretariat)
+    with pytest.raises(PermissionDenied):
+        services.cast_vote(review.pk, secretariat, "approve")
+    late = member_of("Steering Committee", "late")  # joined after the vote opened
+    with pytest.raises(PermissionDenied):
+        services.cast_vote(review.pk, late, "approve")
+
+
+def test_votes_quorum_and_majority(form_pages, api, secretariat, committee):
+    CommitteeRules.objects.update_or_create(
+        pk=CommitteeRules.load().pk, defaults={"quorum": 3, "majority": "two_thirds"}
+    )
+    submission = submitted(form_pages, api, "membership")
+    screen(submission, "eligible")
+    review = services.approve_review(submission.review.pk, secretariat)
+    services.cast_vote(review.pk, committee[0], "approve")
+    services.cast_vote(review.pk, committee[0], "decline")  # a member may change their vote
+    services.cast_vote(review.pk, committee[1], "approve")
+    services.cast_vote(review.pk, committee[2], "approve")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.COMMITTEE_VOTE  # 2 of 3 for: two thirds still open
+    services.cast_vote(review.pk, committee[3], "approve")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.COMMITTEE_VOTE  # 3 for, 1 against, 1 to vote
+    services.cast_vote(review.pk, committee[4], "decline")  # 3 of 5: short of two thirds
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DECLINED
+    assert Submission.objects.get(pk=submission.pk).status == "declined"
+    assert not DirectoryEntry.objects.exists()
+    with pytest.raises(TransitionNotAllowed):
+        services.cast_vote(review.pk, committee[0], "approve")
+
+
+def test_deadline_without_quorum_then_a_new_vote(form_pages, api, secretariat, committee):
+    submission = submitted(form_pages, api, "membership")
+    screen(submission, "eligible")
+    review = services.approve_review(submission.review.pk, secretariat)
+    services.cast_vote(review.pk, committee[0], "approve")
+    later = timezone.now() + timedelta(days=CommitteeRules.load().vote_days + 1)
+    assert services.close_expired_ballots(now=later) == 1
+    assert services.close_expired_ballots(now=later) == 0  # a rerun changes nothing
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.NO_QUORUM
+    services.reopen_vote(review.pk, secretariat)
+    assert Ballot.objects.filter(review=review, closed_at__isnull=True).count() == 1
+    for member in committee[:3]:
+        services.cast_vote(review.pk, member, "approve")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.APPROVED
+    assert DirectoryEntry.objects.filter(submission=submission).exists()
+
+
+def test_decline_and_withdraw(form_pages, api, secretariat, reason, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "queue_notification", lambda *a, **k: sent.append((a, k)))
+    submission = submitted(form_pages, api, "supporter")
+    screen(submission, "needs_review", ("NOT_REGISTERED",))
+    review = services.decline_review(submission.review.pk, secretariat, reason.pk)
+    assert review.status == ReviewStatus.DECLINED and review.decided_by == secretariat
+    assert sent[-1][0][1] == "decision"
+    assert sent[-1][1]["context"]["reason"] == "Your work is outside our scope."
+    other = submitted(form_pages, api, "supporter")
+    screen(other, "eligible")
+    assert services.withdraw_review(other.review.pk, secretariat).status == "withdrawn"
+    assert Submission.objects.get(pk=other.pk).status == "withdrawn"
+    with pytest.raises(TransitionNotAllowed):
+        services.withdraw_review(other.review.pk, secretariat)
+
+
+def test_decisions_are_logged_and_signalled(
+    form_pages, api, secretariat, django_capture_on_commit_callbacks
+):
+    from membership_forms.signals import submission_decided
+
+    received = []
+
+    def handler(sender, submission_id, status, **kwargs):
+        received.append((submission_id, status))
+
+    submission_decided.connect(handler)
+    try:
+        submission = submitted(form_pages, api, "supporter")
+        screen(submission, "eligible")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.approve_review(submission.review.pk, secretariat)
+    finally:
+        submission_decided.disconnect(handler)
+    assert received == [(submission.pk, "approved")]
+    actions = set(
+        ModelLogEntry.objects.filter(object_id=str(submission.review.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert {"membership_forms.review.open", "membership_forms.review.approve"} <= actions
+
+
+def test_information_request_round_trip(form_pages, api, secretariat, client, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "queue_notification", lambda *a, **k: sent.append((a, k)))
+    submission = submitted(form_pages, api, "membership")
+    screen(submission, "needs_review", ("NOT_REGISTERED",))
+    request, token = services.request_information(
+        submission.review.pk, secretariat, "Please describe your registration.", ["mandate"]
+    )
+    assert Review.objects.get(pk=submission.review.pk).status == ReviewStatus.INFO_REQUESTED
+    (args, kwargs) = sent[-1]
+    assert args[1] == "info_request" and kwargs["discriminator"] == str(request.pk)
+    assert token in kwargs["context"]["link"]
+    url = f"/forms/more-information/{token}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Please describe your registration." in page.content.decode()
+    assert client.post(url, {"mandate": "Registered in 2001."}).status_code == 200
+    submission.refresh_from_db()
+    assert submission.payload["additional"][str(request.pk)] == {"mandate": "Registered in 2001."}
+    assert submission.review.status == ReviewStatus.SCREENING
+    assert client.get(url).status_code == 404  # single use
+    assert client.get("/forms/more-information/forged/").status_code == 404
