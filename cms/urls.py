@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("forms/", include("membership_forms.urls")),
 ]
 
 if getattr(settings, "BENCH_URLS", False):

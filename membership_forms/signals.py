@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # Sent after the transaction that stored a submission has committed; `submission_id=pk`.
 submission_received = Signal()
+
+# Sent after the transaction that recorded an email has committed; `notification_id=pk`.
+notification_queued = Signal()

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -214,8 +215,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.submissions.requeue_stalled_submissions",
         "schedule": 60.0,
     },
+    "purge-unconfirmed-newsletter": {
+        "task": "tasks.submissions.purge_unconfirmed_newsletter",
+        "schedule": 3600.0,
+    },
+    "send-staff-digests": {
+        "task": "tasks.notifications.send_staff_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
-CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions"]
+CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions", "tasks.notifications"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"
@@ -268,6 +277,8 @@ LOGGING = {
 
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
+    "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
+    "SITE_URL": WAGTAILADMIN_BASE_URL,
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"

@@ -1,4 +1,10 @@
 from .fields import FormField
+from .notifications import (
+    NewsletterConsent,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from .pages import (
     FORM_PAGE_MODELS,
     AbstractApplicationFormPage,
@@ -17,7 +23,11 @@ __all__ = [
     "FormField",
     "InternshipFormPage",
     "MembershipFormPage",
+    "NewsletterConsent",
     "NewsletterFormPage",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
     "ReferenceCounter",
     "Submission",
     "SubmissionFile",
