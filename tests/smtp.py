@@ -1,6 +1,6 @@
 """A real SMTP server (aiosmtpd) on a free port, and Django's email settings pointed at it.
 
-Import the fixture where needed: `from tests.smtp import smtp_server  # noqa: F401`.
+Loaded as a plugin by tests/conftest.py, so `smtp_server` is a fixture everywhere.
 """
 
 from __future__ import annotations
