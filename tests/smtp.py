@@ -83,3 +83,13 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+def subject(message: EmailMessage) -> str:
+    """The decoded subject with folding whitespace collapsed."""
+    return " ".join(str(message.get("Subject", "")).split())
+
+
+def text(message: EmailMessage) -> str:
+    """The plain-text part."""
+    return message.get_body(("plain",)).get_content()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from membership_forms.models import NewsletterConsent, Notification, Submission
 from tasks.submissions import purge_unconfirmed_newsletter
 from tests.conftest import wait_for
+from tests.smtp import subject, text
 
 from .conftest import submit_url, valid_payload
 
@@ -31,8 +32,8 @@ def test_double_opt_in(live_form_pages, celery_worker, smtp_server, api):
         return smtp_server.to("reader@example.org")
 
     message = wait_for(mailed, timeout=30)[0]
-    assert message["Subject"] == "Confirme su suscripción"
-    link = re.search(r"https?://\S+/forms/newsletter/confirm/\S+/", message.get_content())[0]
+    assert subject(message) == "Confirme su suscripción"
+    link = re.search(r"https?://\S+/forms/newsletter/confirm/\S+/", text(message))[0]
     path = "/" + link.split("/", 3)[3]
     submission.refresh_from_db()
     assert submission.status == "pending_confirmation"

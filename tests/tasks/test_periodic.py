@@ -18,6 +18,7 @@ from tasks.submissions import process_submission, requeue_stalled_submissions
 from tests.conftest import wait_for
 from tests.documents import good_internship_files
 from tests.membership_forms.conftest import multipart, submit_url, valid_payload
+from tests.smtp import text
 
 
 def _submit(api, page):
@@ -56,7 +57,7 @@ def test_digest_twice_one_email_per_recipient(live_form_pages, celery_worker, sm
     wait_for(mailed, timeout=30)
     assert len(smtp_server.settle()) == 2
     digest = smtp_server.to("a@example.org")[0]
-    assert submission.reference in digest.get_content()
+    assert submission.reference in text(digest)
     assert Notification.objects.filter(kind="digest", submission=None).count() == 2
 
 
