@@ -175,8 +175,9 @@ def screened(django_db_setup, django_db_blocker, celery_worker):
             wait_for(all_mailed, timeout=120)
             yield {"references": references, "smtp": server}
         finally:
-            Submission.objects.all().delete()
+            wait_for(lambda: not Submission.objects.filter(status="received").exists(), 60)
             Notification.objects.all().delete()
+            Submission.objects.all().delete()
             server.stop()
             for name, value in saved.items():
                 setattr(settings, name, value)
