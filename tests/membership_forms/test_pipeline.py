@@ -120,7 +120,8 @@ def _record_directly(page, payload) -> str:
         upload = SimpleUploadedFile(name, content, content_type=content_type)
         upload.info = inspect_upload(upload, 10 * 1024 * 1024)
         uploads[key] = upload
-    return record_submission(page=page, payload=payload, uploads=uploads, locale="en")[0].reference
+    recorded = record_submission(page=page, payload=payload, uploads=uploads, locale="en")
+    return recorded.submission.reference
 
 
 def _submit(client: Client, pages: dict, case: Case, n: int) -> str:
@@ -128,9 +129,7 @@ def _submit(client: Client, pages: dict, case: Case, n: int) -> str:
     page = pages[case.kind][case.language]
     payload = case.payload(n)
     if case.id == "late":
-        from membership_forms.services.submissions import record_submission
-
-        return record_submission(page=page, payload=payload, uploads={}, locale="en")[0].reference
+        return _record_directly(page, payload)
     headers = {"HTTP_ACCEPT_LANGUAGE": case.language}
     if case.kind == "internship":
         files = {**good_internship_files(), **(case.files or {})}
@@ -153,8 +152,17 @@ def screened(django_db_setup, django_db_blocker, celery_worker):
 
     server = SMTPServer(free_port())
     server.start()
-    saved = {name: getattr(settings, name) for name in ("EMAIL_HOST", "EMAIL_PORT")}
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    wanted = {
+        # pytest-django swaps in the in-memory backend; these emails go over real SMTP.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": server.port,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+    }
+    saved = {name: getattr(settings, name) for name in wanted}
+    for name, value in wanted.items():
+        setattr(settings, name, value)
     references = {}
     with django_db_blocker.unblock():
         _ensure_site()
@@ -172,7 +180,12 @@ def screened(django_db_setup, django_db_blocker, celery_worker):
                 pending = Notification.objects.filter(status="pending").exists()
                 return screened and not pending and len(server.messages) >= len(CASES)
 
-            wait_for(all_mailed, timeout=120)
+            try:
+                wait_for(all_mailed, timeout=180)
+            except BaseException:
+                states = list(Submission.objects.values_list("reference", "status"))
+                emails = list(Notification.objects.values_list("kind", "status", "last_error"))
+                pytest.fail(f"not done: {states} {emails} {len(server.messages)} messages")
             yield {"references": references, "smtp": server}
         finally:
             wait_for(lambda: not Submission.objects.filter(status="received").exists(), 60)
