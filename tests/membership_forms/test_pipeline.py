@@ -19,9 +19,9 @@ from membership_forms.eligibility import add_months
 from membership_forms.models import Notification, Submission, SubmissionStatus
 from tests.conftest import wait_for
 from tests.documents import broken_pdf, good_internship_files, real_docx, real_pdf
-from tests.smtp import SMTPServer, free_port, subject
+from tests.smtp import subject
 
-from .conftest import _ensure_site, load_form_pages, multipart, submit_url, valid_payload
+from .conftest import multipart, submit_url, valid_payload
 
 CONTENT = {
     "en": {"membership": "We have received your membership application"},
@@ -142,62 +142,32 @@ def _submit(client: Client, pages: dict, case: Case, n: int) -> str:
     return response.json()["reference"]
 
 
-@pytest.fixture(scope="module")
-def screened(django_db_setup, django_db_blocker, celery_worker):
-    """Every case submitted once and screened by the worker, every email at the SMTP server."""
-    from django.conf import settings
+@pytest.fixture
+def screened(live_form_pages, celery_worker, smtp_server):
+    """Every case submitted once and screened by the worker, every email at the SMTP server.
+
+    Committed (the worker is another thread), so the transactional flush cleans it up.
+    """
     from django.core.cache import cache
 
-    from cms.demo.forms import build_form_pages
-
-    server = SMTPServer(free_port())
-    server.start()
-    wanted = {
-        # pytest-django swaps in the in-memory backend; these emails go over real SMTP.
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": server.port,
-        "EMAIL_USE_TLS": False,
-        "EMAIL_USE_SSL": False,
-    }
-    saved = {name: getattr(settings, name) for name in wanted}
-    for name, value in wanted.items():
-        setattr(settings, name, value)
+    client = Client()
     references = {}
-    with django_db_blocker.unblock():
-        _ensure_site()
-        build_form_pages()
-        pages = load_form_pages()
-        client = Client()
-        try:
-            for n, case in enumerate(CASES):
-                cache.clear()  # the rate limit is not under test here
-                references[case.id] = _submit(client, pages, case, n)
+    for n, case in enumerate(CASES):
+        cache.clear()  # the rate limit is not under test here
+        references[case.id] = _submit(client, live_form_pages, case, n)
 
-            def all_mailed():
-                """every submission screened and every email sent"""
-                screened = not Submission.objects.filter(status="received").exists()
-                pending = Notification.objects.filter(status="pending").exists()
-                return screened and not pending and len(server.messages) >= len(CASES)
+    def all_mailed():
+        """every submission screened and every email sent"""
+        screened = not Submission.objects.filter(status="received").exists()
+        pending = Notification.objects.filter(status="pending").exists()
+        return screened and not pending and len(smtp_server.messages) >= len(CASES)
 
-            try:
-                wait_for(all_mailed, timeout=180)
-            except BaseException:
-                states = list(Submission.objects.values_list("reference", "status"))
-                emails = list(Notification.objects.values_list("kind", "status", "last_error"))
-                pytest.fail(f"not done: {states} {emails} {len(server.messages)} messages")
-            yield {"references": references, "smtp": server}
-        finally:
-            wait_for(lambda: not Submission.objects.filter(status="received").exists(), 60)
-            Notification.objects.all().delete()
-            Submission.objects.all().delete()
-            server.stop()
-            for name, value in saved.items():
-                setattr(settings, name, value)
+    wait_for(all_mailed, timeout=180)
+    return {"references": references, "smtp": smtp_server}
 
 
 @pytest.fixture
-def staff(db):
+def staff():
     client = Client()
     client.force_login(User.objects.create_superuser("staff", "staff@example.org", "x" * 12))
     return client
@@ -207,8 +177,15 @@ def _acknowledgement_subject(case: Case) -> str | None:
     return CONTENT.get(case.language, {}).get(case.kind)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_case_is_screened_and_acknowledged(case, screened, staff):
+@pytest.mark.django_db(transaction=True)
+def test_every_case_is_screened_and_acknowledged(screened, staff, subtests):
+    for case in CASES:
+        with subtests.test(case=case.id):
+            check_case(case, screened, staff)
+    check_translated_reason(screened, staff)
+
+
+def check_case(case: Case, screened: dict, staff: Client) -> None:
     n = CASES.index(case)
     reference = screened["references"][case.id]
     body = staff.get(f"/api/v3/forms/submissions/{reference}/").json()
@@ -234,7 +211,7 @@ def test_case_is_screened_and_acknowledged(case, screened, staff):
     assert len(alerts) == 1
 
 
-def test_reason_messages_are_in_the_applicants_language(screened, staff):
+def check_translated_reason(screened: dict, staff: Client) -> None:
     reference = screened["references"]["broken-sample"]
     reasons = staff.get(f"/api/v3/forms/submissions/{reference}/").json()["eligibility"]["reasons"]
     assert reasons[0]["code"] == "MISSING_DOCUMENT"
