@@ -4,9 +4,10 @@ import socket
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Heartbeat
+from .models import Heartbeat, TaskRun
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,18 @@ def record_heartbeat(source: str) -> Heartbeat:
         defaults={"beat_at": timezone.now(), "hostname": socket.gethostname()},
     )
     return heartbeat
+
+
+def record_task_run(name: str, error: str | None = None) -> None:
+    """Count one run of a periodic task; `error` set means it failed."""
+    now = timezone.now()
+    TaskRun.objects.get_or_create(name=name)
+    if error is None:
+        TaskRun.objects.filter(name=name).update(last_success_at=now, successes=F("successes") + 1)
+    else:
+        TaskRun.objects.filter(name=name).update(
+            last_failure_at=now, last_error=error[:2000], failures=F("failures") + 1
+        )
 
 
 def probe_database() -> Probe:

@@ -18,3 +18,22 @@ class RegionViewSet(SnippetViewSet):
 register_snippet(RegionViewSet)
 
 hooks.register("on_serve_page", cache.mark_cacheable)
+
+
+@hooks.register("register_admin_urls")
+def register_operations_urls():
+    from django.urls import path
+
+    from cms import admin_views
+
+    return [path("operations/tasks/", admin_views.task_report, name="cms_task_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_task_report_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import AdminOnlyMenuItem
+
+    return AdminOnlyMenuItem(
+        _("Background tasks"), reverse("cms_task_report"), icon_name="time", order=900
+    )

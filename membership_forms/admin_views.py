@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 from .kinds import FormKind
-from .models import FORM_PAGE_MODELS, Submission, SubmissionFile, SubmissionStatus
+from .models import FORM_PAGE_MODELS, Notification, Submission, SubmissionFile, SubmissionStatus
 from .models.reviews import Review
+from .services.notifications import retry_notification
 from .services.reviews import can_see_submission, record_access
+from .services.screening import retry_failed
 from .services.submissions import private_storage
 
 VIEW = "membership_forms.view_submission"
 DOWNLOAD = "membership_forms.download_submissionfile"
+RETRY = "membership_forms.change_submission"
 
 
 def _forms():
@@ -71,8 +76,30 @@ def submission_detail(request, pk: int):
             "files": submission.files.all(),
             "can_download": request.user.has_perm(DOWNLOAD),
             "header_title": submission.reference,
+            "screening": submission.screening or {},
+            "notifications": submission.notifications.all(),
+            "can_retry": request.user.has_perm(RETRY),
         },
     )
+
+
+@require_POST
+@permission_required(RETRY, raise_exception=True)
+def retry_submission(request, pk: int):
+    """Staff's retry of a submission the workers gave up on: screened again from the start."""
+    if retry_failed(pk):
+        messages.success(request, _("The submission was queued again."))
+    return redirect("membership_forms_submission", pk)
+
+
+@require_POST
+@permission_required(RETRY, raise_exception=True)
+def retry_email(request, pk: int):
+    """Staff's retry of an email that failed after all its attempts."""
+    notification = get_object_or_404(Notification, pk=pk)
+    if retry_notification(pk):
+        messages.success(request, _("The email was queued again."))
+    return redirect("membership_forms_submission", notification.submission_id)
 
 
 def download_file(request, pk: int):

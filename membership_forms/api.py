@@ -344,6 +344,7 @@ def submission_status(request: HttpRequest, reference: str):
     if submission is None:
         return _error(404, "non_field_errors", _("No such submission."))
     screening = submission.screening or {}
+    notifications = submission.notifications.order_by("created_at", "pk")
     return {
         "reference": submission.reference,
         "kind": submission.kind,
@@ -352,9 +353,15 @@ def submission_status(request: HttpRequest, reference: str):
         "processed_at": submission.processed_at,
         "eligibility": {
             "outcome": screening.get("outcome"),
-            "reasons": screening.get("reasons", []),
+            "reasons": [
+                {"code": reason["code"], "message": reason["message"]}
+                for reason in screening.get("reasons", [])
+            ],
         },
-        "notifications": [],
+        "notifications": [
+            {"kind": row.kind, "status": row.status, "sent_at": row.sent_at}
+            for row in notifications
+        ],
     }
 
 

@@ -35,7 +35,57 @@ DEFAULTS: dict[str, Any] = {
     "TERM_CLOSE_OUT": "flag",
     # Eligibility rules per kind, as dotted paths; None means the module's defaults.
     "RULES": None,
+    # Seconds an email may stay pending before the sweep queues it again (a rerun is harmless).
+    "NOTIFICATION_REQUEUE_AFTER": 1800,
+    # Path of clamd's UNIX socket; None: no virus scan.
+    "CLAMD_SOCKET": None,
+    # Seconds and bytes a PDF parse may take in its own process (pypdf had DoS bugs).
+    "PDF_PARSE_TIMEOUT": 20,
+    "PDF_PARSE_MEMORY": 512 * 1024 * 1024,
+    # Words a DOCX page holds when the file does not say how many pages it has.
+    "WORDS_PER_PAGE": 500,
+    # Days a newsletter sign-up waits for its confirmation before it is deleted.
+    "NEWSLETTER_CONFIRM_DAYS": 7,
+    # Scheme and host for links in emails, e.g. "https://example.org"; None: WAGTAILADMIN_BASE_URL.
+    "SITE_URL": None,
+    # Mail domains shared by many people: not a sign of the same organisation.
+    "FREE_MAIL_DOMAINS": [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "hotmail.com",
+        "hotmail.fr",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "mail.com",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "wanadoo.fr",
+    ],
 }
+
+
+def load_rules(kind: str) -> list:
+    """The eligibility rules configured for `kind` (RULES, else the module's defaults)."""
+    from .eligibility import DEFAULT_RULES, import_rules
+
+    configured = get_setting("RULES") or {}
+    paths = configured.get(kind, DEFAULT_RULES.get(kind, []))
+    return import_rules(paths)
 
 
 def get_setting(name: str) -> Any:

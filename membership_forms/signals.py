@@ -11,3 +11,6 @@ submission_decided = Signal()
 
 # Sent after the transaction that requested a queue export has committed; `export_id=pk`.
 export_requested = Signal()
+
+# Sent after the transaction that recorded an email has committed; `notification_id=pk`.
+notification_queued = Signal()

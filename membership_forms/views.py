@@ -78,3 +78,26 @@ def serve_form_page(request, page):
     for name, value in answer.headers.items():
         response[name] = value
     return response
+
+
+@csrf_protect
+def newsletter_confirm(request, token: str):
+    """GET shows a button, POST confirms: mail scanners that prefetch links confirm nothing."""
+    from .limits import client_address
+    from .services.newsletter import confirm_subscription, submission_for_token
+
+    submission = submission_for_token(token)
+    if submission is None:
+        return TemplateResponse(
+            request, "membership_forms/newsletter_confirm.html", {"invalid": True}, status=404
+        )
+    confirmed = False
+    if request.method == "POST":
+        confirm_subscription(submission.pk, ip=client_address(request))
+        confirmed = True
+    submission.refresh_from_db(fields=["status"])
+    return TemplateResponse(
+        request,
+        "membership_forms/newsletter_confirm.html",
+        {"confirmed": confirmed or submission.status == "confirmed"},
+    )

@@ -25,6 +25,16 @@ def register_admin_urls():
             name="membership_forms_submission",
         ),
         path(
+            "membership-forms/submissions/<int:pk>/retry/",
+            admin_views.retry_submission,
+            name="membership_forms_retry_submission",
+        ),
+        path(
+            "membership-forms/emails/<int:pk>/retry/",
+            admin_views.retry_email,
+            name="membership_forms_retry_email",
+        ),
+        path(
             "membership-forms/files/<int:pk>/",
             admin_views.download_file,
             name="membership_forms_download",

@@ -7,9 +7,11 @@ publish retries, the error logged, and the outbox sweep queues the submission la
 
 import logging
 
+from celery.signals import task_failure, task_success
+from django.conf import settings
 from django.dispatch import receiver
 
-from membership_forms.signals import export_requested, submission_received
+from membership_forms.signals import export_requested, notification_queued, submission_received
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,34 @@ def queue_export(sender, export_id: int, **kwargs) -> None:
         build_export.apply_async((export_id,), retry=False)
     except Exception:
         logger.exception("Could not queue export %s", export_id)
+
+
+@receiver(notification_queued, dispatch_uid="tasks.queue_notification")
+def queue_notification(sender, notification_id: int, **kwargs) -> None:
+    from .notifications import send_notification
+
+    try:
+        send_notification.apply_async((notification_id,), retry=False)
+    except Exception:
+        logger.exception("Could not queue notification %s; the sweep will", notification_id)
+
+
+def _periodic(task) -> bool:
+    names = {entry["task"] for entry in getattr(settings, "CELERY_BEAT_SCHEDULE", {}).values()}
+    return getattr(task, "name", None) in names
+
+
+@task_success.connect(dispatch_uid="tasks.record_success")
+def record_success(sender=None, **kwargs) -> None:
+    if _periodic(sender):
+        from cms.operations import record_task_run
+
+        record_task_run(sender.name)
+
+
+@task_failure.connect(dispatch_uid="tasks.record_failure")
+def record_failure(sender=None, exception=None, **kwargs) -> None:
+    if _periodic(sender):
+        from cms.operations import record_task_run
+
+        record_task_run(sender.name, error=f"{exception.__class__.__name__}: {exception}")

@@ -2,31 +2,54 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
-from membership_forms.services.submissions import mark_processed, stalled_submission_ids
+from membership_forms.services.newsletter import purge_unconfirmed
+from membership_forms.services.notifications import stalled_notification_ids
+from membership_forms.services.screening import mark_failed, screen_submission
+from membership_forms.services.submissions import stalled_submission_ids
 
 logger = logging.getLogger(__name__)
 
 
+class ScreeningTask(Task):
+    """After the last retry the submission is marked `failed`, where staff see it."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if args:
+            mark_failed(args[0], f"{exc.__class__.__name__}: {exc}")
+
+
 @shared_task(
+    base=ScreeningTask,
     name="tasks.submissions.process_submission",
     autoretry_for=(Exception,),
     retry_backoff=True,
+    retry_backoff_max=300,
     retry_jitter=True,
     max_retries=5,
 )
 def process_submission(submission_id: int) -> bool:
-    """Screen one submission. For now it only records an empty screening result."""
-    return mark_processed(submission_id, screening={})
+    """Screen one submission: files, duplicates, rules, review queue, emails."""
+    return screen_submission(submission_id)
 
 
 @shared_task(name="tasks.submissions.requeue_stalled_submissions")
 def requeue_stalled_submissions() -> int:
-    """The outbox sweep: queue again what the broker lost or never got."""
+    """The outbox sweep: queue again what the broker lost or never got (emails too)."""
+    from .notifications import send_notification
+
     ids = stalled_submission_ids()
     for submission_id in ids:
         process_submission.apply_async((submission_id,), retry=False)
     if ids:
         logger.info("Re-queued %d stalled submissions", len(ids))
+    for notification_id in stalled_notification_ids():
+        send_notification.apply_async((notification_id,), retry=False)
     return len(ids)
+
+
+@shared_task(name="tasks.submissions.purge_unconfirmed_newsletter")
+def purge_unconfirmed_newsletter() -> int:
+    """Newsletter sign-ups never confirmed in time are deleted, with their emails."""
+    return purge_unconfirmed()

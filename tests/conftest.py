@@ -8,6 +8,9 @@ from celery.contrib.testing.worker import start_worker
 
 from tasks import celery_app
 
+# The real SMTP server fixture (`smtp_server`).
+pytest_plugins = ["tests.smtp"]
+
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):

@@ -2,7 +2,7 @@ from .documents import DocumentLibraryPage, LibraryDocument, Region
 from .events import EventIndexPage, EventPage
 from .navigation import FooterLink, MenuItem, NavigationSettings
 from .news import ArticleKind, ArticlePage, ArticleTag, NewsIndexPage
-from .operations import Heartbeat
+from .operations import Heartbeat, TaskRun
 from .pages import HomePage, SearchPage, StandardPage
 from .settings import Office, OrganisationSettings
 
@@ -25,4 +25,5 @@ __all__ = [
     "Region",
     "SearchPage",
     "StandardPage",
+    "TaskRun",
 ]

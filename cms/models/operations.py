@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Heartbeat(models.Model):
@@ -10,3 +11,21 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskRun(models.Model):
+    """Each periodic task's last success and last failure, kept by the workers' signals."""
+
+    name = models.CharField(_("task"), max_length=200, unique=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    successes = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("task run")
+
+    def __str__(self) -> str:
+        return self.name

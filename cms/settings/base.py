@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -221,8 +222,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.reviews.purge_expired_applicants",
         "schedule": 3600.0,
     },
+    "purge-unconfirmed-newsletter": {
+        "task": "tasks.submissions.purge_unconfirmed_newsletter",
+        "schedule": 3600.0,
+    },
+    "send-staff-digests": {
+        "task": "tasks.notifications.send_staff_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
-CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions", "tasks.reviews", "tasks.exports"]
+CELERY_IMPORTS = [
+    "tasks.maintenance",
+    "tasks.submissions",
+    "tasks.notifications",
+    "tasks.reviews",
+    "tasks.exports",
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"
@@ -275,6 +290,8 @@ LOGGING = {
 
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
+    "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
+    "SITE_URL": WAGTAILADMIN_BASE_URL,
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"

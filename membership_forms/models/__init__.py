@@ -1,5 +1,11 @@
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .fields import FormField
+from .notifications import (
+    NewsletterConsent,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from .pages import (
     FORM_PAGE_MODELS,
     AbstractApplicationFormPage,
@@ -51,7 +57,11 @@ __all__ = [
     "InformationRequest",
     "InternshipFormPage",
     "MembershipFormPage",
+    "NewsletterConsent",
     "NewsletterFormPage",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
     "ReferenceCounter",
     "Review",
     "ReviewComment",

@@ -85,7 +85,24 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     confirmation_body = models.TextField(
         _("confirmation email body"),
         blank=True,
-        help_text=_("{name} and {reference} are replaced by the applicant's name and reference."),
+        help_text=_(
+            "{name}, {reference} and {form} are replaced by the applicant's name, the "
+            "reference and the form's title; {link} by the confirmation link (newsletter)."
+        ),
+    )
+    staff_alert_subject = models.CharField(_("staff alert subject"), max_length=255, blank=True)
+    staff_alert_body = models.TextField(
+        _("staff alert body"),
+        blank=True,
+        help_text=_(
+            "{reference}, {form}, {name}, {outcome} and {link} are replaced; empty uses the "
+            "standard text."
+        ),
+    )
+    staff_digest = models.BooleanField(
+        _("daily digest for staff"),
+        default=False,
+        help_text=_("Send staff one email a day listing new submissions instead of one each."),
     )
     staff_recipients = models.TextField(
         _("staff recipients"),
@@ -110,6 +127,9 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
                 FieldPanel("confirmation_subject"),
                 FieldPanel("confirmation_body"),
                 FieldPanel("staff_recipients"),
+                FieldPanel("staff_digest"),
+                FieldPanel("staff_alert_subject"),
+                FieldPanel("staff_alert_body"),
             ],
             heading=_("Emails"),
         ),

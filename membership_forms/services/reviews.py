@@ -274,7 +274,7 @@ def info_request_url(token: str) -> str:
 
     site = Site.objects.filter(is_default_site=True).first()
     root = site.root_url if site else ""
-    return root + reverse("membership_forms_info_request", args=[token])
+    return root + reverse("membership_forms:info_request", args=[token])
 
 
 @transaction.atomic

@@ -1,0 +1,281 @@
+"""Screening: file checks, duplicates and eligibility, then the review queue and the emails.
+
+The slow part (reading and parsing files, running the rules) happens before any lock is
+taken; the result is then written in one short transaction that locks the row, checks it
+is still `received`, stores the result, opens the review and queues the emails. A rerun
+finds the row no longer `received` and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from .. import eligibility
+from ..conf import get_setting, load_rules
+from ..inspection import FileReport, inspect_file
+from ..kinds import FormKind
+from ..models import NotificationKind, Submission, SubmissionStatus
+from .notifications import queue_notification
+from .reviews import open_review
+from .submissions import private_storage
+
+logger = logging.getLogger(__name__)
+
+ORGANISATION_KINDS = (FormKind.MEMBERSHIP, FormKind.SUPPORTER)
+# Words that say what an organisation is, not which one it is.
+_COMMON_WORDS = {
+    "the", "ngo", "inc", "ltd", "llc", "foundation", "fondation", "fundacion", "association",
+    "asociacion", "organisation", "organization", "network", "reseau", "red", "centre",
+    "center", "centro", "for", "of", "de", "la", "le", "les", "des", "del", "and", "et", "y",
+}  # fmt: skip
+
+
+def normalise_name(name: str) -> str:
+    """Casefolded, without accents, punctuation or common words: "La Fondation Paix!" -> "paix"."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    words = re.sub(r"<[^>]*>|[^\w\s]", " ", text).split()
+    kept = [word for word in words if word not in _COMMON_WORDS]
+    return " ".join(kept or words)
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def applicant_email(submission: Submission) -> str:
+    payload = submission.payload or {}
+    for key in ("contact_email", "email", "donor_email"):
+        if payload.get(key):
+            return str(payload[key]).strip()
+    return ""
+
+
+def applicant_name(submission: Submission) -> str:
+    payload = submission.payload or {}
+    for key in ("contact_name", "full_name", "donor_name", "name", "organisation_name"):
+        if payload.get(key):
+            return str(payload[key]).strip()
+    return ""
+
+
+def duplicate_keys(submission: Submission) -> dict[str, str]:
+    """What makes two submissions the same organisation or person."""
+    payload = submission.payload or {}
+    keys: dict[str, str] = {}
+    email = applicant_email(submission).casefold()
+    if email:
+        keys["email"] = email
+    if submission.kind in ORGANISATION_KINDS:
+        if name := normalise_name(str(payload.get("organisation_name", ""))):
+            keys["organisation"] = name
+        domain = email.rpartition("@")[2]
+        if domain and domain not in get_setting("FREE_MAIL_DOMAINS"):
+            keys["domain"] = domain
+        if host := _host(str(payload.get("website") or "")):
+            keys["website"] = host
+    return keys
+
+
+def find_duplicates(submission: Submission, keys: dict[str, str]) -> list[dict[str, Any]]:
+    """Earlier screened submissions of the same family sharing a key: linked, never dropped."""
+    if not keys or submission.kind in (FormKind.DONATION,):
+        return []
+    family = ORGANISATION_KINDS if submission.kind in ORGANISATION_KINDS else (submission.kind,)
+    query = Q()
+    for name, value in keys.items():
+        query |= Q(**{f"screening__keys__{name}": value})
+    matches = (
+        Submission.objects.filter(query, kind__in=family)
+        .exclude(pk=submission.pk)
+        .order_by("submitted_at")
+        .values("pk", "reference", "screening")[:20]
+    )
+    found = []
+    for row in matches:
+        theirs = (row["screening"] or {}).get("keys", {})
+        on = sorted(name for name, value in keys.items() if theirs.get(name) == value)
+        found.append({"id": row["pk"], "reference": row["reference"], "on": on})
+    return found
+
+
+# --- Eligibility inputs -----------------------------------------------------------------
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def build_application(submission: Submission, files: list[FileReport]):
+    """The pure module's input for this submission, or None when its kind has no rules input."""
+    payload = submission.payload or {}
+    if submission.kind in ORGANISATION_KINDS:
+        return eligibility.OrganisationApplication(
+            kind=submission.kind,
+            organisation_type=str(payload.get("organisation_type", "")),
+            legally_registered=bool(payload.get("legally_registered")),
+            government_controlled=bool(payload.get("government_controlled")),
+            independent=bool(payload.get("independent")),
+            endorses_common_understanding=bool(payload.get("endorses_common_understanding")),
+            has_rtop_programme=bool(payload.get("has_rtop_programme")),
+            willing_to_commit=bool(payload.get("willing_to_commit")),
+            network_scope=payload.get("network_scope") or None,
+        )
+    if submission.kind == FormKind.INTERNSHIP:
+        return eligibility.InternshipApplication(
+            term=str(payload.get("term", "")),
+            start_date=_date(payload.get("start_date")),
+            end_date=_date(payload.get("end_date")),
+            study_level=str(payload.get("study_level", "")),
+            english_proficiency=str(payload.get("english_proficiency", "")),
+            documents=tuple(
+                eligibility.DocumentCheck(
+                    name=report.field, present=True, valid=report.valid, pages=report.pages
+                )
+                for report in files
+            ),
+        )
+    if submission.kind == FormKind.DONATION:
+        page = submission.page.specific if submission.page else None
+        try:
+            amount = Decimal(str(payload.get("amount", "0")))
+        except InvalidOperation:
+            amount = Decimal(0)
+        return eligibility.DonationApplication(
+            amount=amount,
+            frequency=str(payload.get("frequency", "")),
+            review_threshold=getattr(page, "review_threshold", None),
+        )
+    return None
+
+
+def translate_reasons(result: eligibility.Result, language: str) -> list[dict[str, Any]]:
+    """Reasons as stored: code, effect, params, and the message in the applicant's language."""
+    with translation.override(language):
+        return [
+            {
+                "code": str(reason.code),
+                "effect": str(reason.effect),
+                "message": gettext(reason.message) % dict(reason.params),
+                "params": dict(reason.params),
+            }
+            for reason in result.reasons
+        ]
+
+
+def inspect_files(submission: Submission) -> list[FileReport]:
+    storage = private_storage()
+    reports = []
+    for stored in submission.files.all():
+        try:
+            with storage.open(stored.stored_name, "rb") as handle:
+                data = handle.read(get_setting("MAX_FILE_BYTES") + 1)
+        except OSError:
+            data = None
+        reports.append(inspect_file(stored.field_key, stored.original_name, data))
+    return reports
+
+
+def screen(submission: Submission) -> dict[str, Any]:
+    """The screening result, computed without writing anything."""
+    files = inspect_files(submission)
+    keys = duplicate_keys(submission)
+    application = build_application(submission, files)
+    received_on = timezone.localdate(submission.submitted_at)
+    if application is None:
+        result = eligibility.Result()
+    else:
+        result = eligibility.evaluate(application, load_rules(submission.kind), received_on)
+    infected = [report.field for report in files if report.infected]
+    return {
+        "outcome": str(result.outcome),
+        "reasons": translate_reasons(result, submission.locale or "en"),
+        "files": [report.as_dict() for report in files],
+        "duplicates": find_duplicates(submission, keys),
+        "keys": keys,
+        "infected": infected,
+    }
+
+
+def screen_submission(submission_id: int) -> bool:
+    """Screen one submission once; False when it is gone or no longer `received`."""
+    submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
+    if submission is None or submission.status != SubmissionStatus.RECEIVED:
+        return False
+    result = screen(submission)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if locked is None or locked.status != SubmissionStatus.RECEIVED:
+            return False
+        locked.screening = result
+        locked.processed_at = timezone.now()
+        locked.save(update_fields=["screening", "processed_at"])
+        if open_review(locked):
+            locked.refresh_from_db(fields=["status"])
+        else:
+            newsletter = locked.kind == FormKind.NEWSLETTER
+            locked.status = (
+                SubmissionStatus.PENDING_CONFIRMATION if newsletter else SubmissionStatus.PROCESSED
+            )
+            locked.save(update_fields=["status"])
+        _queue_emails(locked)
+    if result["infected"]:
+        logger.warning("Submission %s has infected files: %s", submission_id, result["infected"])
+    return True
+
+
+def _queue_emails(submission: Submission) -> None:
+    if submission.kind == FormKind.NEWSLETTER:
+        queue_notification(submission, NotificationKind.NEWSLETTER_CONFIRMATION)
+    else:
+        queue_notification(submission, NotificationKind.ACKNOWLEDGEMENT)
+    page = submission.page.specific if submission.page else None
+    if page is not None and page.staff_recipients.strip() and not page.staff_digest:
+        queue_notification(submission, NotificationKind.STAFF_ALERT)
+
+
+def mark_failed(submission_id: int, error: str) -> bool:
+    """After the last retry: `failed`, with the error for staff; False if it moved on."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.status != SubmissionStatus.RECEIVED:
+            return False
+        submission.status = SubmissionStatus.FAILED
+        submission.screening = {**(submission.screening or {}), "error": error[:2000]}
+        submission.save(update_fields=["status", "screening"])
+    return True
+
+
+def retry_failed(submission_id: int) -> bool:
+    """Staff's retry: back to `received` and announced again after commit."""
+    from ..signals import submission_received
+
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.status != SubmissionStatus.FAILED:
+            return False
+        submission.status = SubmissionStatus.RECEIVED
+        submission.queued_at = timezone.now()
+        submission.save(update_fields=["status", "queued_at"])
+        transaction.on_commit(
+            lambda: submission_received.send_robust(sender=Submission, submission_id=submission_id)
+        )
+    return True

@@ -1,0 +1,147 @@
+"""Emails: recorded once, rendered safely, sent once by the worker, retried when SMTP is down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from membership_forms.models import Notification, NotificationStatus, Submission
+from membership_forms.services.notifications import fill, queue_notification
+from tasks.notifications import send_notification
+from tasks.submissions import process_submission, requeue_stalled_submissions
+from tests.conftest import wait_for
+from tests.smtp import subject, text
+
+from .conftest import submit_url, valid_payload
+
+
+def test_fill_escapes_html_and_leaves_unknown_placeholders():
+    values = {"name": "<b>Ann</b> & co", "reference": "MEM-2026-00001"}
+    template = "Dear {name}, ref {reference}; {unknown} {name.__class__} <i>"
+    assert fill(template, values, escape=False) == (
+        "Dear <b>Ann</b> & co, ref MEM-2026-00001; {unknown} {name.__class__} <i>"
+    )
+    assert fill(template, values, escape=True) == (
+        "Dear &lt;b&gt;Ann&lt;/b&gt; &amp; co, ref MEM-2026-00001; {unknown} "
+        "{name.__class__} &lt;i&gt;"
+    )
+
+
+def _submit(api, page, payload=None):
+    response = api.post(
+        submit_url(page),
+        json.dumps(payload or valid_payload(page.kind)),
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    return Submission.objects.get(reference=response.json()["reference"])
+
+
+def test_queue_notification_is_idempotent_and_respects_the_confirmation_limit(form_pages, api):
+    submission = _submit(api, form_pages["membership"]["en"])
+    first = queue_notification(submission, "receipt", discriminator="7", context={"amount": "5"})
+    again = queue_notification(submission, "receipt", discriminator="7")
+    other = queue_notification(submission, "receipt", discriminator="8")
+    assert first.pk == again.pk != other.pk
+    assert first.recipient == "amina@example.org" and first.context == {"amount": "5"}
+    submission.confirmation_allowed = False
+    assert queue_notification(submission, "acknowledgement").status == "suppressed"
+    staff = queue_notification(submission, "staff_alert")
+    assert staff.recipient == "secretariat@example.org" and staff.status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_task_twice_one_effect_one_email(live_form_pages, celery_worker, smtp_server, api):
+    page = live_form_pages["membership"]["fr"]
+    payload = {**valid_payload("membership"), "contact_name": "<script>x</script> Ana"}
+    response = api.post(
+        submit_url(page), json.dumps(payload), content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )  # fmt: skip
+    reference = response.json()["reference"]
+    submission = Submission.objects.get(reference=reference)
+
+    def mailed():
+        """acknowledgement and staff alert delivered"""
+        return len(smtp_server.messages) == 2
+
+    wait_for(mailed, timeout=30)
+    # The worker ran it once already; the task run twice more changes nothing.
+    assert process_submission(submission.pk) is False
+    assert process_submission(submission.pk) is False
+    for notification in Notification.objects.filter(submission=submission):
+        assert notification.status == NotificationStatus.SENT
+        assert send_notification(notification.pk) is False
+        assert send_notification(notification.pk) is False
+    assert requeue_stalled_submissions() == 0
+    assert requeue_stalled_submissions() == 0
+    messages = smtp_server.settle()
+    assert len(messages) == 2
+    acknowledgement = smtp_server.to("amina@example.org")[0]
+    assert subject(acknowledgement) == "Nous avons bien reçu votre demande d’adhésion"  # noqa: RUF001
+    html = acknowledgement.get_body(("html",)).get_content()
+    assert "&lt;script&gt;x&lt;/script&gt; Ana" in html and "<script>" not in html
+    assert 'lang="fr"' in html
+    assert "<script>x</script> Ana" in acknowledgement.get_body(("plain",)).get_content()
+    alert = smtp_server.to("secretariat@example.org")[0]
+    assert reference in subject(alert)
+    assert f"/admin/membership-forms/submissions/{submission.pk}/" in text(alert)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smtp_down_then_back_delivers_once(live_form_pages, celery_worker, smtp_server, api):
+    smtp_server.stop()
+    submission = _submit(api, live_form_pages["donation"]["en"])
+
+    def retried():
+        """the acknowledgement failed at least once"""
+        return Notification.objects.filter(
+            submission=submission, kind="acknowledgement", attempts__gte=1, status="pending"
+        ).exists()
+
+    wait_for(retried, timeout=30)
+    failed = Notification.objects.get(submission=submission, kind="acknowledgement")
+    assert failed.last_error
+    smtp_server.start()
+
+    def delivered():
+        """both emails sent after SMTP came back"""
+        return Notification.objects.filter(submission=submission, status="sent").count() == 2
+
+    wait_for(delivered, timeout=60)
+    assert len(smtp_server.settle(1.0)) == 2
+    sent = Notification.objects.get(submission=submission, kind="acknowledgement")
+    assert sent.attempts >= 2 and sent.sent_at and sent.last_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exhausted_retries_end_failed_and_staff_can_retry(
+    live_form_pages,
+    celery_worker,
+    smtp_server,
+    api,
+    monkeypatch,
+):
+    from membership_forms.services.notifications import retry_notification
+
+    monkeypatch.setattr(send_notification, "max_retries", 0)
+    smtp_server.stop()
+    submission = _submit(api, live_form_pages["donation"]["en"])
+
+    def failed():
+        """both emails failed for good"""
+        return Notification.objects.filter(submission=submission, status="failed").count() == 2
+
+    wait_for(failed, timeout=30)
+    smtp_server.start()
+    for notification in Notification.objects.filter(submission=submission):
+        assert retry_notification(notification.pk) is True
+        assert retry_notification(notification.pk) is False
+
+    def sent():
+        """both emails sent after the retry"""
+        return Notification.objects.filter(submission=submission, status="sent").count() == 2
+
+    wait_for(sent, timeout=30)
+    assert len(smtp_server.settle()) == 2
