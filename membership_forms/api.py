@@ -160,7 +160,9 @@ def _load_form_page(form_id: int):
 def list_forms(request: HttpRequest, filters: Query[ListFilters]):
     pages = _form_pages().specific()
     if filters.locale:
-        pages = pages.filter(locale__language_code=filters.locale)
+        # An unknown language (or bytes a database refuses, such as NUL) simply matches nothing.
+        language = filters.locale if filters.locale in LANGUAGES else None
+        pages = pages.filter(locale__language_code=language)
     items = []
     for page in pages.order_by("path"):
         if filters.kind and page.kind != filters.kind:
