@@ -174,7 +174,7 @@ def check_rate_limit(env: dict, form_id: int) -> list[int]:
                 headers={"Content-Type": "application/json"},
             )
             try:
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=30) as response:
                     codes.append(response.status)
             except urllib.error.HTTPError as error:
                 codes.append(error.code)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The plugin's webhook and donor links: payments/stripe/webhook/ and friends.
+    path("", include("membership_forms.urls")),
 ]
 
 if getattr(settings, "BENCH_URLS", False):

@@ -4,3 +4,9 @@ from django.dispatch import Signal
 
 # Sent after the transaction that stored a submission has committed; `submission_id=pk`.
 submission_received = Signal()
+
+# Sent after commit when a donation to be paid online was recorded; `donation_id=pk`.
+donation_created = Signal()
+
+# Sent after commit when a verified Stripe event was stored; `event_id=StripeEvent.pk`.
+stripe_event_received = Signal()

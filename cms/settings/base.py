@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -214,8 +215,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.submissions.requeue_stalled_submissions",
         "schedule": 60.0,
     },
+    "reconcile-donations": {"task": "tasks.donations.reconcile_donations", "schedule": 3600.0},
+    "yearly-donation-summaries": {
+        "task": "tasks.donations.send_yearly_summaries",
+        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=1),
+    },
 }
-CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions"]
+CELERY_IMPORTS = ["tasks.maintenance", "tasks.submissions", "tasks.donations"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"
@@ -268,6 +274,9 @@ LOGGING = {
 
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
+    # Unset: donations are pledges (bank transfer or cheque), see docs/donations.md.
+    "STRIPE_SECRET_KEY": env.str("STRIPE_SECRET_KEY", default="") or None,
+    "STRIPE_WEBHOOK_SECRET": env.str("STRIPE_WEBHOOK_SECRET", default="") or None,
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"

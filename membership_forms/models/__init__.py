@@ -1,3 +1,13 @@
+from .donations import (
+    Donation,
+    DonationStatus,
+    DonationSubscription,
+    Frequency,
+    PaymentMethod,
+    Receipt,
+    ReceiptCounter,
+    StripeEvent,
+)
 from .fields import FormField
 from .pages import (
     FORM_PAGE_MODELS,
@@ -13,12 +23,20 @@ from .submissions import ReferenceCounter, Submission, SubmissionFile, Submissio
 __all__ = [
     "FORM_PAGE_MODELS",
     "AbstractApplicationFormPage",
+    "Donation",
     "DonationFormPage",
+    "DonationStatus",
+    "DonationSubscription",
     "FormField",
+    "Frequency",
     "InternshipFormPage",
     "MembershipFormPage",
     "NewsletterFormPage",
+    "PaymentMethod",
+    "Receipt",
+    "ReceiptCounter",
     "ReferenceCounter",
+    "StripeEvent",
     "Submission",
     "SubmissionFile",
     "SubmissionStatus",
