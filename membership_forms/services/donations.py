@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..conf import get_setting
 from ..models import (
@@ -43,7 +44,7 @@ TRANSITIONS = {
     DonationStatus.CANCELLED: set(),
 }
 
-US_STATEMENT = "No goods or services were provided in exchange for this contribution."
+US_STATEMENT = gettext_noop("No goods or services were provided in exchange for this contribution.")
 
 
 # --- Recording ----------------------------------------------------------------------------

@@ -69,13 +69,13 @@ def verify_and_store(payload: bytes, signature: str) -> Stored:
         )
     except (ValueError, stripe.SignatureVerificationError) as error:
         raise BadSignature(str(error)) from error
-    event_id = event.get("id") or ""
-    if not event_id or not event.get("type"):
-        raise BadSignature("Not a Stripe event.")
     data = json.loads(payload)
+    event_id = data.get("id") if isinstance(data, dict) else None
+    if not event_id or not data.get("type") or event.id != event_id:
+        raise BadSignature("Not a Stripe event.")
     try:
         with transaction.atomic():
-            stored = StripeEvent.objects.create(event_id=event_id, type=event["type"], payload=data)
+            stored = StripeEvent.objects.create(event_id=event_id, type=data["type"], payload=data)
             transaction.on_commit(lambda: announce(stored.pk), robust=True)
     except IntegrityError:
         StripeEvent.objects.filter(event_id=event_id).update(deliveries=F("deliveries") + 1)
@@ -134,22 +134,32 @@ def events_to_replay(event_ids: list[str], *, failed: bool) -> list[int]:
 # --- Handlers -----------------------------------------------------------------------------
 
 
+class Obj(dict):
+    """A Stripe object as a plain dict that also reads attributes (None when absent)."""
+
+    __getattr__ = dict.get
+
+
+def _fresh(resource) -> Obj:
+    return Obj(resource.to_dict())
+
+
 def _dispatch(event: StripeEvent) -> bool:
     if event.type not in HANDLED:
         return False
-    obj = event.payload["data"]["object"]
-    client = stripe_client()
+    object_id = event.payload["data"]["object"]["id"]
+    v1 = stripe_client().v1
     prefix = event.type.split(".")[0]
     if prefix == "checkout":
-        _apply_session(client.v1.checkout.sessions.retrieve(obj["id"]))
+        _apply_session(_fresh(v1.checkout.sessions.retrieve(object_id)))
     elif prefix == "payment_intent":
-        _apply_payment_intent(client.v1.payment_intents.retrieve(obj["id"]))
+        _apply_payment_intent(_fresh(v1.payment_intents.retrieve(object_id)))
     elif prefix == "charge":
-        _apply_charge(client.v1.charges.retrieve(obj["id"]))
+        _apply_charge(_fresh(v1.charges.retrieve(object_id)))
     elif prefix == "invoice":
-        _apply_invoice(client, client.v1.invoices.retrieve(obj["id"]))
+        _apply_invoice(v1, _fresh(v1.invoices.retrieve(object_id)))
     elif prefix == "customer":
-        _apply_subscription(client.v1.subscriptions.retrieve(obj["id"]))
+        _apply_subscription(_fresh(v1.subscriptions.retrieve(object_id)))
     return True
 
 
@@ -225,7 +235,7 @@ def _invoice_subscription_id(invoice) -> str | None:
     return _id(details.get("subscription"))
 
 
-def _apply_invoice(client, invoice) -> None:
+def _apply_invoice(v1, invoice) -> None:
     subscription_id = _invoice_subscription_id(invoice)
     if not subscription_id:
         return  # not a monthly gift
@@ -236,7 +246,7 @@ def _apply_invoice(client, invoice) -> None:
     )
     if subscription is None:
         # The invoice came before checkout.session.completed: find the gift by metadata.
-        remote = client.v1.subscriptions.retrieve(subscription_id)
+        remote = _fresh(v1.subscriptions.retrieve(subscription_id))
         donation_id = _metadata_donation_id(remote)
         first = _lock_donation(pk=donation_id) if donation_id else None
         if first is None:
