@@ -49,3 +49,10 @@ def register_log_actions(actions):
     actions.register_action(
         "membership_forms.download_file", _("Download file"), _("Submitted file downloaded")
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_donation_viewset():
+    from .donation_admin import donation_viewset
+
+    return donation_viewset

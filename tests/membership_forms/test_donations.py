@@ -446,3 +446,32 @@ def test_amount_in_minor_units():
 
     assert minor_units(Decimal("12.34"), "USD") == 1234
     assert minor_units(Decimal("500"), "JPY") == 500
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+def test_admin_lists_and_exports_donations_read_only(form_pages, no_stripe, api, client):
+    from django.contrib.auth.models import Permission, User
+
+    submit(api, form_pages["donation"]["en"])
+    donation = Donation.objects.get()
+    staff = User.objects.create_user("treasurer", password="x" * 12)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_donation"])
+    )
+    client.force_login(staff)
+    base = "/admin/membership-forms/donations/"
+    listing = client.get(base + "?status=pending")
+    assert listing.status_code == 200
+    assert donation.submission.reference in listing.content.decode()
+    export = client.get(base + "?export=csv")
+    assert export.status_code == 200
+    content = b"".join(export.streaming_content).decode()
+    assert "sam@example.org" in content and "50.00" in content
+    assert client.get(f"{base}edit/{donation.pk}/").status_code in (302, 403)
+    assert client.get(f"{base}inspect/{donation.pk}/").status_code == 200
+    nobody = User.objects.create_user("visitor", password="x" * 12)
+    nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(nobody)
+    assert client.get(base).status_code in (302, 403)
