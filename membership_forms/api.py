@@ -8,6 +8,7 @@ Accept-Language).
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -375,7 +376,7 @@ def submission_status(request: HttpRequest, reference: str):
 
 
 @router.get(
-    "/donations/{uuid:token}/",
+    "/donations/{token}/",
     response={200: DonationOut, 404: Errors},
     summary="A donation's payment status, by the token its submission answered with",
 )
@@ -383,7 +384,12 @@ def donation_status(request: HttpRequest, token: str):
     from .services.donations import donation_answer
 
     with translation.override(_language(request)):
-        donation = Donation.objects.select_related("submission__page").filter(token=token).first()
+        try:
+            key = uuid.UUID(token)
+        except ValueError:
+            key = None
+        donations = Donation.objects.select_related("submission__page")
+        donation = donations.filter(token=key).first() if key else None
         if donation is None:
             return _error(404, "non_field_errors", _("No such donation."))
         return donation_answer(donation)
