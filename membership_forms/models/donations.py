@@ -102,7 +102,10 @@ class Donation(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="mf_donation_status")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="mf_donation_status"),
+            models.Index(fields=["client_hash", "status"], name="mf_donation_client"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.amount} {self.currency} ({self.status})"

@@ -6,9 +6,9 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -246,7 +246,20 @@ def receipt_context(receipt: Receipt) -> dict:
         "organisation": getattr(page, "receipt_organisation", "") or "",
         "us_statement": str(statement),
         "language": donation.locale,
+        "cancel_url": cancel_url(donation),
     }
+
+
+def cancel_url(donation: Donation) -> str:
+    """The donor's link to end a monthly gift (absolute, for emails); "" for one-off gifts."""
+    if donation.subscription_id is None:
+        return ""
+    path = reverse(
+        "membership_forms:cancel_monthly_gift", args=[donation.subscription.cancel_token]
+    )
+    page = donation.submission.page
+    site = page.get_site() if page else None
+    return (site.root_url if site else "") + path
 
 
 def yearly_summaries(year: int) -> int:
@@ -291,31 +304,27 @@ def yearly_summaries(year: int) -> int:
 # --- Card testing -------------------------------------------------------------------------
 
 
-def _failure_key(client_hash: str) -> str:
-    window = int(timezone.now().timestamp() // get_setting("CARD_TESTING_WINDOW"))
-    return f"mf:cardfail:{client_hash}:{window}"
-
-
 def record_payment_failure(donation: Donation) -> None:
-    """Count a failed small payment against the client that started it."""
-    if not donation.client_hash:
-        return
-    if donation.amount > Decimal(str(get_setting("CARD_TESTING_SMALL_AMOUNT"))):
-        return
-    key = _failure_key(donation.client_hash)
-    try:
-        cache.add(key, 0, timeout=get_setting("CARD_TESTING_WINDOW") + 1)
-        cache.incr(key)
-    except Exception:
-        logger.exception("Card-testing counter unavailable")
+    """A declined payment is counted from the donations table itself (see below)."""
+    logger.info("Payment declined for donation %s", donation.pk)
 
 
 def card_testing_refusal(client_hash: str) -> str | None:
-    try:
-        failures = cache.get(_failure_key(client_hash)) or 0
-    except Exception:
-        logger.exception("Card-testing counter unavailable; not limiting")
+    """Refuse a client whose recent small payments were declined too often.
+
+    Counted from the donations table rather than a Redis counter: the failures are
+    already rows there, a flushed or restarted cache cannot forget them, and the query
+    is one indexed count per donation form submission.
+    """
+    if not client_hash:
         return None
+    since = timezone.now() - timedelta(seconds=get_setting("CARD_TESTING_WINDOW"))
+    failures = Donation.objects.filter(
+        client_hash=client_hash,
+        status=DonationStatus.FAILED,
+        amount__lte=Decimal(str(get_setting("CARD_TESTING_SMALL_AMOUNT"))),
+        updated_at__gte=since,
+    ).count()
     if failures >= get_setting("CARD_TESTING_MAX_FAILURES"):
         return _(
             "Too many payments from your connection were declined. "

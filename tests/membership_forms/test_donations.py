@@ -325,6 +325,8 @@ def test_monthly_gift_one_donation_per_paid_invoice(form_pages, stripe_api, api,
         ("in_test_third", "failed"),
     ]
     assert Receipt.objects.count() == 2
+    context = donation_services.receipt_context(Receipt.objects.first())
+    assert context["cancel_url"].endswith(f"/payments/monthly/{subscription.cancel_token}/cancel/")
 
     stripe_api.route("GET", f"/v1/subscriptions/{sub}", "subscription_canceled")
     deliver(client, "evt_del", "customer.subscription.deleted", sub, "subscription")
