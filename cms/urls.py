@@ -22,7 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("forms/", include("membership_forms.urls")),
+    # The plugin's public URLs: the Stripe webhook, donor, newsletter and information links.
+    path("", include("membership_forms.urls")),
 ]
 
 if getattr(settings, "BENCH_URLS", False):

@@ -8,6 +8,7 @@ Accept-Language).
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
@@ -24,7 +25,7 @@ from wagtail.rich_text import expand_db_html
 from . import formcache, intake
 from .conf import get_setting
 from .kinds import FormKind
-from .models import FORM_PAGE_MODELS, Submission
+from .models import FORM_PAGE_MODELS, Donation, Submission
 from .validation import MultiValueData, json_to_form_data
 
 router = Router(tags=["forms"])
@@ -73,9 +74,25 @@ class FormDetail(Schema):
     fields: list[FieldOut]
 
 
+class DonationOut(Schema):
+    token: str
+    status: str
+    method: str
+    frequency: str
+    amount: str
+    currency: str
+    payment_url: str | None = Field(
+        None, description="Stripe Checkout; null until the worker has made it (poll the status)."
+    )
+    pledge_instructions: str | None = Field(
+        None, description="Bank-transfer and postal details (HTML) when paying offline."
+    )
+
+
 class Accepted(Schema):
     reference: str
     status: str
+    donation: DonationOut | None = None
 
 
 class Errors(Schema):
@@ -406,3 +423,23 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]):
             for entry in entries
         ]
     }
+
+
+@router.get(
+    "/donations/{token}/",
+    response={200: DonationOut, 404: Errors},
+    summary="A donation's payment status, by the token its submission answered with",
+)
+def donation_status(request: HttpRequest, token: str):
+    from .services.donations import donation_answer
+
+    with translation.override(_language(request)):
+        try:
+            key = uuid.UUID(token)
+        except ValueError:
+            key = None
+        donations = Donation.objects.select_related("submission__page")
+        donation = donations.filter(token=key).first() if key else None
+        if donation is None:
+            return _error(404, "non_field_errors", _("No such donation."))
+        return donation_answer(donation)

@@ -76,6 +76,23 @@ DEFAULTS: dict[str, Any] = {
         "laposte.net",
         "wanadoo.fr",
     ],
+    # Stripe: unset keys mean donations are pledges (bank transfer or cheque).
+    "STRIPE_SECRET_KEY": None,
+    "STRIPE_WEBHOOK_SECRET": None,
+    # Another API address (a recorded-response server in tests); None is Stripe's.
+    "STRIPE_API_BASE": None,
+    # Seconds the worker waits on one Stripe call; retries are Celery's, not the SDK's.
+    "STRIPE_TIMEOUT": 10,
+    # Seconds a webhook signature stays valid (Stripe's default tolerance).
+    "STRIPE_WEBHOOK_TOLERANCE": 300,
+    # Card testing: a client with this many failed small payments in the window is refused.
+    "CARD_TESTING_MAX_FAILURES": 3,
+    "CARD_TESTING_WINDOW": 3600,
+    "CARD_TESTING_SMALL_AMOUNT": "20",
+    # US receipts carry the no-goods-or-services statement from this amount (in USD).
+    "US_RECEIPT_THRESHOLD": "250",
+    # Hours a donation may stay pending before reconciliation flags it.
+    "RECONCILE_PENDING_AFTER_HOURS": 24,
 }
 
 

@@ -32,10 +32,11 @@ def errors(status: int, messages: dict, **headers) -> Answer:
     return Answer(status, {"errors": messages}, headers)
 
 
-def accepted(submission: Submission) -> Answer:
-    return Answer(
-        202, {"reference": submission.reference, "status": submission.status}, {}, submission
-    )
+def accepted(submission: Submission, page=None) -> Answer:
+    body = {"reference": submission.reference, "status": submission.status}
+    if page is not None:
+        body.update(page.submission_answer(submission))
+    return Answer(202, body, {}, submission)
 
 
 def fingerprint(data, files=None) -> str:
@@ -75,6 +76,8 @@ def submit(
         return errors(
             429, {"non_field_errors": [message]}, **{"Retry-After": str(limited.retry_after)}
         )
+    if refusal := page.check_submission_allowed(client_hash):
+        return errors(429, {"non_field_errors": [refusal]}, **{"Retry-After": "3600"})
     if idempotency_key:
         try:
             existing = find_by_idempotency_key(page.translation_key, idempotency_key, request_hash)
@@ -88,7 +91,7 @@ def submit(
                 },
             )
         if existing:
-            return accepted(existing)
+            return accepted(existing, page)
 
     form = SubmissionForm(page.get_field_specs(), data=data, files=files)
     valid = form.is_valid()
@@ -109,4 +112,4 @@ def submit(
         request_hash=request_hash,
         confirmation_allowed=allow_confirmation(payload.get(email_key) or ""),
     )
-    return accepted(recorded.submission)
+    return accepted(recorded.submission, page)

@@ -14,3 +14,8 @@ export_requested = Signal()
 
 # Sent after the transaction that recorded an email has committed; `notification_id=pk`.
 notification_queued = Signal()
+# Sent after commit when a donation to be paid online was recorded; `donation_id=pk`.
+donation_created = Signal()
+
+# Sent after commit when a verified Stripe event was stored; `event_id=StripeEvent.pk`.
+stripe_event_received = Signal()

@@ -39,6 +39,7 @@ class FieldSpec:
     max_length: int | None = None
     is_core: bool = False
     min_value: Decimal | None = None
+    max_value: Decimal | None = None
     extra: dict = field(default_factory=dict, hash=False)
 
     @property
@@ -142,7 +143,11 @@ def build_field(spec: FieldSpec) -> forms.Field:
     if kind == T.AMOUNT:
         minimum = spec.min_value if spec.min_value is not None else Decimal("0.01")
         return forms.DecimalField(
-            max_digits=12, decimal_places=2, min_value=max(minimum, Decimal("0.01")), **common
+            max_digits=12,
+            decimal_places=2,
+            min_value=max(minimum, Decimal("0.01")),
+            max_value=spec.max_value,
+            **common,
         )
     if kind == T.CHECKBOX:
         return forms.BooleanField(**common)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 
 from django.core import signing
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -100,4 +101,54 @@ def newsletter_confirm(request, token: str):
         request,
         "membership_forms/newsletter_confirm.html",
         {"confirmed": confirmed or submission.status == "confirmed"},
+    )
+
+
+def serve_donation_status(request, page, token):
+    """Pledge instructions, the way to Stripe Checkout, or the gift's outcome.
+
+    While the worker is still making the Checkout Session the page refreshes itself every
+    two seconds (a meta refresh: no script), then links to Stripe and redirects.
+    """
+    from .models import Donation
+    from .services.donations import donation_answer
+
+    donation = (
+        Donation.objects.select_related("submission", "subscription")
+        .filter(token=token, submission__form_key=page.translation_key)
+        .first()
+    )
+    if donation is None:
+        raise Http404
+    context = page.get_context(request)
+    context.update(
+        {
+            "page": page,
+            "donation": donation,
+            "reference": donation.submission.reference,
+            "answer": donation_answer(donation, page),
+            "returned": request.GET.get("returned") == "1",
+        }
+    )
+    return TemplateResponse(request, "membership_forms/donation_status.html", context)
+
+
+@csrf_protect
+def cancel_monthly_gift(request, token):
+    """The donor's link to end a monthly gift: a page with one button (GET never cancels)."""
+    from .models import DonationSubscription
+    from .services.donations import cancel_subscription
+
+    subscription = get_object_or_404(DonationSubscription, cancel_token=token)
+    error = None
+    if request.method == "POST":
+        try:
+            subscription = cancel_subscription(token)
+        except Exception:
+            error = _("We could not reach our payment provider. Please try again in a moment.")
+    return TemplateResponse(
+        request,
+        "membership_forms/cancel_monthly.html",
+        {"subscription": subscription, "error": error},
+        status=503 if error else 200,
     )

@@ -150,3 +150,10 @@ def register_review_menu():
 
 
 register_snippet(DeclineReason)
+
+
+@hooks.register("register_admin_viewset")
+def register_donation_viewset():
+    from .donation_admin import donation_viewset
+
+    return donation_viewset

@@ -11,7 +11,13 @@ from celery.signals import task_failure, task_success
 from django.conf import settings
 from django.dispatch import receiver
 
-from membership_forms.signals import export_requested, notification_queued, submission_received
+from membership_forms.signals import (
+    donation_created,
+    export_requested,
+    notification_queued,
+    stripe_event_received,
+    submission_received,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +74,23 @@ def record_failure(sender=None, exception=None, **kwargs) -> None:
         from cms.operations import record_task_run
 
         record_task_run(sender.name, error=f"{exception.__class__.__name__}: {exception}")
+
+
+@receiver(donation_created, dispatch_uid="tasks.create_checkout_session")
+def queue_checkout_session(sender, donation_id: int, **kwargs) -> None:
+    from .donations import create_checkout_session
+
+    try:
+        create_checkout_session.apply_async((donation_id,), retry=False)
+    except Exception:
+        logger.exception("Could not queue the checkout for donation %s", donation_id)
+
+
+@receiver(stripe_event_received, dispatch_uid="tasks.process_stripe_event")
+def queue_stripe_event(sender, event_id: int, **kwargs) -> None:
+    from .donations import process_stripe_event
+
+    try:
+        process_stripe_event.apply_async((event_id,), retry=False)
+    except Exception:
+        logger.exception("Could not queue Stripe event %s; replay_stripe_events will", event_id)

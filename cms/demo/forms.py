@@ -42,6 +42,35 @@ SETTINGS = {
 }
 
 
+# How to give without online payment (the pledge path when no Stripe keys are set).
+PLEDGE_INSTRUCTIONS = {
+    "en": (
+        "<p><b>Bank transfer:</b> ICRtoP, IBAN NL00 DEMO 0123 4567 89, BIC DEMONL2A, "
+        "Demo Bank, Amsterdam.</p><p><b>By post:</b> a cheque to ICRtoP, "
+        "708 Third Avenue, New York, NY 10017, USA.</p>"
+    ),
+    "fr": (
+        "<p><b>Virement bancaire :</b> ICRtoP, IBAN NL00 DEMO 0123 4567 89, BIC DEMONL2A, "
+        "Demo Bank, Amsterdam.</p><p><b>Par courrier :</b> un chèque à l'ordre d'ICRtoP, "
+        "708 Third Avenue, New York, NY 10017, États-Unis.</p>"
+    ),
+    "es": (
+        "<p><b>Transferencia bancaria:</b> ICRtoP, IBAN NL00 DEMO 0123 4567 89, "
+        "BIC DEMONL2A, Demo Bank, Ámsterdam.</p><p><b>Por correo:</b> un cheque a nombre "
+        "de ICRtoP, 708 Third Avenue, Nueva York, NY 10017, EE. UU.</p>"
+    ),
+    "ar": (
+        "<p><b>تحويل مصرفي:</b> ICRtoP، IBAN NL00 DEMO 0123 4567 89، BIC DEMONL2A، "
+        "Demo Bank، أمستردام.</p><p><b>بالبريد:</b> شيك باسم ICRtoP، "
+        "708 Third Avenue, New York, NY 10017، الولايات المتحدة.</p>"
+    ),
+}
+RECEIPT_ORGANISATION = (
+    "International Coalition for the Responsibility to Protect (demo), "
+    "708 Third Avenue, New York, NY 10017, USA. EIN 00-0000000 (demo)."
+)
+
+
 def _content(language: str) -> dict:
     return json.loads((CONTENT / f"{language}.json").read_text(encoding="utf-8"))["forms"]
 
@@ -52,7 +81,7 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n") if part.strip())
 
 
-def _fill(page, text: dict, kind: str) -> bool:
+def _fill(page, text: dict, kind: str, language: str = "en") -> bool:
     """Set the demo values; True when any of them changed (a second load changes nothing)."""
     values = {
         "title": text["title"],
@@ -63,6 +92,9 @@ def _fill(page, text: dict, kind: str) -> bool:
         "staff_recipients": "secretariat@example.org",
         **SETTINGS.get(kind, {}),
     }
+    if kind == "donation":
+        values["pledge_instructions"] = PLEDGE_INSTRUCTIONS[language]
+        values["receipt_organisation"] = RECEIPT_ORGANISATION
     changed = False
     for name, value in values.items():
         if getattr(page, name) != value:
@@ -106,7 +138,7 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
             if created:
                 translation = page.copy_for_translation(locale, copy_parents=True)
             translation = translation.specific
-            changed = _fill(translation, content[language][kind], kind)
+            changed = _fill(translation, content[language][kind], kind, language)
             _publish_if_needed(translation, changed or created)
             built[kind][language] = translation
         if stdout:

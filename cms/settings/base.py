@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.notifications.send_staff_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "reconcile-donations": {"task": "tasks.donations.reconcile_donations", "schedule": 3600.0},
+    "yearly-donation-summaries": {
+        "task": "tasks.donations.send_yearly_summaries",
+        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=1),
+    },
 }
 CELERY_IMPORTS = [
     "tasks.maintenance",
@@ -237,6 +242,7 @@ CELERY_IMPORTS = [
     "tasks.notifications",
     "tasks.reviews",
     "tasks.exports",
+    "tasks.donations",
 ]
 
 # Wagtail
@@ -292,6 +298,9 @@ MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
     "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
     "SITE_URL": WAGTAILADMIN_BASE_URL,
+    # Unset: donations are pledges (bank transfer or cheque), see docs/donations.md.
+    "STRIPE_SECRET_KEY": env.str("STRIPE_SECRET_KEY", default="") or None,
+    "STRIPE_WEBHOOK_SECRET": env.str("STRIPE_WEBHOOK_SECRET", default="") or None,
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"

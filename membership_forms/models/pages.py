@@ -230,12 +230,29 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
                     max_length=(core.max_length if core else None) or row.max_length,
                     is_core=bool(core),
                     min_value=self.get_min_value(row.key),
+                    max_value=self.get_max_value(row.key),
                 )
             )
         return specs
 
     def get_min_value(self, key: str) -> Decimal | None:
         return None
+
+    def get_max_value(self, key: str) -> Decimal | None:
+        return None
+
+    # --- Hooks --------------------------------------------------------------------------
+
+    def after_record(self, submission) -> None:
+        """Called inside the transaction that stored `submission`; add rows that go with it."""
+
+    def check_submission_allowed(self, client_hash: str) -> str | None:
+        """A message refusing this client before validation (429), or None."""
+        return None
+
+    def submission_answer(self, submission) -> dict:
+        """Extra keys for the submit endpoint's answer (the donation's payment details)."""
+        return {}
 
     # --- State --------------------------------------------------------------------------
 
@@ -346,6 +363,26 @@ class DonationFormPage(AbstractApplicationFormPage):
     minimum_amount = models.DecimalField(
         _("minimum amount"), max_digits=12, decimal_places=2, default=Decimal("5")
     )
+    maximum_amount = models.DecimalField(
+        _("maximum amount"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("100000"),
+        help_text=_("Larger gifts are refused online; donors are asked to get in touch."),
+    )
+    pledge_instructions = RichTextField(
+        _("pledge instructions"),
+        blank=True,
+        help_text=_(
+            "Shown after a donation when online payment is off: bank transfer and postal "
+            "details. The donation's reference is shown with them."
+        ),
+    )
+    receipt_organisation = models.TextField(
+        _("organisation details on receipts"),
+        blank=True,
+        help_text=_("Legal name, address and tax identification number printed on receipts."),
+    )
     review_threshold = models.DecimalField(
         _("review threshold"),
         max_digits=12,
@@ -361,7 +398,15 @@ class DonationFormPage(AbstractApplicationFormPage):
             [
                 FieldPanel("suggested_amounts"),
                 FieldPanel("currencies"),
-                FieldRowPanel([FieldPanel("minimum_amount"), FieldPanel("review_threshold")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("minimum_amount"),
+                        FieldPanel("maximum_amount"),
+                        FieldPanel("review_threshold"),
+                    ]
+                ),
+                FieldPanel("pledge_instructions"),
+                FieldPanel("receipt_organisation"),
             ],
             heading=_("Donations"),
         ),
@@ -383,6 +428,43 @@ class DonationFormPage(AbstractApplicationFormPage):
 
     def get_min_value(self, key):
         return self.minimum_amount if key == "amount" else None
+
+    def get_max_value(self, key):
+        return self.maximum_amount if key == "amount" else None
+
+    def after_record(self, submission) -> None:
+        from ..services.donations import create_donation
+
+        create_donation(self, submission)
+
+    def check_submission_allowed(self, client_hash: str) -> str | None:
+        from ..services.donations import card_testing_refusal
+
+        return card_testing_refusal(client_hash)
+
+    def submission_answer(self, submission) -> dict:
+        from ..services.donations import payment_answer
+
+        return payment_answer(submission)
+
+    # The donor's page after submitting: where to pay, or how to pledge. Keyed by the
+    # donation's random token (Stripe's return address too), so it outlives the 24 h
+    # signed thank-you link.
+    @path("gift/<uuid:token>/")
+    def donation_view(self, request, token):
+        from ..views import serve_donation_status
+
+        return serve_donation_status(request, self, token)
+
+    def donation_url(self, donation, *, full: bool = False) -> str:
+        base = self.get_full_url() if full else self.url
+        return base + self.reverse_subpage("donation_view", args=(donation.token,))
+
+    def thank_you_url(self, reference: str) -> str:
+        from ..models import Donation
+
+        donation = Donation.objects.filter(submission__reference=reference).order_by("pk").first()
+        return self.donation_url(donation) if donation else super().thank_you_url(reference)
 
 
 class NewsletterFormPage(AbstractApplicationFormPage):

@@ -124,6 +124,7 @@ def record_submission(
                 )
                 for key, (stored, upload) in saved
             )
+            page.after_record(submission)
             transaction.on_commit(lambda: _announce(submission.pk), robust=True)
     except IntegrityError:
         _remove(storage, saved)

@@ -168,3 +168,38 @@ def multipart(payload: dict, files: dict) -> dict:
 
 def submit_url(page) -> str:
     return f"/api/v3/forms/{page.pk}/submissions/"
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from .stripe_server import RecordedStripe
+
+    server = RecordedStripe()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def stripe_api(_stripe_server, settings):
+    """Stripe keys set, and the SDK pointed at the recorded-response server."""
+    from .stripe_server import WEBHOOK_SECRET
+
+    _stripe_server.reset()
+    settings.MEMBERSHIP_FORMS = {
+        **settings.MEMBERSHIP_FORMS,
+        "STRIPE_SECRET_KEY": "sk_test_recorded",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": _stripe_server.url,
+        "STRIPE_TIMEOUT": 3,
+    }
+    yield _stripe_server
+    _stripe_server.reset()
+
+
+@pytest.fixture
+def no_stripe(settings):
+    settings.MEMBERSHIP_FORMS = {
+        **settings.MEMBERSHIP_FORMS,
+        "STRIPE_SECRET_KEY": None,
+        "STRIPE_WEBHOOK_SECRET": None,
+    }

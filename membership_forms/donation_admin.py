@@ -1,0 +1,84 @@
+"""The donations listing in the Wagtail admin: read-only, filtered, exported as CSV or XLSX.
+
+Money moves only through Stripe's events and the services, so nobody edits a donation
+here; the reconciliation flag shows staff where Stripe and the ledger disagree.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import Donation
+
+READ_ACTIONS = {"view"}
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The model's view permission; add, change and delete are refused to everyone."""
+
+    def user_has_permission(self, user, action):
+        return action in READ_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        allowed = [action for action in actions if action in READ_ACTIONS]
+        return bool(allowed) and super().user_has_any_permission(user, allowed)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return self.model._default_manager.all()
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    icon = "pick"
+    menu_label = _("Donations")
+    menu_order = 260
+    add_to_admin_menu = True
+    url_prefix = "membership-forms/donations"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    permission_policy = ReadOnlyPermissionPolicy(Donation)
+    list_display = [
+        "submission",
+        "donor_name",
+        "amount",
+        "currency",
+        "frequency",
+        "method",
+        "status",
+        "created_at",
+        "reconciliation_flag",
+    ]
+    list_filter = ["status", "currency", "frequency", "method", "created_at"]
+    search_fields = ["donor_name", "donor_email", "submission__reference"]
+    list_export = [
+        "submission",
+        "created_at",
+        "paid_at",
+        "status",
+        "method",
+        "frequency",
+        "amount",
+        "currency",
+        "donor_name",
+        "donor_email",
+        "dedication",
+        "checkout_session_id",
+        "payment_intent_id",
+        "invoice_id",
+        "reconciliation_flag",
+    ]
+    export_filename = "donations"
+    inspect_view_fields = [*list_export, "locale", "checkout_error", "reconciled_at"]
+    ordering = ["-created_at"]
+    form_fields = ["reconciliation_flag"]  # never shown: the policy refuses every edit
+
+
+donation_viewset = DonationViewSet("membership_forms_donations")

@@ -1,0 +1,400 @@
+"""Donations: recorded with their submission, paid through Stripe or pledged, receipted once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ..conf import get_setting
+from ..models import (
+    Donation,
+    DonationStatus,
+    DonationSubscription,
+    Frequency,
+    PaymentMethod,
+    Receipt,
+    ReceiptCounter,
+)
+from ..signals import donation_created
+from ..stripe_api import minor_units, stripe_client, stripe_enabled
+from .notifications import queue_notification
+
+logger = logging.getLogger(__name__)
+
+# Which state may follow which. A paid gift can only be refunded; refunded and cancelled
+# are final. Events arriving late (a failure after the success) therefore change nothing.
+TRANSITIONS = {
+    DonationStatus.PENDING: {
+        DonationStatus.PAID,
+        DonationStatus.FAILED,
+        DonationStatus.CANCELLED,
+        DonationStatus.REFUNDED,
+    },
+    DonationStatus.FAILED: {DonationStatus.PAID, DonationStatus.CANCELLED},
+    DonationStatus.PAID: {DonationStatus.REFUNDED},
+    DonationStatus.REFUNDED: set(),
+    DonationStatus.CANCELLED: set(),
+}
+
+US_STATEMENT = gettext_noop("No goods or services were provided in exchange for this contribution.")
+
+
+# --- Recording ----------------------------------------------------------------------------
+
+
+def create_donation(page, submission) -> Donation:
+    """The donation row for a new submission; called inside record_submission's transaction."""
+    payload = submission.payload
+    online = stripe_enabled()
+    donation = Donation.objects.create(
+        submission=submission,
+        status=DonationStatus.PENDING,
+        method=PaymentMethod.STRIPE if online else PaymentMethod.PLEDGE,
+        frequency=payload.get("frequency") or Frequency.ONE_TIME,
+        amount=Decimal(str(payload["amount"])),
+        currency=str(payload["currency"]).upper(),
+        donor_name=payload.get("donor_name", ""),
+        donor_email=payload.get("donor_email", ""),
+        dedication=payload.get("dedication") or "",
+        locale=submission.locale,
+        client_hash=submission.client_hash,
+    )
+    if donation.frequency == Frequency.MONTHLY:
+        donation.subscription = DonationSubscription.objects.create(
+            submission=submission,
+            amount=donation.amount,
+            currency=donation.currency,
+            donor_email=donation.donor_email,
+        )
+        donation.save(update_fields=["subscription"])
+    if online:
+        transaction.on_commit(lambda: _announce(donation.pk), robust=True)
+    return donation
+
+
+def _announce(donation_id: int) -> None:
+    for _receiver, response in donation_created.send_robust(
+        sender=Donation, donation_id=donation_id
+    ):
+        if isinstance(response, Exception):
+            logger.error("A donation_created receiver failed: %r", response)
+
+
+def first_donation(submission) -> Donation | None:
+    return submission.donations.order_by("pk").first()
+
+
+def donation_answer(donation: Donation, page=None) -> dict:
+    """What the donor's browser or app needs next: where to pay, or how to pledge."""
+    answer = {
+        "token": str(donation.token),
+        "status": donation.status,
+        "method": donation.method,
+        "frequency": donation.frequency,
+        "amount": str(donation.amount),
+        "currency": donation.currency,
+        "payment_url": donation.checkout_url or None,
+        "pledge_instructions": None,
+    }
+    if donation.method == PaymentMethod.PLEDGE:
+        page = page or (donation.submission.page.specific if donation.submission.page else None)
+        answer["pledge_instructions"] = getattr(page, "pledge_instructions", "") or ""
+    return answer
+
+
+def payment_answer(submission) -> dict:
+    donation = first_donation(submission)
+    return {"donation": donation_answer(donation)} if donation else {}
+
+
+# --- Stripe Checkout ----------------------------------------------------------------------
+
+
+def create_checkout_session(donation_id: int, *, return_url: str, cancel_url: str) -> bool:
+    """Make the donation's Checkout Session once; False when there is nothing to do.
+
+    Stripe's idempotency key makes a retried task get the same session, not a second one.
+    The call happens outside any lock; the row is locked only to store the answer.
+    """
+    donation = Donation.objects.filter(pk=donation_id).first()
+    if (
+        donation is None
+        or donation.method != PaymentMethod.STRIPE
+        or donation.status != DonationStatus.PENDING
+        or donation.checkout_session_id
+    ):
+        return False
+    params = checkout_params(donation, return_url=return_url, cancel_url=cancel_url)
+    session = stripe_client().v1.checkout.sessions.create(
+        params, options={"idempotency_key": f"mf-donation-{donation.pk}-checkout"}
+    )
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation_id)
+        if donation.checkout_session_id:
+            return False
+        donation.checkout_session_id = session.id
+        donation.checkout_url = session.url or ""
+        donation.checkout_error = ""
+        donation.save(update_fields=["checkout_session_id", "checkout_url", "checkout_error"])
+    return True
+
+
+def checkout_params(donation: Donation, *, return_url: str, cancel_url: str) -> dict:
+    metadata = {"donation_id": str(donation.pk), "reference": donation.submission.reference}
+    with translation.override(donation.locale):
+        name = _("Donation") if donation.frequency == Frequency.ONE_TIME else _("Monthly donation")
+    price_data: dict = {
+        "currency": donation.currency.lower(),
+        "unit_amount": minor_units(donation.amount, donation.currency),
+        "product_data": {"name": str(name)},
+    }
+    params: dict = {
+        "client_reference_id": str(donation.pk),
+        "customer_email": donation.donor_email,
+        "metadata": metadata,
+        "success_url": return_url,
+        "cancel_url": cancel_url,
+        "locale": "auto",
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+    }
+    if donation.frequency == Frequency.MONTHLY:
+        price_data["recurring"] = {"interval": "month"}
+        params["mode"] = "subscription"
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["mode"] = "payment"
+        params["payment_intent_data"] = {"metadata": metadata}
+    return params
+
+
+def record_checkout_error(donation_id: int, error: str) -> None:
+    Donation.objects.filter(pk=donation_id).update(checkout_error=error[:2000])
+
+
+# --- State changes (inside the event's transaction) ---------------------------------------
+
+
+def set_status(donation: Donation, status: str, *, at=None) -> bool:
+    """Move a locked donation to `status` when allowed; issue the receipt when it is paid."""
+    if donation.status == status or status not in TRANSITIONS[donation.status]:
+        return False
+    donation.status = status
+    fields = ["status", "updated_at"]
+    if status == DonationStatus.PAID:
+        donation.paid_at = at or timezone.now()
+        fields.append("paid_at")
+    donation.save(update_fields=fields)
+    if status == DonationStatus.PAID:
+        issue_receipt(donation)
+    return True
+
+
+def issue_receipt(donation: Donation) -> Receipt:
+    """Number the receipt once and queue its email once; a second call returns the first."""
+    existing = Receipt.objects.filter(donation=donation).first()
+    if existing:
+        return existing
+    year = (donation.paid_at or timezone.now()).year
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(year=year)
+    ReceiptCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
+    counter.refresh_from_db(fields=["value"])
+    receipt = Receipt.objects.create(
+        donation=donation,
+        year=year,
+        sequence=counter.value,
+        number=f"R-{year}-{counter.value:06d}",
+    )
+    queue_notification(
+        donation.submission,
+        "receipt",
+        recipient=donation.donor_email,
+        discriminator=str(donation.pk),
+        context=receipt_context(receipt),
+    )
+    return receipt
+
+
+def needs_us_statement(donation: Donation) -> bool:
+    return donation.currency == "USD" and donation.amount >= Decimal(
+        str(get_setting("US_RECEIPT_THRESHOLD"))
+    )
+
+
+def receipt_context(receipt: Receipt) -> dict:
+    """The receipt's facts; the statement a US charity must give is in the donor's language."""
+    donation = receipt.donation
+    page = donation.submission.page.specific if donation.submission.page else None
+    with translation.override(donation.locale):
+        statement = _(US_STATEMENT) if needs_us_statement(donation) else ""
+    return {
+        "receipt_number": receipt.number,
+        "reference": donation.submission.reference,
+        "donor_name": donation.donor_name,
+        "amount": str(donation.amount),
+        "currency": donation.currency,
+        "frequency": donation.frequency,
+        "paid_at": (donation.paid_at or receipt.issued_at).date().isoformat(),
+        "dedication": donation.dedication,
+        "organisation": getattr(page, "receipt_organisation", "") or "",
+        "us_statement": str(statement),
+        "language": donation.locale,
+        "cancel_url": cancel_url(donation),
+    }
+
+
+def cancel_url(donation: Donation) -> str:
+    """The donor's link to end a monthly gift (absolute, for emails); "" for one-off gifts."""
+    if donation.subscription_id is None:
+        return ""
+    path = reverse(
+        "membership_forms:cancel_monthly_gift", args=[donation.subscription.cancel_token]
+    )
+    page = donation.submission.page
+    site = page.get_site() if page else None
+    return (site.root_url if site else "") + path
+
+
+def yearly_summaries(year: int) -> int:
+    """Queue one summary per donor address for the gifts paid in `year` (once each)."""
+    paid = (
+        Donation.objects.filter(status=DonationStatus.PAID, paid_at__year=year)
+        .select_related("submission", "receipt")
+        .order_by("donor_email", "paid_at")
+    )
+    by_donor: dict[str, list[Donation]] = {}
+    for donation in paid:
+        by_donor.setdefault(donation.donor_email.casefold(), []).append(donation)
+    for email, gifts in by_donor.items():
+        last = gifts[-1]
+        totals: dict[str, Decimal] = {}
+        for gift in gifts:
+            totals[gift.currency] = totals.get(gift.currency, Decimal(0)) + gift.amount
+        queue_notification(
+            last.submission,
+            "receipt_summary",
+            recipient=last.donor_email,
+            discriminator=f"{year}:{email}",
+            context={
+                "year": year,
+                "donor_name": last.donor_name,
+                "gifts": [
+                    {
+                        "receipt_number": getattr(getattr(gift, "receipt", None), "number", ""),
+                        "date": gift.paid_at.date().isoformat(),
+                        "amount": str(gift.amount),
+                        "currency": gift.currency,
+                    }
+                    for gift in gifts
+                ],
+                "totals": {currency: str(total) for currency, total in totals.items()},
+                "language": last.locale,
+            },
+        )
+    return len(by_donor)
+
+
+# --- Card testing -------------------------------------------------------------------------
+
+
+def record_payment_failure(donation: Donation) -> None:
+    """A declined payment is counted from the donations table itself (see below)."""
+    logger.info("Payment declined for donation %s", donation.pk)
+
+
+def card_testing_refusal(client_hash: str) -> str | None:
+    """Refuse a client whose recent small payments were declined too often.
+
+    Counted from the donations table rather than a Redis counter: the failures are
+    already rows there, a flushed or restarted cache cannot forget them, and the query
+    is one indexed count per donation form submission.
+    """
+    if not client_hash:
+        return None
+    since = timezone.now() - timedelta(seconds=get_setting("CARD_TESTING_WINDOW"))
+    failures = Donation.objects.filter(
+        client_hash=client_hash,
+        status=DonationStatus.FAILED,
+        amount__lte=Decimal(str(get_setting("CARD_TESTING_SMALL_AMOUNT"))),
+        updated_at__gte=since,
+    ).count()
+    if failures >= get_setting("CARD_TESTING_MAX_FAILURES"):
+        return _(
+            "Too many payments from your connection were declined. "
+            "Please try again later or contact us."
+        )
+    return None
+
+
+# --- Monthly gifts ------------------------------------------------------------------------
+
+
+def cancel_subscription(cancel_token) -> DonationSubscription | None:
+    """The donor's cancel link: ends the monthly gift at Stripe, then here."""
+    subscription = DonationSubscription.objects.filter(cancel_token=cancel_token).first()
+    if subscription is None or subscription.status == DonationSubscription.Status.CANCELLED:
+        return subscription
+    if subscription.stripe_subscription_id and stripe_enabled():
+        stripe_client().v1.subscriptions.cancel(subscription.stripe_subscription_id)
+    with transaction.atomic():
+        subscription = DonationSubscription.objects.select_for_update().get(pk=subscription.pk)
+        mark_subscription_cancelled(subscription)
+    return subscription
+
+
+def mark_subscription_cancelled(subscription: DonationSubscription) -> None:
+    if subscription.status == DonationSubscription.Status.CANCELLED:
+        return
+    subscription.status = DonationSubscription.Status.CANCELLED
+    subscription.cancelled_at = timezone.now()
+    subscription.save(update_fields=["status", "cancelled_at"])
+    for donation in subscription.donations.select_for_update().filter(
+        status=DonationStatus.PENDING
+    ):
+        set_status(donation, DonationStatus.CANCELLED)
+
+
+# --- Reconciliation -----------------------------------------------------------------------
+
+
+def reconcile_donations(limit: int = 200) -> int:
+    """Compare pending and paid online gifts with Stripe; flag the gaps for staff.
+
+    Flags: a gift pending here but paid at Stripe (a lost event: replay it), paid here but
+    not at Stripe, or pending past the configured hours with no payment at all.
+    """
+    if not stripe_enabled():
+        return 0
+    hours = get_setting("RECONCILE_PENDING_AFTER_HOURS")
+    cutoff = timezone.now() - timedelta(hours=hours)
+    candidates = Donation.objects.filter(
+        method=PaymentMethod.STRIPE,
+        checkout_session_id__isnull=False,
+        status__in=[DonationStatus.PENDING, DonationStatus.PAID],
+        reconciled_at__isnull=True,
+    ).order_by("created_at")[:limit]
+    client = stripe_client()
+    flagged = 0
+    for donation in candidates:
+        session = client.v1.checkout.sessions.retrieve(donation.checkout_session_id)
+        flag = ""
+        stripe_paid = session.payment_status in ("paid", "no_payment_required")
+        if donation.status == DonationStatus.PENDING and stripe_paid:
+            flag = str(_("Paid at Stripe but pending here: replay its events."))
+        elif donation.status == DonationStatus.PAID and not stripe_paid:
+            flag = str(_("Paid here but not at Stripe."))
+        elif donation.status == DonationStatus.PENDING and donation.created_at < cutoff:
+            flag = str(_("Still pending after %(hours)s hours.") % {"hours": hours})
+        updates: dict = {"reconciliation_flag": flag}
+        if donation.status == DonationStatus.PAID and not flag:
+            updates["reconciled_at"] = timezone.now()
+        Donation.objects.filter(pk=donation.pk).update(**updates)
+        flagged += bool(flag)
+    return flagged
