@@ -295,6 +295,15 @@ def yearly_summaries(year: int) -> int:
                     for gift in gifts
                 ],
                 "totals": {currency: str(total) for currency, total in totals.items()},
+                # The same facts as plain lines, for the email's {gift_lines} and {total_lines}.
+                "gift_lines": "\n".join(
+                    f"{gift.paid_at.date().isoformat()}  {gift.amount} {gift.currency}"
+                    f"  {getattr(getattr(gift, 'receipt', None), 'number', '')}"
+                    for gift in gifts
+                ),
+                "total_lines": "\n".join(
+                    f"{total} {currency}" for currency, total in totals.items()
+                ),
                 "language": last.locale,
             },
         )

@@ -146,6 +146,21 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
                 "The team"
             ),
         ),
+        NotificationKind.RECEIPT: (
+            gettext("Receipt {receipt_number} for your gift"),
+            gettext(
+                "Dear {donor_name},\n\nThank you for your gift of {amount} {currency} "
+                "({reference}), received on {paid_at}.\n\nReceipt number: {receipt_number}\n"
+                "{us_statement}\n\n{organisation}"
+            ),
+        ),
+        "receipt_summary": (
+            gettext("Your gifts in {year}"),
+            gettext(
+                "Dear {donor_name},\n\nThank you for your support in {year}. Your gifts:\n\n"
+                "{gift_lines}\n\nIn total:\n{total_lines}"
+            ),
+        ),
         NotificationKind.REMINDER: (
             gettext("Waiting for review: {reference}"),
             gettext("Submission {reference} to “{form}” is still waiting for a decision."),

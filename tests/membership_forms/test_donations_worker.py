@@ -4,13 +4,14 @@ import pytest
 
 from membership_forms.models import Donation, Receipt, StripeEvent
 from tests.conftest import wait_for
+from tests.smtp import subject, text
 
 from .conftest import submit_url, valid_payload
 from .stripe_server import event, sign
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gift_through_the_worker(live_form_pages, celery_worker, stripe_api, client):
+def test_gift_through_the_worker(live_form_pages, celery_worker, stripe_api, client, smtp_server):
     page = live_form_pages["donation"]["en"]
     stripe_api.route("POST", "/v1/checkout/sessions", "checkout_session_created")
     response = client.post(submit_url(page), valid_payload("donation"), "application/json")
@@ -47,3 +48,16 @@ def test_gift_through_the_worker(live_form_pages, celery_worker, stripe_api, cli
     assert Receipt.objects.filter(donation=donation).count() == 1
     assert StripeEvent.objects.get().deliveries == 2
     assert client.get(status_url).json()["status"] == "paid"
+
+    # One receipt email for the gift, however often Stripe told us, with its number.
+    number = Receipt.objects.get(donation=donation).number
+
+    def receipts():
+        """the receipt email reached the SMTP server"""
+        return [m for m in smtp_server.messages if number in subject(m)]
+
+    wait_for(receipts)
+    assert len([m for m in smtp_server.settle() if number in subject(m)]) == 1
+    (receipt_email,) = receipts()
+    assert donation.donor_email in str(receipt_email["To"])
+    assert f"{donation.amount} {donation.currency}" in text(receipt_email)
