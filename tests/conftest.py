@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun, task_prerun
+from django.conf import settings
 
 from tasks import celery_app
 
@@ -12,8 +14,39 @@ from tasks import celery_app
 pytest_plugins = ["tests.smtp"]
 
 
+_running: set[str] = set()
+
+
+@task_prerun.connect
+def _task_started(task_id=None, **kwargs):
+    _running.add(task_id)
+
+
+@task_postrun.connect
+def _task_finished(task_id=None, **kwargs):
+    _running.discard(task_id)
+
+
+def _queued() -> int:
+    """Messages waiting in this run's queue (a Redis list, absent when empty)."""
+    with celery_app.connection_for_write() as conn:
+        return conn.default_channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+@pytest.fixture
+def celery_worker(_session_worker, transactional_db):
+    """The worker, drained after the test: nothing it still runs may meet the database flush."""
+    yield _session_worker
+
+    def drained():
+        """the worker finished the test's tasks"""
+        return not _running and _queued() == 0
+
+    wait_for(drained, timeout=60)
+
+
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def _session_worker(django_db_setup, django_db_blocker):
     """A real worker in this process, consuming this run's own queue on the real Redis."""
     with (
         django_db_blocker.unblock(),

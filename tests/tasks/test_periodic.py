@@ -112,9 +112,9 @@ def test_screening_that_exhausts_retries_is_failed_and_retried_by_staff(
     assert client.post(url).status_code == 302
 
     def screened():
-        """screened after the retry"""
+        """screened after the retry, and waiting in the internship queue"""
         submission.refresh_from_db()
-        return submission.status == "processed"
+        return submission.status == "in_review"
 
     wait_for(screened, timeout=60)
     assert submission.screening["outcome"] == "eligible"
