@@ -54,7 +54,10 @@ class DirectoryEntry(models.Model):
 
 
 def directory_entries(region: str = "", country: str = ""):
+    """Listed entries, filtered; a filter a database refuses (a NUL byte) matches nothing."""
     entries = DirectoryEntry.objects.filter(listed=True)
+    if "\x00" in f"{region or ''}{country or ''}":
+        return entries.none()
     if region:
         entries = entries.filter(region=region)
     if country:
