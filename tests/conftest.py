@@ -27,6 +27,16 @@ def _task_finished(task_id=None, **kwargs):
     _running.discard(task_id)
 
 
+def clear_run_cache() -> None:
+    """Delete this run's cache keys only: other runs may share the Redis database."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 def _queued() -> int:
     """Messages waiting in this run's queue (a Redis list, absent when empty)."""
     with celery_app.connection_for_write() as conn:

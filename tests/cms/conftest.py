@@ -1,7 +1,6 @@
 """Fixtures for the editorial site: an editor, a home page made through the admin, media."""
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -9,6 +8,8 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from tests.conftest import clear_run_cache
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +20,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (site root paths, pages, settings)."""
-    cache.clear()
+    clear_run_cache()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.files.storage import storages
 from django.test import Client
 
 from membership_forms.eligibility import add_months, open_terms
+from tests.conftest import clear_run_cache
 
 
 def _ensure_site() -> None:
@@ -64,7 +64,7 @@ def live_form_pages(transactional_db):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with fresh rate-limit counters."""
-    cache.clear()
+    clear_run_cache()
     yield
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 
 from membership_forms.eligibility import add_months
 from membership_forms.models import Notification, Submission, SubmissionStatus
-from tests.conftest import wait_for
+from tests.conftest import clear_run_cache, wait_for
 from tests.documents import broken_pdf, good_internship_files, real_docx, real_pdf
 from tests.smtp import subject
 
@@ -157,12 +157,10 @@ def screened(live_form_pages, celery_worker, smtp_server):
 
     Committed (the worker is another thread), so the transactional flush cleans it up.
     """
-    from django.core.cache import cache
-
     client = Client()
     references = {}
     for n, case in enumerate(CASES):
-        cache.clear()  # the rate limit is not under test here
+        clear_run_cache()  # the rate limit is not under test here
         references[case.id] = _submit(client, live_form_pages, case, n)
 
     def all_mailed():
