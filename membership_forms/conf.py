@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # The request header holding the client address behind a trusted proxy, e.g.
     # "HTTP_X_FORWARDED_FOR"; None uses REMOTE_ADDR.
     "CLIENT_IP_HEADER": None,
+    # Other waiting submissions a screening task takes on after its own (0: only its own).
+    "SCREENING_BATCH": 20,
     # Submissions re-queued by one run of the sweep.
     "REQUEUE_BATCH": 500,
     # Seconds a submission may stay `received` before the sweep queues it again.

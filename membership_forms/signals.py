@@ -12,7 +12,8 @@ submission_decided = Signal()
 # Sent after the transaction that requested a queue export has committed; `export_id=pk`.
 export_requested = Signal()
 
-# Sent after the transaction that recorded an email has committed; `notification_id=pk`.
+# Sent after the transaction that recorded emails has committed; `notification_ids=[pk, ...]`,
+# to be sent together.
 notification_queued = Signal()
 # Sent after commit when a donation to be paid online was recorded; `donation_id=pk`.
 donation_created = Signal()

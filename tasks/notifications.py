@@ -1,33 +1,45 @@
-"""Email tasks: send one recorded notification; queue the staff digests."""
+"""Email tasks: send recorded notifications; queue the staff digests."""
 
 import smtplib
 
 from celery import Task, shared_task
 
 from membership_forms.services.digests import queue_staff_digests
-from membership_forms.services.notifications import deliver_notification, mark_notification_failed
+from membership_forms.services.notifications import (
+    deliver_notifications,
+    mark_notifications_failed,
+)
 
 
 class NotificationTask(Task):
-    """After the last retry the email is marked `failed`, with the error, for staff."""
+    """After the last retry the emails still unsent are marked `failed`, for staff."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if args:
-            mark_notification_failed(args[0], f"{exc.__class__.__name__}: {exc}")
+            ids = args[0] if isinstance(args[0], list) else [args[0]]
+            mark_notifications_failed(ids, f"{exc.__class__.__name__}: {exc}")
 
 
-@shared_task(
-    base=NotificationTask,
-    name="tasks.notifications.send_notification",
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=900,
-    retry_jitter=True,
-    max_retries=8,
-)
+RETRIES = {
+    "base": NotificationTask,
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 900,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="tasks.notifications.send_notifications", **RETRIES)
+def send_notifications(notification_ids: list[int]) -> int:
+    """Send these emails over one SMTP connection, each once (its row lock makes it so)."""
+    return deliver_notifications(notification_ids)
+
+
+@shared_task(name="tasks.notifications.send_notification", **RETRIES)
 def send_notification(notification_id: int) -> bool:
-    """Send one email unless it was sent already (the row lock makes it once)."""
-    return deliver_notification(notification_id)
+    """One email: what earlier releases queued; new work uses `send_notifications`."""
+    return bool(deliver_notifications([notification_id]))
 
 
 @shared_task(name="tasks.notifications.send_staff_digests")

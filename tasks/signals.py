@@ -46,13 +46,13 @@ def queue_export(sender, export_id: int, **kwargs) -> None:
 
 
 @receiver(notification_queued, dispatch_uid="tasks.queue_notification")
-def queue_notification(sender, notification_id: int, **kwargs) -> None:
-    from .notifications import send_notification
+def queue_notifications(sender, notification_ids: list[int], **kwargs) -> None:
+    from .notifications import send_notifications
 
     try:
-        send_notification.apply_async((notification_id,), retry=False)
+        send_notifications.apply_async((list(notification_ids),), retry=False)
     except Exception:
-        logger.exception("Could not queue notification %s; the sweep will", notification_id)
+        logger.exception("Could not queue notifications %s; the sweep will", notification_ids)
 
 
 def _periodic(task) -> bool:

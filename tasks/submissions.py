@@ -6,7 +6,7 @@ from celery import Task, shared_task
 
 from membership_forms.services.newsletter import purge_unconfirmed
 from membership_forms.services.notifications import stalled_notification_ids
-from membership_forms.services.screening import mark_failed, screen_submission
+from membership_forms.services.screening import mark_failed, screen_waiting
 from membership_forms.services.submissions import stalled_submission_ids
 
 logger = logging.getLogger(__name__)
@@ -30,22 +30,23 @@ class ScreeningTask(Task):
     max_retries=5,
 )
 def process_submission(submission_id: int) -> bool:
-    """Screen one submission: files, duplicates, rules, review queue, emails."""
-    return screen_submission(submission_id)
+    """Screen one submission (and others waiting): files, duplicates, rules, queue, emails."""
+    return screen_waiting(submission_id)
 
 
 @shared_task(name="tasks.submissions.requeue_stalled_submissions")
 def requeue_stalled_submissions() -> int:
     """The outbox sweep: queue again what the broker lost or never got (emails too)."""
-    from .notifications import send_notification
+    from .notifications import send_notifications
 
     ids = stalled_submission_ids()
     for submission_id in ids:
         process_submission.apply_async((submission_id,), retry=False)
     if ids:
         logger.info("Re-queued %d stalled submissions", len(ids))
-    for notification_id in stalled_notification_ids():
-        send_notification.apply_async((notification_id,), retry=False)
+    emails = stalled_notification_ids()
+    for start in range(0, len(emails), 100):
+        send_notifications.apply_async((emails[start : start + 100],), retry=False)
     return len(ids)
 
 

@@ -6,6 +6,7 @@ Loaded as a plugin by tests/conftest.py, so `smtp_server` is a fixture everywher
 from __future__ import annotations
 
 import email
+import itertools
 import socket
 import threading
 import time
@@ -27,12 +28,17 @@ class Collector:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.connections: list[int] = []  # per message, the number of its SMTP connection
         self.lock = threading.Lock()
+        self._numbers = itertools.count(1)
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=default)
+        if not hasattr(session, "number"):
+            session.number = next(self._numbers)
         with self.lock:
             self.messages.append(message)
+            self.connections.append(session.number)
         return "250 Message accepted for delivery"
 
 
@@ -46,6 +52,12 @@ class SMTPServer:
     def messages(self) -> list[EmailMessage]:
         with self.handler.lock:
             return list(self.handler.messages)
+
+    @property
+    def connection_count(self) -> int:
+        """How many SMTP connections delivered the messages."""
+        with self.handler.lock:
+            return len(set(self.handler.connections))
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m.get("To", ""))]
@@ -62,6 +74,7 @@ class SMTPServer:
     def clear(self) -> None:
         with self.handler.lock:
             self.handler.messages.clear()
+            self.handler.connections.clear()
 
     def settle(self, seconds: float = 0.5) -> list[EmailMessage]:
         """The messages after a quiet moment, to show nothing more arrives."""

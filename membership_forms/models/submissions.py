@@ -75,6 +75,8 @@ class Submission(models.Model):
                 fields=["form_key", "idempotency_key"], name="mf_submission_idempotency"
             )
         ]
+        # Also mf_submission_duplicate_keys, a GIN index on `screening -> 'keys'` for the
+        # duplicate lookup (migration 0008: Django cannot declare it on an expression).
         indexes = [models.Index(fields=["status", "submitted_at"], name="mf_submission_outbox")]
         permissions = [("download_submissionfile", "Can download submitted files")]
 

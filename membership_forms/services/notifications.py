@@ -4,12 +4,12 @@
 unique (submission, kind, discriminator) key, so a retried task never sends it twice,
 and hands it to the workers after commit.
 
-`deliver_notification` sends one recorded email while holding its row lock and marks it
-sent in that same transaction. The one window left: the SMTP server accepted the message
-and the commit then failed (database gone at that instant). The row stays `pending`, and
-the task (acks_late) runs again and sends a second copy. That needs a database failure
-between two statements a millisecond apart; every other failure leaves either "not sent"
-(retried) or "sent" (skipped).
+`deliver_notifications` sends recorded emails over one SMTP connection, each while
+holding its row lock, and marks each sent in that same transaction. The one window left:
+the SMTP server accepted the message and the commit then failed (database gone at that
+instant). The row stays `pending`, and the task (acks_late) runs again and sends a second
+copy. That needs a database failure between two statements a millisecond apart; every
+other failure leaves either "not sent" (retried) or "sent" (skipped).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import smtplib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,12 +49,19 @@ APPLICANT_KINDS = {
 CONFIRMATION_KINDS = {NotificationKind.ACKNOWLEDGEMENT, NotificationKind.NEWSLETTER_CONFIRMATION}
 
 
-def _announce(notification_id: int) -> None:
+def _announce(notification_ids: list[int]) -> None:
     for _receiver, response in notification_queued.send_robust(
-        sender=Notification, notification_id=notification_id
+        sender=Notification, notification_ids=notification_ids
     ):
         if isinstance(response, Exception):
             logger.error("A notification_queued receiver failed: %r", response)
+
+
+def announce_after_commit(notification_ids: list[int]) -> None:
+    """Hand these emails to the workers together (one task, one SMTP connection) after commit."""
+    if notification_ids:
+        ids = list(notification_ids)
+        transaction.on_commit(lambda: _announce(ids), robust=True)
 
 
 def default_recipient(submission: Submission, kind: str) -> str:
@@ -65,6 +73,29 @@ def default_recipient(submission: Submission, kind: str) -> str:
     return ", ".join(split_recipients(getattr(page, "staff_recipients", "") or ""))
 
 
+def _new_notification(
+    submission: Submission,
+    kind: str,
+    recipient: str | None,
+    discriminator: str,
+    context: dict[str, Any] | None,
+) -> Notification:
+    recipient = recipient if recipient is not None else default_recipient(submission, kind)
+    language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
+    suppressed = not recipient or (
+        kind in CONFIRMATION_KINDS and not submission.confirmation_allowed
+    )
+    return Notification(
+        submission=submission,
+        kind=kind,
+        discriminator=discriminator,
+        recipient=recipient,
+        language=language or "en",
+        context=context or {},
+        status=NotificationStatus.SUPPRESSED if suppressed else NotificationStatus.PENDING,
+    )
+
+
 def queue_notification(
     submission: Submission,
     kind: str,
@@ -74,12 +105,7 @@ def queue_notification(
     context: dict[str, Any] | None = None,
 ) -> Notification:
     """Record one email for `submission` and send it after commit (once, whatever happens)."""
-    recipient = recipient if recipient is not None else default_recipient(submission, kind)
-    language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
-    suppressed = not recipient or (
-        kind in CONFIRMATION_KINDS and not submission.confirmation_allowed
-    )
-    status = NotificationStatus.SUPPRESSED if suppressed else NotificationStatus.PENDING
+    new = _new_notification(submission, kind, recipient, discriminator, context)
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(
@@ -87,10 +113,8 @@ def queue_notification(
                 kind=kind,
                 discriminator=discriminator,
                 defaults={
-                    "recipient": recipient,
-                    "language": language or "en",
-                    "context": context or {},
-                    "status": status,
+                    field: getattr(new, field)
+                    for field in ("recipient", "language", "context", "status")
                 },
             )
     except IntegrityError:  # queued at the same moment by another transaction
@@ -99,8 +123,30 @@ def queue_notification(
         )
         created = False
     if created and notification.status == NotificationStatus.PENDING:
-        transaction.on_commit(lambda: _announce(notification.pk), robust=True)
+        announce_after_commit([notification.pk])
     return notification
+
+
+def record_notifications(submission: Submission, kinds: list[str]) -> list[int]:
+    """Record several emails for `submission` in two queries; the ids of those to send.
+
+    An email recorded before (a rerun) is kept as it was. The caller announces the ids
+    (`announce_after_commit`), usually together with other submissions' emails.
+    """
+    Notification.objects.bulk_create(
+        [_new_notification(submission, kind, None, "", None) for kind in kinds],
+        ignore_conflicts=True,
+    )
+    return list(
+        Notification.objects.filter(
+            submission=submission,
+            kind__in=kinds,
+            discriminator="",
+            status=NotificationStatus.PENDING,
+            sent_at__isnull=True,
+            attempts=0,
+        ).values_list("pk", flat=True)
+    )
 
 
 # --- Rendering --------------------------------------------------------------------------
@@ -255,7 +301,7 @@ def _values(notification: Notification, page) -> dict[str, str]:
     return values
 
 
-def render_notification(notification: Notification) -> EmailMultiAlternatives:
+def render_notification(notification: Notification, connection=None) -> EmailMultiAlternatives:
     """The email, text and HTML, in the notification's language."""
     language = notification.language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -285,7 +331,7 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
         subject=subject_text,
         body=text,
         to=split_recipients(notification.recipient),
-        connection=get_connection(),
+        connection=connection or get_connection(),
     )
     message.attach_alternative(html_body, "text/html")
     message.extra_headers["Content-Language"] = language
@@ -295,31 +341,65 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
 # --- Delivery ---------------------------------------------------------------------------
 
 
-def deliver_notification(notification_id: int) -> bool:
-    """Send one recorded email unless it was sent already; SMTP errors propagate (retry)."""
+# A refusal of one message; anything else (server gone, timeout) ends the batch.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Send the recorded emails not sent yet, over one SMTP connection; the number sent.
+
+    Each email is locked, sent and marked sent in its own transaction, so a retry skips
+    what went out. An email another worker is sending right now (its row is locked) is
+    left to that worker. A refused message is recorded and the others still go; a failed
+    connection stops the batch. The first error is raised at the end, for the task's retry.
+    """
+    connection = get_connection()
+    sent = 0
+    error: Exception | None = None
+    try:
+        for notification_id in notification_ids:
+            try:
+                sent += _deliver(notification_id, connection)
+            except MESSAGE_ERRORS as exc:
+                error = error or exc
+            except Exception as exc:
+                error = error or exc
+                break
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a connection that broke has nothing left to close
+            logger.debug("Closing the SMTP connection failed", exc_info=True)
+    if error is not None:
+        raise error
+    return sent
+
+
+def _deliver(notification_id: int, connection) -> bool:
+    """Send one email unless sent; an SMTP error is recorded on the row, then raised."""
     error: Exception | None = None
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(of=("self",))
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("submission", "submission__page")
             .filter(pk=notification_id)
             .first()
         )
         if notification is None or notification.status != NotificationStatus.PENDING:
             return False
+        notification.attempts += 1
         try:
-            message = render_notification(notification)
+            message = render_notification(notification, connection)
+            connection.open()  # once: the backend keeps a connection it did not open itself
             message.send()
-        except Exception as exc:  # recorded, then raised again for the task's retry
+        except Exception as exc:  # recorded (committed), then raised for the task's retry
             error = exc
-            notification.attempts += 1
             notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
             notification.save(update_fields=["attempts", "last_error"])
         else:
             notification.status = NotificationStatus.SENT
             notification.sent_at = timezone.now()
             notification.subject = message.subject
-            notification.attempts += 1
             notification.last_error = ""
             notification.save(
                 update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
@@ -341,12 +421,11 @@ def stalled_notification_ids(limit: int = 500) -> list[int]:
     )
 
 
-def mark_notification_failed(notification_id: int, error: str) -> bool:
-    """After the last retry: `failed`, with the error, for staff to see."""
-    updated = Notification.objects.filter(
-        pk=notification_id, status=NotificationStatus.PENDING
+def mark_notifications_failed(notification_ids: list[int], error: str) -> int:
+    """After the last retry: those still pending become `failed`, with the error, for staff."""
+    return Notification.objects.filter(
+        pk__in=notification_ids, status=NotificationStatus.PENDING
     ).update(status=NotificationStatus.FAILED, last_error=error[:2000])
-    return bool(updated)
 
 
 def retry_notification(notification_id: int) -> bool:
@@ -356,5 +435,5 @@ def retry_notification(notification_id: int) -> bool:
             pk=notification_id, status=NotificationStatus.FAILED
         ).update(status=NotificationStatus.PENDING)
         if updated:
-            transaction.on_commit(lambda: _announce(notification_id), robust=True)
+            announce_after_commit([notification_id])
     return bool(updated)

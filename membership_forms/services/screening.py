@@ -26,7 +26,7 @@ from ..conf import get_setting, load_rules
 from ..inspection import FileReport, inspect_file
 from ..kinds import FormKind
 from ..models import NotificationKind, Submission, SubmissionStatus
-from .notifications import queue_notification
+from .notifications import announce_after_commit, record_notifications
 from .reviews import open_review
 from .submissions import private_storage
 
@@ -99,7 +99,7 @@ def find_duplicates(submission: Submission, keys: dict[str, str]) -> list[dict[s
     family = ORGANISATION_KINDS if submission.kind in ORGANISATION_KINDS else (submission.kind,)
     query = Q()
     for name, value in keys.items():
-        query |= Q(**{f"screening__keys__{name}": value})
+        query |= Q(screening__keys__contains={name: value})  # uses mf_submission_duplicate_keys
     matches = (
         Submission.objects.filter(query, kind__in=family)
         .exclude(pk=submission.pk)
@@ -217,39 +217,124 @@ def screen(submission: Submission) -> dict[str, Any]:
 
 def screen_submission(submission_id: int) -> bool:
     """Screen one submission once; False when it is gone or no longer `received`."""
+    queued = _screen_one(submission_id)
+    if queued is None:
+        return False
+    announce_after_commit(queued)
+    return True
+
+
+def screen_waiting(submission_id: int, limit: int | None = None) -> bool:
+    """Screen this submission, then up to `limit` others still waiting; send their emails
+    together (one task, one SMTP connection). False when this one needed nothing.
+
+    Under load the queue holds one task per submission; the first task to run screens a
+    batch, and the tasks of the submissions it took then find nothing to do. The others
+    are taken with their rows locked (SKIP LOCKED, so workers never wait on each other)
+    and screened in one transaction, each under its own savepoint: a failure leaves that
+    submission `received` for its own task, with its retries, and costs the others
+    nothing.
+    """
+    limit = get_setting("SCREENING_BATCH") if limit is None else limit
+    own = _screen_one(submission_id)
+    queued = list(own or [])
+    others = _waiting_ids(submission_id, limit)
+    if others:
+        pages: dict[int, Any] = {}
+        try:
+            with transaction.atomic():
+                for other in others:
+                    try:
+                        with transaction.atomic():
+                            queued += _screen_locked(other, pages)
+                    except Exception:
+                        logger.warning("Screening %s failed; its own task retries", other,
+                                       exc_info=True)  # fmt: skip
+        except Exception:
+            logger.warning("Screening the waiting submissions failed", exc_info=True)
+            queued = list(own or [])
+    for start in range(0, len(queued), EMAIL_BATCH):
+        announce_after_commit(queued[start : start + EMAIL_BATCH])
+    return own is not None
+
+
+EMAIL_BATCH = 100
+
+
+def _waiting_ids(exclude: int, limit: int) -> list[int]:
+    if limit <= 0:
+        return []
+    return list(
+        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        .exclude(pk=exclude)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _screen_one(submission_id: int) -> list[int] | None:
+    """Screen and record one submission; the ids of the emails to send, None if not done.
+
+    The work happens before the row is locked; a rerun of the same task waits for the
+    lock, then finds the row moved on.
+    """
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None or submission.status != SubmissionStatus.RECEIVED:
-        return False
+        return None
     result = screen(submission)
     with transaction.atomic():
         locked = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if locked is None or locked.status != SubmissionStatus.RECEIVED:
-            return False
-        locked.screening = result
-        locked.processed_at = timezone.now()
-        locked.save(update_fields=["screening", "processed_at"])
-        if open_review(locked):
-            locked.refresh_from_db(fields=["status"])
-        else:
-            newsletter = locked.kind == FormKind.NEWSLETTER
-            locked.status = (
-                SubmissionStatus.PENDING_CONFIRMATION if newsletter else SubmissionStatus.PROCESSED
-            )
-            locked.save(update_fields=["status"])
-        _queue_emails(locked)
+            return None
+        locked.page = submission.page
+        return _record(locked, result)
+
+
+def _screen_locked(submission_id: int, pages: dict[int, Any]) -> list[int]:
+    """Inside a transaction: lock the row (or skip it if another worker has it) and screen
+    it; `pages` keeps each form page's specific object for the rest of the batch."""
+    submission = (
+        Submission.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("page")
+        .filter(pk=submission_id, status=SubmissionStatus.RECEIVED)
+        .first()
+    )
+    if submission is None:
+        return []
+    if submission.page_id:
+        if submission.page_id not in pages:
+            pages[submission.page_id] = submission.page.specific
+        submission.page = pages[submission.page_id]
+    return _record(submission, screen(submission))
+
+
+def _record(submission: Submission, result: dict[str, Any]) -> list[int]:
+    """Inside the row's lock: store the result, open the review, record the emails."""
+    submission.screening = result
+    submission.processed_at = timezone.now()
+    submission.save(update_fields=["screening", "processed_at"])
+    if not open_review(submission):  # open_review sets the status when it opens one
+        newsletter = submission.kind == FormKind.NEWSLETTER
+        submission.status = (
+            SubmissionStatus.PENDING_CONFIRMATION if newsletter else SubmissionStatus.PROCESSED
+        )
+        submission.save(update_fields=["status"])
     if result["infected"]:
-        logger.warning("Submission %s has infected files: %s", submission_id, result["infected"])
-    return True
+        logger.warning("Submission %s has infected files: %s", submission.pk, result["infected"])
+    return _queue_emails(submission)
 
 
-def _queue_emails(submission: Submission) -> None:
-    if submission.kind == FormKind.NEWSLETTER:
-        queue_notification(submission, NotificationKind.NEWSLETTER_CONFIRMATION)
-    else:
-        queue_notification(submission, NotificationKind.ACKNOWLEDGEMENT)
+def _queue_emails(submission: Submission) -> list[int]:
+    """Record the applicant's and staff's emails; the ids of those to send."""
+    kinds = [
+        NotificationKind.NEWSLETTER_CONFIRMATION
+        if submission.kind == FormKind.NEWSLETTER
+        else NotificationKind.ACKNOWLEDGEMENT
+    ]
     page = submission.page.specific if submission.page else None
     if page is not None and page.staff_recipients.strip() and not page.staff_digest:
-        queue_notification(submission, NotificationKind.STAFF_ALERT)
+        kinds.append(NotificationKind.STAFF_ALERT)
+    return record_notifications(submission, kinds)
 
 
 def mark_failed(submission_id: int, error: str) -> bool:

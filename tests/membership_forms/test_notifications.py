@@ -8,7 +8,7 @@ import pytest
 
 from membership_forms.models import Notification, NotificationStatus, Submission
 from membership_forms.services.notifications import fill, queue_notification
-from tasks.notifications import send_notification
+from tasks.notifications import send_notifications
 from tasks.submissions import process_submission, requeue_stalled_submissions
 from tests.conftest import wait_for
 from tests.smtp import subject, text
@@ -70,10 +70,12 @@ def test_each_task_twice_one_effect_one_email(live_form_pages, celery_worker, sm
     # The worker ran it once already; the task run twice more changes nothing.
     assert process_submission(submission.pk) is False
     assert process_submission(submission.pk) is False
-    for notification in Notification.objects.filter(submission=submission):
-        assert notification.status == NotificationStatus.SENT
-        assert send_notification(notification.pk) is False
-        assert send_notification(notification.pk) is False
+    emails = list(Notification.objects.filter(submission=submission).values_list("pk", flat=True))
+    assert set(Notification.objects.filter(pk__in=emails).values_list("status", flat=True)) == {
+        NotificationStatus.SENT
+    }
+    assert send_notifications(emails) == 0
+    assert send_notifications(emails) == 0
     assert requeue_stalled_submissions() == 0
     assert requeue_stalled_submissions() == 0
     messages = smtp_server.settle()
@@ -87,6 +89,43 @@ def test_each_task_twice_one_effect_one_email(live_form_pages, celery_worker, sm
     alert = smtp_server.to("secretariat@example.org")[0]
     assert reference in subject(alert)
     assert f"/admin/membership-forms/submissions/{submission.pk}/" in text(alert)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_screening_task_takes_on_waiting_submissions_and_mails_them_together(
+    live_form_pages, celery_worker, smtp_server, api
+):
+    """Three submissions whose messages the broker lost: the first task screens all three
+    and their six emails go out over one SMTP connection; the other two tasks find nothing."""
+    from membership_forms.signals import submission_received
+    from tasks.signals import queue_submission
+
+    page = live_form_pages["membership"]["en"]
+    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    try:
+        submissions = [
+            _submit(api, page, {**valid_payload("membership"), "contact_email": f"a{n}@ex.org"})
+            for n in range(3)
+        ]
+    finally:
+        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+    assert {s.status for s in Submission.objects.filter(pk__in=[s.pk for s in submissions])} == {
+        "received"
+    }
+
+    assert process_submission(submissions[0].pk) is True
+    assert not Submission.objects.filter(status="received").exists()
+
+    def mailed():
+        """an acknowledgement and a staff alert for each"""
+        return len(smtp_server.messages) == 6
+
+    wait_for(mailed, timeout=30)
+    assert process_submission(submissions[1].pk) is False
+    assert process_submission(submissions[2].pk) is False
+    assert len(smtp_server.settle()) == 6
+    assert smtp_server.connection_count == 1
+    assert sorted(len(smtp_server.to(f"a{n}@ex.org")) for n in range(3)) == [1, 1, 1]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,7 +164,7 @@ def test_exhausted_retries_end_failed_and_staff_can_retry(
 ):
     from membership_forms.services.notifications import retry_notification
 
-    monkeypatch.setattr(send_notification, "max_retries", 0)
+    monkeypatch.setattr(send_notifications, "max_retries", 0)
     smtp_server.stop()
     submission = _submit(api, live_form_pages["donation"]["en"])
 
