@@ -251,7 +251,18 @@ def _page_texts(page, kind: str) -> tuple[str, str]:
     )
 
 
-def _localised_page(submission, language: str):
+def _localised_page(submission, language: str, pages: dict | None = None):
+    """The submission's form page in `language` if translated; `pages` caches them by
+    (page, language) for a batch of emails."""
+    if pages is None or submission is None or not submission.page_id:
+        return _find_localised_page(submission, language)
+    key = (submission.page_id, language)
+    if key not in pages:
+        pages[key] = _find_localised_page(submission, language)
+    return pages[key]
+
+
+def _find_localised_page(submission, language: str):
     page = submission.page.specific if submission and submission.page else None
     if page is None:
         return None
@@ -301,11 +312,13 @@ def _values(notification: Notification, page) -> dict[str, str]:
     return values
 
 
-def render_notification(notification: Notification, connection=None) -> EmailMultiAlternatives:
+def render_notification(
+    notification: Notification, connection=None, pages: dict | None = None
+) -> EmailMultiAlternatives:
     """The email, text and HTML, in the notification's language."""
     language = notification.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        page = _localised_page(notification.submission, language)
+        page = _localised_page(notification.submission, language, pages)
         subject, body = _page_texts(page, notification.kind)
         context = notification.context or {}
         default_subject, default_body = _default_texts(context).get(
@@ -354,12 +367,13 @@ def deliver_notifications(notification_ids: list[int]) -> int:
     connection stops the batch. The first error is raised at the end, for the task's retry.
     """
     connection = get_connection()
+    pages: dict = {}  # form pages by (page, language), read once for the batch
     sent = 0
     error: Exception | None = None
     try:
         for notification_id in notification_ids:
             try:
-                sent += _deliver(notification_id, connection)
+                sent += _deliver(notification_id, connection, pages)
             except MESSAGE_ERRORS as exc:
                 error = error or exc
             except Exception as exc:
@@ -375,13 +389,13 @@ def deliver_notifications(notification_ids: list[int]) -> int:
     return sent
 
 
-def _deliver(notification_id: int, connection) -> bool:
+def _deliver(notification_id: int, connection, pages: dict) -> bool:
     """Send one email unless sent; an SMTP error is recorded on the row, then raised."""
     error: Exception | None = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("submission", "submission__page")
+            .select_related("submission")  # its form page comes from `pages`
             .filter(pk=notification_id)
             .first()
         )
@@ -389,7 +403,7 @@ def _deliver(notification_id: int, connection) -> bool:
             return False
         notification.attempts += 1
         try:
-            message = render_notification(notification, connection)
+            message = render_notification(notification, connection, pages)
             connection.open()  # once: the backend keeps a connection it did not open itself
             message.send()
         except Exception as exc:  # recorded (committed), then raised for the task's retry
