@@ -44,6 +44,7 @@ from .reviews import (
     Vote,
     VoteChoice,
 )
+from .settings import FormsApiSettings
 from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "ExportFormat",
     "ExportStatus",
     "FormField",
+    "FormsApiSettings",
     "Frequency",
     "InformationRequest",
     "InternshipFormPage",
