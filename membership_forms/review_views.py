@@ -33,7 +33,7 @@ from .models import (
     VoteChoice,
 )
 from .regions import REGIONS
-from .services import exports
+from .services import dashboard, exports
 from .services import reviews as services
 
 AGES = {"7": 7, "30": 30, "90": 90}
@@ -59,6 +59,15 @@ class ReviewFilterForm(forms.Form):
         label=gettext_lazy("Region"), required=False, choices=[("", "---"), *REGIONS.items()]
     )
     term = forms.CharField(label=gettext_lazy("Term"), required=False, max_length=20)
+    waiting = forms.ChoiceField(
+        label=gettext_lazy("Waiting"),
+        required=False,
+        choices=[
+            ("", "---"),
+            (dashboard.WAITING_FOR_ME, gettext_lazy("For me (assigned to me or unassigned)")),
+            (dashboard.AWAITING_MY_VOTE, gettext_lazy("For my vote")),
+        ],
+    )
     age = forms.ChoiceField(
         label=gettext_lazy("Waiting more than"),
         required=False,
@@ -70,10 +79,15 @@ class ReviewFilterForm(forms.Form):
         ],
     )
 
-    def filter(self, reviews):
+    def filter(self, reviews, user=None):
         if not self.is_valid():
             return reviews
         data = self.cleaned_data
+        if data["waiting"] == dashboard.WAITING_FOR_ME:
+            mine = dashboard.awaiting_review(user, ReviewQueue.values)
+            reviews = reviews.filter(pk__in=mine.values("pk"))
+        elif data["waiting"] == dashboard.AWAITING_MY_VOTE:
+            reviews = reviews.filter(pk__in=dashboard.awaiting_vote(user).values("pk"))
         if data["status"]:
             reviews = reviews.filter(status=data["status"])
         if data["outcome"]:
@@ -112,7 +126,7 @@ def queue_list(request, queue: str):
     form = ReviewFilterForm(request.GET or None)
     if not request.GET:
         reviews = reviews.filter(status__in=services.OPEN_STATUSES)
-    reviews = form.filter(reviews)
+    reviews = form.filter(reviews, request.user)
     page = Paginator(reviews, 50).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,

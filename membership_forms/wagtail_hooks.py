@@ -1,13 +1,15 @@
-"""Admin wiring: the submissions inbox, the review queues, their menus and log actions."""
+"""Admin wiring: the submissions inbox, the review queues, their menus, dashboard and logs."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from . import admin_views, review_views
 from .models import DeclineReason, ReviewQueue
+from .services.dashboard import waiting_lines
 from .services.reviews import can_see_queue, visible_queues
 
 
@@ -147,6 +149,27 @@ def register_review_menu():
     return ReviewQueuesMenuItem(
         _("Review queues"), Menu(items=items), name="review-queues", icon_name="tasks", order=240
     )
+
+
+class WaitingReviewsPanel(Component):
+    """The dashboard's list of what waits for the signed-in reviewer, queue by queue."""
+
+    name = "membership_forms_waiting"
+    template_name = "membership_forms/admin/home/waiting.html"
+    order = 50
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def get_context_data(self, parent_context):
+        return {"lines": self.lines}
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_reviews_panel(request, panels):
+    lines = waiting_lines(request.user)
+    if lines:
+        panels.append(WaitingReviewsPanel(lines))
 
 
 register_snippet(DeclineReason)
