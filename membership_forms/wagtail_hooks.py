@@ -3,12 +3,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from . import admin_views, review_views
-from .models import DeclineReason, ReviewQueue
+from .models import DeclineReason, Export, Review, ReviewLogEntry, ReviewQueue
 from .services.dashboard import waiting_lines
 from .services.reviews import can_see_queue, visible_queues
 
@@ -45,6 +46,11 @@ def register_admin_urls():
             "membership-forms/reviews/<str:queue>/",
             review_views.queue_list,
             name="membership_forms_queue",
+        ),
+        path(
+            "membership-forms/reviews/<str:queue>/history/",
+            review_views.queue_history,
+            name="membership_forms_queue_history",
         ),
         path(
             "membership-forms/reviews/<str:queue>/export/",
@@ -94,6 +100,9 @@ def register_log_actions(actions):
     )
     for action, label, message in REVIEW_LOG_ACTIONS:
         actions.register_action(f"membership_forms.review.{action}", label, message)
+    # Reviews and exports log into the queue-aware table (see models/audit.py).
+    actions.register_model(Review, ReviewLogEntry)
+    actions.register_model(Export, ReviewLogEntry)
 
 
 REVIEW_LOG_ACTIONS = [
@@ -172,6 +181,19 @@ def add_waiting_reviews_panel(request, panels):
         panels.append(WaitingReviewsPanel(lines))
 
 
+class ReviewAdminURLFinder:
+    """Links a review's log entries (site history report) to its page, for its readers."""
+
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not can_see_queue(self.user, instance.queue):
+            return None
+        return reverse("membership_forms_review", args=[instance.pk])
+
+
+register_admin_url_finder(Review, ReviewAdminURLFinder)
 register_snippet(DeclineReason)
 
 

@@ -1,3 +1,4 @@
+from .audit import ReviewLogEntry
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .donations import (
     Donation,
@@ -84,6 +85,7 @@ __all__ = [
     "ReferenceCounter",
     "Review",
     "ReviewComment",
+    "ReviewLogEntry",
     "ReviewQueue",
     "ReviewStatus",
     "StripeEvent",
