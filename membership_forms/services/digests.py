@@ -45,6 +45,6 @@ def queue_staff_digests(day: date | None = None) -> int:
                 )
         except IntegrityError:  # already queued for this day
             continue
-        transaction.on_commit(partial(_announce, notification.pk), robust=True)
+        transaction.on_commit(partial(_announce, [notification.pk]), robust=True)
         queued += 1
     return queued

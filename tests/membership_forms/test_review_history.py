@@ -113,7 +113,7 @@ def test_history_filters_by_queue_action_and_date(reviews, form_pages, api, clie
 
 def test_existing_entries_move_to_the_queue_table(reviews):
     """The migration moves the review entries written before it into the new table."""
-    migration = importlib.import_module("membership_forms.migrations.0009_review_log_entries")
+    migration = importlib.import_module("membership_forms.migrations.0010_review_log_entries")
     review = reviews["membership"]
     ReviewLogEntry.objects.all().delete()
     old = ModelLogEntry.objects.log_action(review, "membership_forms.review.view")

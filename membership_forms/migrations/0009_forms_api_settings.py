@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership_forms', '0007_merge_donations'),
+        ('membership_forms', '0008_duplicate_keys_index'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('membership_forms', '0008_forms_api_settings'),
+        ('membership_forms', '0009_forms_api_settings'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
