@@ -78,6 +78,11 @@ DEFAULTS: dict[str, Any] = {
         "laposte.net",
         "wanadoo.fr",
     ],
+    # Where the forms API is mounted: CORS headers (for the origins each site's "Forms API"
+    # setting allows) are answered for paths under it only.
+    "CORS_PATH_PREFIX": "/api/v3/forms/",
+    # Seconds a browser may reuse a preflight answer (Access-Control-Max-Age).
+    "CORS_MAX_AGE": 3600,
     # Stripe: unset keys mean donations are pledges (bank transfer or cheque).
     "STRIPE_SECRET_KEY": None,
     "STRIPE_WEBHOOK_SECRET": None,

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -28,12 +29,13 @@ from .models import (
     Export,
     ExportFormat,
     Review,
+    ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
     VoteChoice,
 )
 from .regions import REGIONS
-from .services import exports
+from .services import dashboard, exports
 from .services import reviews as services
 
 AGES = {"7": 7, "30": 30, "90": 90}
@@ -59,6 +61,15 @@ class ReviewFilterForm(forms.Form):
         label=gettext_lazy("Region"), required=False, choices=[("", "---"), *REGIONS.items()]
     )
     term = forms.CharField(label=gettext_lazy("Term"), required=False, max_length=20)
+    waiting = forms.ChoiceField(
+        label=gettext_lazy("Waiting"),
+        required=False,
+        choices=[
+            ("", "---"),
+            (dashboard.WAITING_FOR_ME, gettext_lazy("For me (assigned to me or unassigned)")),
+            (dashboard.AWAITING_MY_VOTE, gettext_lazy("For my vote")),
+        ],
+    )
     age = forms.ChoiceField(
         label=gettext_lazy("Waiting more than"),
         required=False,
@@ -70,10 +81,15 @@ class ReviewFilterForm(forms.Form):
         ],
     )
 
-    def filter(self, reviews):
+    def filter(self, reviews, user=None):
         if not self.is_valid():
             return reviews
         data = self.cleaned_data
+        if data["waiting"] == dashboard.WAITING_FOR_ME:
+            mine = dashboard.awaiting_review(user, ReviewQueue.values)
+            reviews = reviews.filter(pk__in=mine.values("pk"))
+        elif data["waiting"] == dashboard.AWAITING_MY_VOTE:
+            reviews = reviews.filter(pk__in=dashboard.awaiting_vote(user).values("pk"))
         if data["status"]:
             reviews = reviews.filter(status=data["status"])
         if data["outcome"]:
@@ -112,7 +128,7 @@ def queue_list(request, queue: str):
     form = ReviewFilterForm(request.GET or None)
     if not request.GET:
         reviews = reviews.filter(status__in=services.OPEN_STATUSES)
-    reviews = form.filter(reviews)
+    reviews = form.filter(reviews, request.user)
     page = Paginator(reviews, 50).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
@@ -125,6 +141,71 @@ def queue_list(request, queue: str):
                 (label, counts.get(value, 0), value) for value, label in ReviewStatus.choices
             ],
             "header_title": _("Review queue: %(queue)s") % {"queue": ReviewQueue(queue).label},
+        },
+    )
+
+
+def _review_actions():
+    return [
+        (action, label)
+        for action, label in log_registry.get_choices()
+        if action.startswith("membership_forms.review.")
+    ]
+
+
+class HistoryFilterForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    reference = forms.CharField(label=gettext_lazy("Reference"), required=False, max_length=20)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "---"), *_review_actions()]
+
+    def filter(self, entries):
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["reference"]:
+            entries = entries.filter(label__iexact=data["reference"].strip())
+        if data["date_from"]:
+            entries = entries.filter(timestamp__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(timestamp__date__lte=data["date_to"])
+        return entries
+
+
+def queue_history(request, queue: str):
+    """A queue's audit log: every view, download, export and decision, newest first."""
+    queue = _queue_or_404(request, queue)
+    entries = (
+        ReviewLogEntry.objects.viewable_by_user(request.user)
+        .filter(queue=queue)
+        .select_related("user", "content_type")
+    )
+    form = HistoryFilterForm(request.GET or None)
+    entries = form.filter(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    review_type = ContentType.objects.get_for_model(Review)
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/queue_history.html",
+        {
+            "entries": page,
+            "form": form,
+            "queue": queue,
+            "query": query.urlencode(),
+            "review_type_id": review_type.pk,
+            "header_title": _("History: %(queue)s") % {"queue": ReviewQueue(queue).label},
         },
     )
 

@@ -1,10 +1,11 @@
-"""Receivers that keep the form cache honest."""
+"""Receivers that keep the form cache and the CORS origins cache honest."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
+from .cors import forget_allowed_origins
 from .formcache import forget_all_form_pages, forget_form_page
-from .models import FORM_PAGE_MODELS
+from .models import FORM_PAGE_MODELS, FormsApiSettings
 
 
 def _forget(sender, instance, **kwargs):
@@ -21,3 +22,7 @@ def connect() -> None:
         post_delete.connect(_forget, sender=model, dispatch_uid=f"mf_forget_d_{model.__name__}")
     post_save.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr")
     post_delete.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr_d")
+    # The cached CORS origins follow the setting and the sites' host names.
+    for model in (FormsApiSettings, Site):
+        post_save.connect(forget_allowed_origins, sender=model, dispatch_uid=f"mf_cors_{model}")
+        post_delete.connect(forget_allowed_origins, sender=model, dispatch_uid=f"mf_cors_d_{model}")

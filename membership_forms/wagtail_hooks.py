@@ -1,13 +1,16 @@
-"""Admin wiring: the submissions inbox, the review queues, their menus and log actions."""
+"""Admin wiring: the submissions inbox, the review queues, their menus, dashboard and logs."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from . import admin_views, review_views
-from .models import DeclineReason, ReviewQueue
+from .models import DeclineReason, Export, Review, ReviewLogEntry, ReviewQueue
+from .services.dashboard import waiting_lines
 from .services.reviews import can_see_queue, visible_queues
 
 
@@ -43,6 +46,11 @@ def register_admin_urls():
             "membership-forms/reviews/<str:queue>/",
             review_views.queue_list,
             name="membership_forms_queue",
+        ),
+        path(
+            "membership-forms/reviews/<str:queue>/history/",
+            review_views.queue_history,
+            name="membership_forms_queue_history",
         ),
         path(
             "membership-forms/reviews/<str:queue>/export/",
@@ -92,6 +100,9 @@ def register_log_actions(actions):
     )
     for action, label, message in REVIEW_LOG_ACTIONS:
         actions.register_action(f"membership_forms.review.{action}", label, message)
+    # Reviews and exports log into the queue-aware table (see models/audit.py).
+    actions.register_model(Review, ReviewLogEntry)
+    actions.register_model(Export, ReviewLogEntry)
 
 
 REVIEW_LOG_ACTIONS = [
@@ -149,6 +160,40 @@ def register_review_menu():
     )
 
 
+class WaitingReviewsPanel(Component):
+    """The dashboard's list of what waits for the signed-in reviewer, queue by queue."""
+
+    name = "membership_forms_waiting"
+    template_name = "membership_forms/admin/home/waiting.html"
+    order = 50
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def get_context_data(self, parent_context):
+        return {"lines": self.lines}
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_reviews_panel(request, panels):
+    lines = waiting_lines(request.user)
+    if lines:
+        panels.append(WaitingReviewsPanel(lines))
+
+
+class ReviewAdminURLFinder:
+    """Links a review's log entries (site history report) to its page, for its readers."""
+
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not can_see_queue(self.user, instance.queue):
+            return None
+        return reverse("membership_forms_review", args=[instance.pk])
+
+
+register_admin_url_finder(Review, ReviewAdminURLFinder)
 register_snippet(DeclineReason)
 
 

@@ -1,3 +1,4 @@
+from .audit import ReviewLogEntry
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .donations import (
     Donation,
@@ -44,6 +45,7 @@ from .reviews import (
     Vote,
     VoteChoice,
 )
+from .settings import FormsApiSettings
 from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "ExportFormat",
     "ExportStatus",
     "FormField",
+    "FormsApiSettings",
     "Frequency",
     "InformationRequest",
     "InternshipFormPage",
@@ -82,6 +85,7 @@ __all__ = [
     "ReferenceCounter",
     "Review",
     "ReviewComment",
+    "ReviewLogEntry",
     "ReviewQueue",
     "ReviewStatus",
     "StripeEvent",

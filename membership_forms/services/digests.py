@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,6 +45,6 @@ def queue_staff_digests(day: date | None = None) -> int:
                 )
         except IntegrityError:  # already queued for this day
             continue
-        transaction.on_commit(lambda pk=notification.pk: _announce(pk), robust=True)
+        transaction.on_commit(partial(_announce, [notification.pk]), robust=True)
         queued += 1
     return queued

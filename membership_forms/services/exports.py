@@ -98,9 +98,9 @@ def _render(export: Export) -> tuple[bytes, int]:
     sheet = workbook.create_sheet(export.queue)
     for row in rows:
         sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), len(rows) - 1
+    binary = io.BytesIO()
+    workbook.save(binary)
+    return binary.getvalue(), len(rows) - 1
 
 
 def build_export(export_id: int) -> Export | None:

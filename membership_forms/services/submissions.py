@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.storage import storages
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from ..conf import get_setting
 from ..files import EXTENSIONS
-from ..kinds import REFERENCE_PREFIXES
+from ..kinds import REFERENCE_PREFIXES, FormKind
 from ..models import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
 from ..signals import submission_received
 
@@ -56,7 +57,7 @@ def allocate_reference(kind: str, year: int) -> str:
             return allocate_reference(kind, year)
     else:
         value = row[0]
-    return f"{REFERENCE_PREFIXES[kind]}-{year}-{value:05d}"
+    return f"{REFERENCE_PREFIXES[FormKind(kind)]}-{year}-{value:05d}"
 
 
 def find_by_idempotency_key(form_key, key: str, request_hash: str) -> Submission | None:
@@ -92,7 +93,7 @@ def record_submission(
     """
     storage = private_storage()
     now = timezone.now()
-    saved: list[tuple[str, object]] = []
+    saved: list[tuple[str, tuple[str, Any]]] = []
     try:
         for key, upload in uploads.items():
             extension = EXTENSIONS[upload.info.content_type]

@@ -8,9 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
-from wagtail.models import ModelLogEntry
 
-from membership_forms.models import Export, Review, Submission, SubmissionFile
+from membership_forms.models import Export, Review, ReviewLogEntry, Submission, SubmissionFile
 from membership_forms.services import exports
 from membership_forms.services import reviews as services
 from membership_forms.services.submissions import private_storage
@@ -67,7 +66,7 @@ def test_export_is_safe_from_formula_injection(form_pages, api, secretariat, cli
     assert "'" + FORMULA in cells
     assert FORMULA not in cells
     assert "amina@example.org" not in str(cells)
-    assert ModelLogEntry.objects.filter(action="membership_forms.review.export").exists()
+    assert ReviewLogEntry.objects.filter(action="membership_forms.review.export").exists()
 
 
 def test_export_belongs_to_its_requester(form_pages, secretariat, client):
@@ -114,7 +113,7 @@ def test_retention_purge_removes_personal_data_once(
         "withdrawn",
     )
     assert review.submitted_at and review.purged_at
-    assert ModelLogEntry.objects.filter(object_id=str(review.pk)).count() >= 3
+    assert ReviewLogEntry.objects.filter(object_id=str(review.pk)).count() >= 3
     assert Submission.objects.get(pk=kept.pk).payload["contact_email"] == "amina@example.org"
 
 

@@ -2,9 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import ModelLogEntry
 
-from membership_forms.models import Review, Submission, SubmissionFile
+from membership_forms.models import Review, ReviewLogEntry, Submission, SubmissionFile
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 from .reviewing import member_of, screen
@@ -59,7 +58,7 @@ def test_committee_member_cannot_see_internship_applicants(internship_review, cl
     assert detail.status_code in (302, 403, 404)
     stored = SubmissionFile.objects.filter(submission=internship_review.submission).first()
     assert client.get(f"/admin/membership-forms/files/{stored.pk}/").status_code in (302, 403)
-    assert not ModelLogEntry.objects.filter(action="membership_forms.review.download").exists()
+    assert not ReviewLogEntry.objects.filter(action="membership_forms.review.download").exists()
 
 
 def test_coordinator_sees_internships_and_not_membership(
@@ -81,7 +80,7 @@ def test_coordinator_sees_internships_and_not_membership(
     assert response.status_code == 200
     b"".join(response.streaming_content)
     logged = set(
-        ModelLogEntry.objects.filter(object_id=str(internship_review.pk)).values_list(
+        ReviewLogEntry.objects.filter(object_id=str(internship_review.pk)).values_list(
             "action", flat=True
         )
     )

@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from wagtail.models import Locale, ModelLogEntry
+from wagtail.models import Locale
 
 from membership_forms.models import (
     CLOSED_STATUSES,
@@ -15,6 +15,7 @@ from membership_forms.models import (
     DeclineReason,
     DirectoryEntry,
     Review,
+    ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
     Submission,
@@ -227,7 +228,7 @@ def test_decisions_are_logged_and_signalled(
         submission_decided.disconnect(handler)
     assert received == [(submission.pk, "approved")]
     actions = set(
-        ModelLogEntry.objects.filter(object_id=str(submission.review.pk)).values_list(
+        ReviewLogEntry.objects.filter(object_id=str(submission.review.pk)).values_list(
             "action", flat=True
         )
     )

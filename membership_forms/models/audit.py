@@ -1,0 +1,54 @@
+"""The review queues' audit log: Wagtail log entries that know their queue.
+
+Registered for `Review` and `Export` in `wagtail_hooks.py`, so every
+`log(instance=review, ...)` lands here with the review's queue. The queue is copied into
+the entry, so a queue's history is one indexed query, and it survives the review; who may
+read an entry follows who may see its queue, in the queue's History view and in Wagtail's
+site history report alike.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
+
+from .reviews import ReviewQueue
+
+
+class ReviewLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(object_id=str(instance.pk), queue=instance.queue)
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+        )
+
+    def viewable_by_user(self, user):
+        """Entries of the queues `user` may see (Wagtail's default goes by content type)."""
+        from ..services.reviews import visible_queues
+
+        return self.filter(queue__in=visible_queues(user))
+
+
+class ReviewLogEntry(BaseLogEntry):
+    object_id = models.CharField(max_length=255, db_index=True)
+    queue = models.CharField(_("queue"), max_length=20, choices=ReviewQueue.choices)
+
+    objects = ReviewLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        verbose_name = _("review log entry")
+        verbose_name_plural = _("review log entries")
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["uuid", "action", "-timestamp"], name="mf_reviewlog_uuid"),
+            models.Index(fields=["queue", "-timestamp"], name="mf_reviewlog_queue_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ReviewLogEntry {self.pk}: {self.action} on {self.label} ({self.queue})"
