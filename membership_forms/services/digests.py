@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from ..models import FORM_PAGE_MODELS, Notification, NotificationKind, Submission
 from ..models.pages import split_recipients
-from .notifications import _announce
+from .notifications import announce_after_commit
 
 
 def queue_staff_digests(day: date | None = None) -> int:
@@ -31,7 +30,7 @@ def queue_staff_digests(day: date | None = None) -> int:
         line = f"- {submission.reference} ({page.title}): {outcome}"
         for address in split_recipients(page.staff_recipients):
             items.setdefault(address, []).append(line)
-    queued = 0
+    queued: list[int] = []
     for address, lines in items.items():
         try:
             with transaction.atomic():
@@ -45,6 +44,6 @@ def queue_staff_digests(day: date | None = None) -> int:
                 )
         except IntegrityError:  # already queued for this day
             continue
-        transaction.on_commit(partial(_announce, [notification.pk]), robust=True)
-        queued += 1
-    return queued
+        queued.append(notification.pk)
+    announce_after_commit(queued)  # one task, one SMTP connection for the day's digests
+    return len(queued)
