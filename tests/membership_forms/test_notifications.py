@@ -129,6 +129,48 @@ def test_a_screening_task_takes_on_waiting_submissions_and_mails_them_together(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_submission_that_cannot_be_screened_does_not_hold_up_the_batch(
+    live_form_pages, celery_worker, smtp_server, api, settings
+):
+    """clamd is unreachable, so the internship (it has files) cannot be screened: the
+    membership application behind it is screened all the same; the internship stays
+    `received` for its own task's retries."""
+    from membership_forms.services.screening import screen_waiting
+    from membership_forms.signals import submission_received
+    from tasks.signals import queue_submission
+    from tests.documents import good_internship_files
+
+    from .conftest import multipart
+
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "CLAMD_SOCKET": "/nonexistent"}
+    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    try:
+        first = _submit(api, live_form_pages["membership"]["en"])
+        response = api.post(
+            submit_url(live_form_pages["internship"]["en"]),
+            multipart(valid_payload("internship"), good_internship_files()),
+        )
+        assert response.status_code == 202, response.content
+        internship = Submission.objects.get(reference=response.json()["reference"])
+        second = _submit(
+            api,
+            live_form_pages["supporter"]["en"],
+            {**valid_payload("supporter"), "contact_email": "second@example.net"},
+        )
+    finally:
+        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+
+    assert screen_waiting(first.pk) is True
+    statuses = dict(
+        Submission.objects.filter(pk__in=[first.pk, internship.pk, second.pk]).values_list(
+            "pk", "status"
+        )
+    )
+    assert statuses[internship.pk] == "received"
+    assert statuses[first.pk] == statuses[second.pk] == "in_review"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_smtp_down_then_back_delivers_once(live_form_pages, celery_worker, smtp_server, api):
     smtp_server.stop()
     submission = _submit(api, live_form_pages["donation"]["en"])
