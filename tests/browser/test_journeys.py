@@ -51,7 +51,7 @@ SUPPORTER = {
     "government_controlled": False,
     "independent": True,
     "endorses_common_understanding": True,
-    "has_rtop_programme": False,
+    "has_rtop_programme": True,
     "willing_to_commit": True,
     "sectors": ["peacebuilding", "human_rights"],
     "website": "https://salam.example.org",
@@ -231,7 +231,7 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     review = wait_for(screened, timeout=30)
     submission.refresh_from_db()
     reasons = submission.screening["reasons"]
-    assert [reason["code"] for reason in reasons] == ["NO_RTOP_PROGRAMME"]
+    assert [reason["code"] for reason in reasons] == ["SUGGEST_MEMBERSHIP"]
 
     reviewer("Secretariat", "secretariat")
     page = journey.page
@@ -298,7 +298,8 @@ def test_editor_adds_a_field_and_the_api_and_form_show_it(site, journey):
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
     journey.check("published", axe_context=ADMIN_OWN_CONTENT)
-    assert page.locator(".messages .success").count() == 1, page.locator(".messages").all_inner_texts()
+    messages = page.locator(".messages")
+    assert messages.locator(".success").count() == 1, messages.all_inner_texts()
 
     field = FormField.objects.get(page=form_page, label="Number of staff")
     assert field.key == "number_of_staff" and not field.is_core
