@@ -118,8 +118,12 @@ def apply_as_supporter_in_arabic(journey, form_page, files: dict | None = None) 
     journey.goto(form_page.url)
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("document.documentElement.lang") == "ar"
-    # Nothing sticks out sideways (the hidden honeypot once did, to the left).
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    # Nothing sticks out sideways (the hidden honeypot once did, to the left), and the
+    # form starts on the right, clear of the window's edge.
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    heading = page.locator("h1").bounding_box()
+    assert width / 2 < heading["x"] + heading["width"] <= width - 16
     assert page.locator("h1").inner_text() == form_page.title
     journey.check("form")
     fill(page, SUPPORTER)
@@ -236,7 +240,11 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     reviewer("Secretariat", "secretariat")
     page = journey.page
     journey.sign_in("secretariat", PASSWORD)
-    journey.goto("/admin/membership-forms/reviews/supporter/")
+    # The sidebar's "Review queues" lists the queues of the reviewer's group.
+    page.get_by_role("button", name="Review queues").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="NGO Supporters").click()
+    assert page.url.endswith("/admin/membership-forms/reviews/supporter/")
     journey.check("queue", axe_context=ADMIN_OWN_CONTENT)
 
     with page.expect_navigation():
@@ -275,6 +283,7 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     assert row.count() == 1
     assert "https://salam.example.org" in row.inner_text()
     assert "layla@example.org" not in page.content()
+    assert page.locator("h1").bounding_box()["x"] >= 16  # clear of the window's edge
     journey.done()
 
 
