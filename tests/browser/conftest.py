@@ -64,7 +64,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 # In the admin, axe-core checks the content area the project renders (`main`), not
 # Wagtail's own chrome around it (sidebar, menus) nor its flash messages, which fade in
-# and are measured mid-animation. Wagtail answers for those (docs/operations.md).
+# and are measured mid-animation. Wagtail answers for those (README, "Browser tests").
 ADMIN_OWN_CONTENT = {"include": [["main"]], "exclude": [[".messages"]]}
 
 

@@ -29,9 +29,8 @@ from membership_forms.models import (
     Submission,
     SupporterFormPage,
 )
-from tests.conftest import clear_run_cache, wait_for
+from tests.conftest import clear_run_cache, ensure_site, wait_for
 from tests.documents import good_internship_files, real_pdf
-from tests.membership_forms.conftest import _ensure_site as ensure_site
 from tests.membership_forms.conftest import load_form_pages
 
 from .conftest import ADMIN_OWN_CONTENT
