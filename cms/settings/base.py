@@ -254,6 +254,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# No Gravatar in the admin: the admin's CSP allows images from this site only, and staff
+# addresses (hashed) are not sent to a third party. Users without a picture get the default.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's check for new Wagtail releases (a fetch from releases.wagtail.org, which
+# the same policy blocks); upgrades follow the lock file, not a banner.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Security headers. The public site allows nothing inline and nothing from other hosts.
 CSP_PUBLIC = {

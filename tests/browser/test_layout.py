@@ -1,7 +1,8 @@
 """The home page in English and Arabic, on a phone and a desktop: direction, layout, axe-core."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,7 +11,6 @@ CASES = [("en", "/", "ltr"), ("ar", "/ar/", "rtl")]
 
 
 def test_home_page_layout_direction_and_accessibility(browser, demo_server, artifacts):
-    axe = Axe()
     problems = []
     for language, path, direction in CASES:
         for name, (width, height) in WIDTHS.items():
@@ -43,10 +43,6 @@ def test_home_page_layout_direction_and_accessibility(browser, demo_server, arti
             assert page.evaluate("document.activeElement.className") == "skip-link"
             assert page.locator(".skip-link").bounding_box()["y"] >= 0
 
-            results = axe.run(page)
-            for violation in results.response["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [node["target"] for node in violation["nodes"]][:3]
-                    problems.append(f"{language}/{name}: {violation['id']} {targets}")
+            problems += blocking_violations(page, f"{language}/{name}")
             context.close()
     assert not problems, "\n".join(problems)

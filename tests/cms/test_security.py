@@ -44,3 +44,13 @@ def test_admin_policy_allows_wagtails_inline_scripts_but_no_other_hosts(client):
     policy = client.get("/admin/login/")["Content-Security-Policy"]
     assert "script-src 'self' 'unsafe-inline'" in policy
     assert "http" not in policy.replace("https://checkout.stripe.com", "")
+
+
+@pytest.mark.django_db
+def test_admin_avatars_come_from_this_site_not_gravatar(django_user_model):
+    """The admin's CSP allows images from this site only (and staff hashes stay here)."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
+
+    user = django_user_model.objects.create_user("staff", "staff@example.org", "x" * 12)
+    url = avatar_url(user, size=50)
+    assert url and url.startswith("/static/"), url

@@ -10,21 +10,7 @@ from django.core.files.storage import storages
 from django.test import Client
 
 from membership_forms.eligibility import add_months, open_terms
-from tests.conftest import clear_run_cache
-
-
-def _ensure_site() -> None:
-    """A transactional test's flush removes Wagtail's root and site: put them back."""
-    from wagtail.models import Locale, Page, Site
-
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+from tests.conftest import clear_run_cache, ensure_site
 
 
 def load_form_pages() -> dict:
@@ -42,7 +28,7 @@ def _built_form_pages(django_db_setup, django_db_blocker):
     from cms.demo.forms import build_form_pages
 
     with django_db_blocker.unblock():
-        _ensure_site()
+        ensure_site()
         build_form_pages()
 
 
@@ -56,7 +42,7 @@ def live_form_pages(transactional_db):
     """For tests a worker thread must see: committed pages, rebuilt after a flush."""
     from cms.demo.forms import build_form_pages
 
-    _ensure_site()
+    ensure_site()
     build_form_pages()
     return load_form_pages()
 
