@@ -13,20 +13,6 @@ from membership_forms.eligibility import add_months, open_terms
 from tests.conftest import clear_run_cache
 
 
-def _ensure_site() -> None:
-    """A transactional test's flush removes Wagtail's root and site: put them back."""
-    from wagtail.models import Locale, Page, Site
-
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-
-
 def load_form_pages() -> dict:
     from membership_forms.models import FORM_PAGE_MODELS
 
@@ -40,9 +26,10 @@ def load_form_pages() -> dict:
 def _built_form_pages(django_db_setup, django_db_blocker):
     """Built once (the builder takes seconds); each test's transaction rolls back its own."""
     from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
 
     with django_db_blocker.unblock():
-        _ensure_site()
+        ensure_home()
         build_form_pages()
 
 
@@ -55,8 +42,9 @@ def form_pages(_built_form_pages, db):
 def live_form_pages(transactional_db):
     """For tests a worker thread must see: committed pages, rebuilt after a flush."""
     from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
 
-    _ensure_site()
+    ensure_home()  # a flush removed Wagtail's root and site
     build_form_pages()
     return load_form_pages()
 
