@@ -24,6 +24,7 @@ from wagtail.rich_text import expand_db_html
 
 from . import formcache, intake
 from .conf import get_setting
+from .filters import CountryParam, LocaleParam, RegionParam, clean_filters
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Donation, Submission
 from .validation import MultiValueData, json_to_form_data
@@ -127,7 +128,7 @@ class StatusOut(Schema):
 
 class ListFilters(Schema):
     kind: FormKind | None = None
-    locale: str | None = None
+    locale: LocaleParam = None
 
 
 def _answer(status: int, body: dict, **headers) -> JsonResponse:
@@ -173,13 +174,15 @@ def _load_form_page(form_id: int):
     return page
 
 
-@router.get("/", response=FormList, summary="List the published form pages")
+@router.get("/", response={200: FormList, 422: Errors}, summary="List the published form pages")
 def list_forms(request: HttpRequest, filters: Query[ListFilters]):
+    with translation.override(_language(request)):
+        cleaned, errors = clean_filters(locale=filters.locale)
+    if errors:
+        return _answer(422, {"errors": errors})
     pages = _form_pages().specific()
-    if filters.locale:
-        # An unknown language (or bytes a database refuses, such as NUL) simply matches nothing.
-        language = filters.locale if filters.locale in LANGUAGES else None
-        pages = pages.filter(locale__language_code=language)
+    if cleaned.locale:
+        pages = pages.filter(locale__language_code=cleaned.locale)
     items = []
     for page in pages.order_by("path"):
         if filters.kind and page.kind != filters.kind:
@@ -398,18 +401,26 @@ class DirectoryOut(Schema):
 
 
 class DirectoryFilters(Schema):
-    region: str = ""
-    country: str = ""
-    locale: str | None = None
+    region: RegionParam = None
+    country: CountryParam = None
+    locale: LocaleParam = None
 
 
-@router.get("/directory/", response=DirectoryOut, summary="Approved members and NGO Supporters")
+@router.get(
+    "/directory/",
+    response={200: DirectoryOut, 422: Errors},
+    summary="Approved members and NGO Supporters",
+)
 def directory(request: HttpRequest, filters: Query[DirectoryFilters]):
     """The public directory: organisation, category, country, region, website; no contacts."""
     from .models.directory import directory_entries
 
-    language = filters.locale if filters.locale in LANGUAGES else _language(request)
-    entries = directory_entries(filters.region, filters.country)
+    language = _language(request)
+    with translation.override(language):
+        cleaned, errors = clean_filters(filters.locale, filters.country, filters.region)
+    if errors:
+        return _answer(422, {"errors": errors})
+    entries = directory_entries(cleaned.region, cleaned.country)
     return {
         "items": [
             {

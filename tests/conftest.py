@@ -82,17 +82,3 @@ def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: f
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout}s: {condition.__doc__ or condition}")
         time.sleep(interval)
-
-
-def ensure_site() -> None:
-    """A transactional test's flush removes Wagtail's root and site: put them back."""
-    from wagtail.models import Locale, Page, Site
-
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)

@@ -105,6 +105,38 @@ def _fill_section(page: Page, slug: str) -> None:
     page.intro = intro()
 
 
+def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
+    """The default site's home page, with Wagtail's root, the locale and the site if missing.
+
+    Builds the top of the tree on a fresh database, and again after a transactional
+    flush (the test suite's fixtures call it). An existing HomePage root is kept as is.
+    """
+    site = Site.objects.filter(is_default_site=True).first()
+    if site and isinstance(site.root_page.specific, HomePage):
+        return site.root_page.specific
+    content = content or load(DEFAULT_LANGUAGE)
+    locale, _created = Locale.objects.get_or_create(language_code=DEFAULT_LANGUAGE)
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    # Wagtail's own "Welcome" page holds the slug "home" on a fresh database.
+    for welcome in root.get_children().filter(slug="home"):
+        if welcome.specific_class is Page and not welcome.get_children().exists():
+            welcome.delete()
+    # Anything else already there stays; the site's new root takes a free slug.
+    home = HomePage(slug=find_available_slug(root, "home"), locale=locale)
+    _fill_home(home, content, {})
+    home.hero_image = hero_image
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = content["site"]["name"]
+    site.save()
+    return home
+
+
 class TreeBuilder:
     def __init__(self, images: dict, regions: dict):
         self.images = images
@@ -126,28 +158,7 @@ class TreeBuilder:
         return page
 
     def _home(self) -> HomePage:
-        site = Site.objects.filter(is_default_site=True).first()
-        if site and isinstance(site.root_page.specific, HomePage):
-            return site.root_page.specific
-        root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root", locale=self.default_locale)
-        )
-        # Wagtail's own "Welcome" page holds the slug "home" on a fresh database.
-        for welcome in root.get_children().filter(slug="home"):
-            if welcome.specific_class is Page and not welcome.get_children().exists():
-                welcome.delete()
-        # Anything else already there stays; the site's new root takes a free slug.
-        home = HomePage(slug=find_available_slug(root, "home"), locale=self.default_locale)
-        _fill_home(home, self.content, {})
-        home.hero_image = self.images["hero"]
-        root.add_child(instance=home)
-        home.save_revision().publish()
-        if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True)
-        site.root_page = home
-        site.site_name = self.content["site"]["name"]
-        site.save()
-        return home
+        return ensure_home(self.content, hero_image=self.images["hero"])
 
     def build_default(self) -> HomePage:
         with translation.override(DEFAULT_LANGUAGE):

@@ -54,19 +54,17 @@ class DirectoryEntry(models.Model):
 
 
 def directory_entries(region: str = "", country: str = ""):
-    """Listed entries, filtered; a filter a database refuses (a NUL byte) matches nothing."""
+    """Listed entries, filtered by values cleaned with `filters.clean_filters`."""
     entries = DirectoryEntry.objects.filter(listed=True)
-    if "\x00" in f"{region or ''}{country or ''}":
-        return entries.none()
     if region:
         entries = entries.filter(region=region)
     if country:
-        entries = entries.filter(country=country.upper())
+        entries = entries.filter(country=country)
     return entries
 
 
 class DirectoryPage(Page):
-    """Lists the directory, filtered by `?region=` and `?country=`."""
+    """Lists the directory, filtered by `?region=` and `?country=` (invalid ones are ignored)."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -81,11 +79,15 @@ class DirectoryPage(Page):
     def get_context(self, request, *args, **kwargs):
         from django.utils import translation
 
+        from ..filters import clean_filters
+
         context = super().get_context(request, *args, **kwargs)
-        region = request.GET.get("region", "")
-        country = request.GET.get("country", "").upper()
+        filters, _errors = clean_filters(
+            country=request.GET.get("country", ""), region=request.GET.get("region", "")
+        )
+        region, country = filters.region, filters.country
         language = translation.get_language() or "en"
-        entries = list(directory_entries(region if region in REGIONS else "", country))
+        entries = list(directory_entries(region, country))
         countries = sorted(
             {entry.country for entry in directory_entries() if entry.country},
             key=lambda code: COUNTRIES.get(code, {}).get(language, code),

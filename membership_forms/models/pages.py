@@ -290,14 +290,78 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
         return self.url + self.reverse_subpage("thank_you_view", args=(token,))
 
 
-class MembershipFormPage(AbstractApplicationFormPage):
+class AbstractReviewedFormPage(AbstractApplicationFormPage):
+    """A form whose submissions may wait in a review queue: the texts of its review emails.
+
+    Each empty subject or body uses the standard text in the applicant's language.
+    """
+
+    approval_subject = models.CharField(_("approval email subject"), max_length=255, blank=True)
+    approval_body = models.TextField(
+        _("approval email body"),
+        blank=True,
+        help_text=_("{name}, {reference} and {form} are replaced; empty uses the standard text."),
+    )
+    decline_subject = models.CharField(_("decline email subject"), max_length=255, blank=True)
+    decline_body = models.TextField(
+        _("decline email body"),
+        blank=True,
+        help_text=_(
+            "{name}, {reference}, {form} and {reason} (the reviewer's reason) are replaced; "
+            "empty uses the standard text."
+        ),
+    )
+    info_request_subject = models.CharField(
+        _("information request subject"), max_length=255, blank=True
+    )
+    info_request_body = models.TextField(
+        _("information request body"),
+        blank=True,
+        help_text=_(
+            "{name}, {reference}, {form}, {message} (the reviewer's question) and {link} (where "
+            "the applicant answers) are replaced; empty uses the standard text."
+        ),
+    )
+    reminder_subject = models.CharField(_("review reminder subject"), max_length=255, blank=True)
+    reminder_body = models.TextField(
+        _("review reminder body"),
+        blank=True,
+        help_text=_(
+            "Sent to staff about a submission waiting for a decision. {reference}, {form}, "
+            "{name} and {status} are replaced; empty uses the standard text."
+        ),
+    )
+
+    content_panels = [
+        *AbstractApplicationFormPage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("approval_subject"),
+                FieldPanel("approval_body"),
+                FieldPanel("decline_subject"),
+                FieldPanel("decline_body"),
+                FieldPanel("info_request_subject"),
+                FieldPanel("info_request_body"),
+                FieldPanel("reminder_subject"),
+                FieldPanel("reminder_body"),
+            ],
+            heading=_("Review emails"),
+            classname="collapsed",
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class MembershipFormPage(AbstractReviewedFormPage):
     kind = FormKind.MEMBERSHIP
 
     class Meta:
         verbose_name = _("membership form page")
 
 
-class SupporterFormPage(AbstractApplicationFormPage):
+class SupporterFormPage(AbstractReviewedFormPage):
     kind = FormKind.SUPPORTER
     auto_approve_eligible = models.BooleanField(
         _("approve eligible NGO Supporters automatically"),
@@ -308,7 +372,7 @@ class SupporterFormPage(AbstractApplicationFormPage):
     )
 
     content_panels = [
-        *AbstractApplicationFormPage.content_panels,
+        *AbstractReviewedFormPage.content_panels,
         FieldPanel("auto_approve_eligible"),
     ]
 
@@ -316,7 +380,7 @@ class SupporterFormPage(AbstractApplicationFormPage):
         verbose_name = _("NGO Supporter form page")
 
 
-class InternshipFormPage(AbstractApplicationFormPage):
+class InternshipFormPage(AbstractReviewedFormPage):
     """Offers only the terms whose deadline has not passed (ELIGIBILITY.md)."""
 
     kind = FormKind.INTERNSHIP
@@ -326,7 +390,7 @@ class InternshipFormPage(AbstractApplicationFormPage):
         help_text=_("How many upcoming open terms the form offers."),
     )
 
-    content_panels = [*AbstractApplicationFormPage.content_panels, FieldPanel("terms_offered")]
+    content_panels = [*AbstractReviewedFormPage.content_panels, FieldPanel("terms_offered")]
 
     class Meta:
         verbose_name = _("internship form page")
@@ -349,7 +413,7 @@ def term_label(term: str) -> str:
     }
 
 
-class DonationFormPage(AbstractApplicationFormPage):
+class DonationFormPage(AbstractReviewedFormPage):
     kind = FormKind.DONATION
     suggested_amounts = models.CharField(
         _("suggested amounts"), max_length=200, blank=True, default="25,50,100,250"
@@ -391,9 +455,29 @@ class DonationFormPage(AbstractApplicationFormPage):
         blank=True,
         help_text=_("Single gifts above this are confirmed by a person."),
     )
+    receipt_subject = models.CharField(_("receipt subject"), max_length=255, blank=True)
+    receipt_body = models.TextField(
+        _("receipt body"),
+        blank=True,
+        help_text=_(
+            "{donor_name}, {amount}, {currency}, {reference}, {paid_at}, {receipt_number}, "
+            "{us_statement} and {organisation} are replaced; empty uses the standard text."
+        ),
+    )
+    receipt_summary_subject = models.CharField(
+        _("yearly summary subject"), max_length=255, blank=True
+    )
+    receipt_summary_body = models.TextField(
+        _("yearly summary body"),
+        blank=True,
+        help_text=_(
+            "{donor_name}, {year}, {gift_lines} (one line per gift) and {total_lines} (one "
+            "line per currency) are replaced; empty uses the standard text."
+        ),
+    )
 
     content_panels = [
-        *AbstractApplicationFormPage.content_panels,
+        *AbstractReviewedFormPage.content_panels,
         MultiFieldPanel(
             [
                 FieldPanel("suggested_amounts"),
@@ -409,6 +493,16 @@ class DonationFormPage(AbstractApplicationFormPage):
                 FieldPanel("receipt_organisation"),
             ],
             heading=_("Donations"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("receipt_subject"),
+                FieldPanel("receipt_body"),
+                FieldPanel("receipt_summary_subject"),
+                FieldPanel("receipt_summary_body"),
+            ],
+            heading=_("Receipt emails"),
+            classname="collapsed",
         ),
     ]
 

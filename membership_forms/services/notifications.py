@@ -240,11 +240,20 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
     }
 
 
-def _page_texts(page, kind: str) -> tuple[str, str]:
-    """The editors' subject and body for `kind` on the page (in its language), if any."""
+def _page_texts(page, kind: str, context: dict | None = None) -> tuple[str, str]:
+    """The editors' subject and body for `kind` on the page (in its language), if any.
+
+    Fields are named `<prefix>_subject` and `<prefix>_body`: the kind itself, except the
+    confirmation kinds (`confirmation_*`) and decisions (`approval_*` or `decline_*`).
+    """
     if page is None:
         return "", ""
-    prefix = "confirmation" if kind in CONFIRMATION_KINDS else kind
+    prefix = kind
+    if kind in CONFIRMATION_KINDS:
+        prefix = "confirmation"
+    elif kind == NotificationKind.DECISION:
+        approved = (context or {}).get("decision") == "approved"
+        prefix = "approval" if approved else "decline"
     return (
         getattr(page, f"{prefix}_subject", "") or "",
         getattr(page, f"{prefix}_body", "") or "",
@@ -319,8 +328,8 @@ def render_notification(
     language = notification.language or settings.LANGUAGE_CODE
     with translation.override(language):
         page = _localised_page(notification.submission, language, pages)
-        subject, body = _page_texts(page, notification.kind)
         context = notification.context or {}
+        subject, body = _page_texts(page, notification.kind, context)
         default_subject, default_body = _default_texts(context).get(
             notification.kind, (context.get("subject", ""), context.get("body", ""))
         )

@@ -7,8 +7,9 @@ person must decide, and says whether it did.
 Every other service here is one action of a reviewer: it locks the review, checks the
 user's permission and the transition table, writes, logs to Wagtail's audit log
 (`membership_forms.review.*`) and, for decisions, queues the decision email and sends
-`submission_decided` on commit. Membership reaches `approved` only through a ballot:
-`TRANSITIONS` has no other edge to it.
+`submission_decided` on commit. The actions that move a review share that frame through
+`_transition`; each keeps only its own step (open a ballot, close the review).
+Membership reaches `approved` only through a ballot: `TRANSITIONS` has no other edge to it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -186,6 +190,45 @@ def _move(review: Review, action: str, now: datetime | None = None) -> str:
     return previous
 
 
+@dataclass
+class _Transition:
+    """One reviewer's action in progress, yielded by `_transition`.
+
+    The body may change more fields of `review` (name them in `fields`) and add to what
+    is logged (`log`); both are written when the block ends.
+    """
+
+    review: Review
+    previous: str
+    now: datetime
+    fields: list[str] = field(default_factory=list)
+    log: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def _transition(review_id: int, user, action: str) -> Iterator[_Transition]:
+    """Lock the review, check `user` may act on its queue and apply `action` to it.
+
+    On leaving the block the status (and the body's `fields`) are saved and the action is
+    logged as `membership_forms.review.<action>`. Call inside a transaction; an exception
+    in the body writes nothing.
+    """
+    review = _lock(review_id)
+    _require(can_review(user, review.queue))
+    now = timezone.now()
+    step = _Transition(review=review, previous=_move(review, action, now), now=now)
+    yield step
+    review.save(update_fields=["status", "status_changed_at", *step.fields])
+    _log(review, str(action), user, **step.log)
+
+
+def _apply(review_id: int, user, action: str) -> _Transition:
+    """`_transition` for an action that changes nothing but the status."""
+    with _transition(review_id, user, action) as step:
+        pass
+    return step
+
+
 # --- Opening ---------------------------------------------------------------------------
 
 
@@ -282,21 +325,20 @@ def request_information(
     review_id: int, user, message: str, fields: list[str]
 ) -> tuple[InformationRequest, str]:
     """Ask the applicant for more; they answer once through the link in the email."""
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    previous = _move(review, Action.REQUEST_INFO)
-    review.resume_status = previous
-    review.save(update_fields=["status", "status_changed_at", "resume_status"])
-    token = secrets.token_urlsafe(32)
-    request = InformationRequest.objects.create(
-        review=review,
-        requested_by=user,
-        message=message,
-        fields=list(fields),
-        token_hash=_token_hash(token),
-        expires_at=timezone.now() + timedelta(days=INFO_REQUEST_DAYS),
-    )
-    _log(review, "request_info", user, request=request.pk, fields=list(fields))
+    with _transition(review_id, user, Action.REQUEST_INFO) as step:
+        review = step.review
+        review.resume_status = step.previous
+        step.fields.append("resume_status")
+        token = secrets.token_urlsafe(32)
+        request = InformationRequest.objects.create(
+            review=review,
+            requested_by=user,
+            message=message,
+            fields=list(fields),
+            token_hash=_token_hash(token),
+            expires_at=timezone.now() + timedelta(days=INFO_REQUEST_DAYS),
+        )
+        step.log.update(request=request.pk, fields=list(fields))
     queue_notification(
         review.submission,
         "info_request",
@@ -342,28 +384,19 @@ def answer_information_request(token: str, answers: dict[str, str]) -> Review | 
 
 @transaction.atomic
 def approve_affiliation(review_id: int, user) -> Review:
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    _move(review, Action.APPROVE_AFFILIATION)
-    review.save(update_fields=["status", "status_changed_at"])
-    _log(review, "approve_affiliation", user)
-    return review
+    step = _apply(review_id, user, Action.APPROVE_AFFILIATION)
+    return step.review
 
 
 @transaction.atomic
 def approve_review(review_id: int, user) -> Review:
     """Secretariat's approval: opens the committee vote for membership, decides otherwise."""
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    now = timezone.now()
-    _move(review, Action.APPROVE, now)
-    review.save(update_fields=["status", "status_changed_at"])
-    _log(review, "approve", user)
-    if review.status == S.COMMITTEE_VOTE:
-        _open_ballot(review, now)
+    step = _apply(review_id, user, Action.APPROVE)
+    if step.review.status == S.COMMITTEE_VOTE:
+        _open_ballot(step.review, step.now)
     else:
-        _close(review, user, now)
-    return review
+        _close(step.review, user, step.now)
+    return step.review
 
 
 def committee_members():
@@ -396,14 +429,9 @@ def _open_ballot(review: Review, now: datetime) -> Ballot:
 @transaction.atomic
 def reopen_vote(review_id: int, user) -> Review:
     """After a vote without quorum, the Secretariat opens a new one with a new deadline."""
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    now = timezone.now()
-    _move(review, Action.REOPEN_VOTE, now)
-    review.save(update_fields=["status", "status_changed_at"])
-    _log(review, "reopen_vote", user)
-    _open_ballot(review, now)
-    return review
+    step = _apply(review_id, user, Action.REOPEN_VOTE)
+    _open_ballot(step.review, step.now)
+    return step.review
 
 
 def tally(ballot: Ballot) -> Tally:
@@ -482,33 +510,25 @@ def close_expired_ballots(now: datetime | None = None, batch: int = 100) -> int:
 
 @transaction.atomic
 def decline_review(review_id: int, user, reason_id: int) -> Review:
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    reason = DeclineReason.objects.get(pk=reason_id)
-    now = timezone.now()
-    _move(review, Action.DECLINE, now)
-    review.decline_reason = reason
-    review.save(update_fields=["status", "status_changed_at", "decline_reason"])
-    _log(review, "decline", user, reason=reason.code)
-    _close(review, user, now)
-    return review
+    with _transition(review_id, user, Action.DECLINE) as step:
+        reason = DeclineReason.objects.get(pk=reason_id)
+        step.review.decline_reason = reason
+        step.fields.append("decline_reason")
+        step.log["reason"] = reason.code
+    _close(step.review, user, step.now)
+    return step.review
 
 
 @transaction.atomic
 def withdraw_review(review_id: int, user) -> Review:
     """Withdraw at the applicant's request."""
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    now = timezone.now()
-    _move(review, Action.WITHDRAW, now)
-    review.save(update_fields=["status", "status_changed_at"])
-    _log(review, "withdraw", user)
-    for ballot in review.ballots.filter(closed_at__isnull=True):
-        ballot.closed_at = now
+    step = _apply(review_id, user, Action.WITHDRAW)
+    for ballot in step.review.ballots.filter(closed_at__isnull=True):
+        ballot.closed_at = step.now
         ballot.result = "withdrawn"
         ballot.save(update_fields=["closed_at", "result"])
-    _close(review, user, now)
-    return review
+    _close(step.review, user, step.now)
+    return step.review
 
 
 def _close(review: Review, user, now: datetime) -> None:

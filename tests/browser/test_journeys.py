@@ -29,7 +29,7 @@ from membership_forms.models import (
     Submission,
     SupporterFormPage,
 )
-from tests.conftest import clear_run_cache, ensure_site, wait_for
+from tests.conftest import clear_run_cache, wait_for
 from tests.documents import good_internship_files, real_pdf
 from tests.membership_forms.conftest import load_form_pages
 
@@ -69,10 +69,11 @@ def site(live_server, transactional_db, settings, smtp_server):
     """
     from cms.demo.directory import build_directory_page
     from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
 
     clear_run_cache()
     settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "MIN_FILL_SECONDS": 0}
-    ensure_site()
+    ensure_home()
     build_form_pages()
     build_directory_page()
     return load_form_pages()

@@ -10,7 +10,7 @@ from django.core.files.storage import storages
 from django.test import Client
 
 from membership_forms.eligibility import add_months, open_terms
-from tests.conftest import clear_run_cache, ensure_site
+from tests.conftest import clear_run_cache
 
 
 def load_form_pages() -> dict:
@@ -26,9 +26,10 @@ def load_form_pages() -> dict:
 def _built_form_pages(django_db_setup, django_db_blocker):
     """Built once (the builder takes seconds); each test's transaction rolls back its own."""
     from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
 
     with django_db_blocker.unblock():
-        ensure_site()
+        ensure_home()
         build_form_pages()
 
 
@@ -41,8 +42,9 @@ def form_pages(_built_form_pages, db):
 def live_form_pages(transactional_db):
     """For tests a worker thread must see: committed pages, rebuilt after a flush."""
     from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
 
-    ensure_site()
+    ensure_home()  # a flush removed Wagtail's root and site
     build_form_pages()
     return load_form_pages()
 

@@ -38,8 +38,10 @@ def test_directory_page_in_four_languages_with_filters(form_pages, client):
     assert "Nairobi Peace Forum" in filtered and "Paix Maintenant" not in filtered
     arabic = DirectoryPage.objects.get(locale=Locale.objects.get(language_code="ar"))
     assert "جميع البلدان" in client.get(arabic.url).content.decode()
-    for junk in ("?country=%00", "?region=x%00y"):
-        assert client.get("/api/v3/forms/directory/" + junk).json()["items"] == []
+    for junk, field in (("?country=%00", "country"), ("?region=x%00y", "region")):
+        response = client.get("/api/v3/forms/directory/" + junk)
+        assert response.status_code == 422
+        assert set(response.json()["errors"]) == {field}
         assert client.get(french.url + junk).status_code == 200
     data = client.get("/api/v3/forms/directory/?country=fr&locale=es").json()
     assert data["items"] == [
