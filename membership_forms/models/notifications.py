@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     NEWSLETTER_CONFIRMATION = "newsletter_confirmation", _("Newsletter confirmation")
     RECEIPT = "receipt", _("Receipt")
+    RECEIPT_SUMMARY = "receipt_summary", _("Yearly receipt summary")
     DIGEST = "digest", _("Digest")
 
 

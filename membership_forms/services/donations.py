@@ -19,6 +19,7 @@ from ..models import (
     DonationStatus,
     DonationSubscription,
     Frequency,
+    NotificationKind,
     PaymentMethod,
     Receipt,
     ReceiptCounter,
@@ -279,7 +280,7 @@ def yearly_summaries(year: int) -> int:
             totals[gift.currency] = totals.get(gift.currency, Decimal(0)) + gift.amount
         queue_notification(
             last.submission,
-            "receipt_summary",
+            NotificationKind.RECEIPT_SUMMARY,
             recipient=last.donor_email,
             discriminator=f"{year}:{email}",
             context={

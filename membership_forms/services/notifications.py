@@ -44,6 +44,7 @@ APPLICANT_KINDS = {
     NotificationKind.INFO_REQUEST,
     NotificationKind.NEWSLETTER_CONFIRMATION,
     NotificationKind.RECEIPT,
+    NotificationKind.RECEIPT_SUMMARY,
 }
 # Rate-limited per address at intake (`confirmation_allowed`): these are recorded, not sent.
 CONFIRMATION_KINDS = {NotificationKind.ACKNOWLEDGEMENT, NotificationKind.NEWSLETTER_CONFIRMATION}

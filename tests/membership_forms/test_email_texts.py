@@ -121,10 +121,9 @@ def test_receipt_texts_on_donation_pages(form_pages, api):
     assert message.subject == "Recibo R-2026-1"
     assert "Ana" in message.body and "50" in message.body  # the standard Spanish body
     assert "Gracias" in message.body
-    # Yearly summaries are recorded in the site's language (English) for now.
-    english = form_pages["donation"]["en"]
-    english.receipt_summary_body = "Thank you, {donor_name}: {year}\n{total_lines}"
-    english.save()
+    # The yearly summary goes in the donor's language, with that page's texts.
+    page.receipt_summary_body = "Gracias, {donor_name}: {year}\n{total_lines}"
+    page.save()
     summary = queue_notification(
         submission,
         "receipt_summary",
@@ -132,10 +131,10 @@ def test_receipt_texts_on_donation_pages(form_pages, api):
         discriminator="2026:ana",
         context={"donor_name": "Ana", "year": "2026", "total_lines": "50 EUR"},
     )
-    assert summary.language == "en"
+    assert summary.language == "es"
     message = render_notification(summary)
-    assert message.subject == "Your gifts in 2026"  # no subject set: the standard one
-    assert message.body == "Thank you, Ana: 2026\n50 EUR"
+    assert message.subject == "Sus donaciones en 2026"  # no subject set: the standard one
+    assert message.body == "Gracias, Ana: 2026\n50 EUR"
 
 
 def test_the_texts_are_translated_with_the_page():
