@@ -12,6 +12,7 @@ which pages depend on which would be both fragile and rarely worth it for a site
 size.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -53,9 +54,11 @@ def _bump_version() -> None:
 
 
 def _cache_key(request: HttpRequest, version: int) -> str:
+    """Host, language and the full path with its query, hashed: any length, any bytes."""
     query = request.META.get("QUERY_STRING", "")
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"pagecache:{version}:{request.get_host()}:{language}:{request.path}?{query}"
+    target = hashlib.sha256(f"{request.get_host()}:{request.path}?{query}".encode()).hexdigest()
+    return f"pagecache:{version}:{language}:{target}"
 
 
 def _eligible(request: HttpRequest) -> bool:

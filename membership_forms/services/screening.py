@@ -278,6 +278,9 @@ def _screen_one(submission_id: int) -> list[int] | None:
     The work happens before the row is locked; a rerun of the same task waits for the
     lock, then finds the row moved on.
     """
+    waiting = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED)
+    if not waiting.exists():  # the usual case under load: a batch took it already
+        return None
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None or submission.status != SubmissionStatus.RECEIVED:
         return None
@@ -294,8 +297,7 @@ def _screen_locked(submission_id: int, pages: dict[int, Any]) -> list[int]:
     """Inside a transaction: lock the row (or skip it if another worker has it) and screen
     it; `pages` keeps each form page's specific object for the rest of the batch."""
     submission = (
-        Submission.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("page")
+        Submission.objects.select_for_update(skip_locked=True)
         .filter(pk=submission_id, status=SubmissionStatus.RECEIVED)
         .first()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from membership_forms.models import Submission
+from membership_forms.models import Notification, Submission
 from membership_forms.services.notifications import queue_notification, render_notification
 
 from .test_notifications import _submit
@@ -132,7 +132,7 @@ def test_receipt_texts_on_donation_pages(form_pages, api):
         context={"donor_name": "Ana", "year": "2026", "total_lines": "50 EUR"},
     )
     assert summary.language == "es"
-    message = render_notification(summary)
+    message = render_notification(Notification.objects.get(pk=summary.pk))  # as the worker
     assert message.subject == "Sus donaciones en 2026"  # no subject set: the standard one
     assert message.body == "Gracias, Ana: 2026\n50 EUR"
 
