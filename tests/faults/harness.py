@@ -8,6 +8,7 @@ so the test can count what reached it and stop it at will.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -159,7 +160,8 @@ class Redis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir), "--logfile", str(self.dir / "redis.log")],
+             "--appendonly", "no", "--dir", str(self.dir),
+             "--logfile", str(self.dir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         wait_port(self.port)
@@ -243,9 +245,24 @@ class Stack:
              "-s", str(self.base / "celerybeat-schedule")],
         )  # fmt: skip
         wait_port(self.web_port, timeout=60)
+        self.warm_up()
+
+    def warm_up(self, timeout: float = 120) -> None:
+        """One application end to end: web, worker pool and SMTP all answer before faults.
+
+        (Pool processes killed while the worker is still starting stop the whole worker
+        with "Could not start worker processes": that is start-up, not the fault tested.)
+        """
+        status, _body = self.submit("warm-up@faults.example.org", timeout=timeout)
+        assert status == 202, f"the warm-up submission got {status}"
+        deadline = time.monotonic() + timeout
+        while not self.acknowledgements("warm-up@"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the stack did not deliver the warm-up acknowledgement")
+            time.sleep(0.2)
 
     def spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.base / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
+        log = (self.base / f"{name}.log").open("ab")  # the child keeps its own copy
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -260,10 +277,8 @@ class Stack:
         self.smtp.stop()
         self.redis.kill()
         if self.postgres is not None:
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self.postgres.stop()
-            except subprocess.CalledProcessError:
-                pass
         if os.environ.get("FAULT_KEEP_LOGS"):
             print(f"fault logs kept in {self.base}")
         else:
@@ -324,16 +339,10 @@ class Stack:
 def _stop_group(process: subprocess.Popen, timeout: float) -> None:
     """SIGTERM the process's own group (it was started in a new session), then SIGKILL."""
     if process.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # children left behind by the group leader
-    except ProcessLookupError:
-        pass
     process.wait()
