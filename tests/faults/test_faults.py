@@ -54,7 +54,7 @@ def check(stack: Stack, name: str, answers, started: float, record, **extra) -> 
     references = accepted(answers)
     refused = {email: status for email, (status, _body) in answers.items() if status != 202}
     emails = list(references)
-    prefix = f"{name}-"
+    prefix = next(iter(answers)).rsplit("-", 1)[0] + "-"  # "<scenario>-<run>-"
 
     def all_stored():
         """every 202 is a stored submission"""
