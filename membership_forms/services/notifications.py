@@ -5,11 +5,12 @@ unique (submission, kind, discriminator) key, so a retried task never sends it t
 and hands it to the workers after commit.
 
 `deliver_notification` sends one recorded email while holding its row lock and marks it
-sent in that same transaction. The one window left: the SMTP server accepted the message
-and the commit then failed (database gone at that instant). The row stays `pending`, and
-the task (acks_late) runs again and sends a second copy. That needs a database failure
-between two statements a millisecond apart; every other failure leaves either "not sent"
-(retried) or "sent" (skipped).
+sent in that same transaction, committed as soon as the SMTP server accepted the message
+(the SMTP session is closed after the commit). The one window left: the server accepted
+the message and the commit then did not happen (the process killed or the database gone
+during the commit's round trip). The row stays `pending`, and the task (acks_late) runs
+again and sends a second copy. Every other failure leaves either "not sent" (retried) or
+"sent" (skipped).
 """
 
 from __future__ import annotations
@@ -296,34 +297,51 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
 
 
 def deliver_notification(notification_id: int) -> bool:
-    """Send one recorded email unless it was sent already; SMTP errors propagate (retry)."""
+    """Send one recorded email unless it was sent already; SMTP errors propagate (retry).
+
+    The row is marked `sent` before the message goes out, in a savepoint of the locking
+    transaction, so the commit follows the SMTP server's acceptance at once; the session
+    is closed (QUIT) only after the commit. A process killed before the commit leaves the
+    row `pending`; the window for a second copy is the commit's round trip alone.
+    """
     error: Exception | None = None
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("submission", "submission__page")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.status != NotificationStatus.PENDING:
-            return False
-        try:
-            message = render_notification(notification)
-            message.send()
-        except Exception as exc:  # recorded, then raised again for the task's retry
-            error = exc
-            notification.attempts += 1
-            notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            notification.save(update_fields=["attempts", "last_error"])
-        else:
-            notification.status = NotificationStatus.SENT
-            notification.sent_at = timezone.now()
-            notification.subject = message.subject
-            notification.attempts += 1
-            notification.last_error = ""
-            notification.save(
-                update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
+    connection = None
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(of=("self",))
+                .select_related("submission", "submission__page")
+                .filter(pk=notification_id)
+                .first()
             )
+            if notification is None or notification.status != NotificationStatus.PENDING:
+                return False
+            savepoint = None
+            try:
+                message = render_notification(notification)
+                connection = message.get_connection()
+                connection.open()  # send() leaves a connection it did not open open
+                savepoint = transaction.savepoint()
+                notification.status = NotificationStatus.SENT
+                notification.sent_at = timezone.now()
+                notification.subject = message.subject
+                notification.attempts += 1
+                notification.last_error = ""
+                notification.save(
+                    update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
+                )
+                message.send()
+            except Exception as exc:  # recorded, then raised again for the task's retry
+                error = exc
+                if savepoint is not None:
+                    transaction.savepoint_rollback(savepoint)
+                notification.refresh_from_db()
+                notification.attempts += 1
+                notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+                notification.save(update_fields=["attempts", "last_error"])
+    finally:
+        if connection is not None:
+            connection.close()
     if error is not None:
         raise error
     return True
