@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.db import InterfaceError, OperationalError
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -9,10 +10,14 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import twofactor, views
+from membership_forms.api import database_unavailable
 from membership_forms.api import router as forms_router
 
 # The plugin's router joins Wagtail's v3 API before its URLs are read.
 api.add_router("/forms/", forms_router)
+# A database restart answers 503 with Retry-After, not 500 (docs/reliability.md).
+api.add_exception_handler(OperationalError, database_unavailable)
+api.add_exception_handler(InterfaceError, database_unavailable)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,7 @@ Accept-Language).
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import date, datetime
 
@@ -29,6 +30,7 @@ from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Donation, Submission
 from .validation import MultiValueData, json_to_form_data
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["forms"])
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -140,6 +142,21 @@ def _answer(status: int, body: dict, **headers) -> JsonResponse:
 
 def _error(status: int, key: str, message: str, **headers) -> JsonResponse:
     return _answer(status, {"errors": {key: [message]}}, **headers)
+
+
+def database_unavailable(request: HttpRequest, exc: Exception) -> JsonResponse:
+    """503 with Retry-After when the database is unreachable (a restart, a failover).
+
+    Nothing was stored: the submission's transaction did not commit, so the client may
+    send the same request again (with its Idempotency-Key, if it has one).
+    """
+    logger.warning("Database unavailable: %s", exc.__class__.__name__)
+    return _error(
+        503,
+        "non_field_errors",
+        _("The service is briefly unavailable. Please try again in a moment."),
+        **{"Retry-After": "5"},
+    )
 
 
 def _language(request: HttpRequest) -> str:

@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
 
 from membership_forms.services.digests import queue_staff_digests
 from membership_forms.services.notifications import (
@@ -22,7 +23,8 @@ class NotificationTask(Task):
 
 RETRIES = {
     "base": NotificationTask,
-    "autoretry_for": (smtplib.SMTPException, OSError),
+    # A database restart is retried like a mail server's outage: the email is still owed.
+    "autoretry_for": (smtplib.SMTPException, OSError, OperationalError, InterfaceError),
     "retry_backoff": True,
     "retry_backoff_max": 900,
     "retry_jitter": True,

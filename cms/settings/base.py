@@ -215,7 +215,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
     "requeue-stalled-submissions": {
         "task": "tasks.submissions.requeue_stalled_submissions",
-        "schedule": 60.0,
+        "schedule": env.float("REQUEUE_INTERVAL", default=60.0),
     },
     "close-expired-ballots": {"task": "tasks.reviews.close_expired_ballots", "schedule": 900.0},
     "send-review-reminders": {"task": "tasks.reviews.send_review_reminders", "schedule": 3600.0},
@@ -306,6 +306,9 @@ MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
     "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
     "SITE_URL": WAGTAILADMIN_BASE_URL,
+    # The outbox sweep (docs/operations.md): seconds before a row is queued again.
+    "REQUEUE_AFTER": env.int("SUBMISSION_REQUEUE_AFTER", default=120),
+    "NOTIFICATION_REQUEUE_AFTER": env.int("NOTIFICATION_REQUEUE_AFTER", default=1800),
     # Unset: donations are pledges (bank transfer or cheque), see docs/donations.md.
     "STRIPE_SECRET_KEY": env.str("STRIPE_SECRET_KEY", default="") or None,
     "STRIPE_WEBHOOK_SECRET": env.str("STRIPE_WEBHOOK_SECRET", default="") or None,

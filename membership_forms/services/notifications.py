@@ -4,12 +4,14 @@
 unique (submission, kind, discriminator) key, so a retried task never sends it twice,
 and hands it to the workers after commit.
 
-`deliver_notifications` sends recorded emails over one SMTP connection, each while
-holding its row lock, and marks each sent in that same transaction. The one window left:
-the SMTP server accepted the message and the commit then failed (database gone at that
-instant). The row stays `pending`, and the task (acks_late) runs again and sends a second
-copy. That needs a database failure between two statements a millisecond apart; every
-other failure leaves either "not sent" (retried) or "sent" (skipped).
+`deliver_notifications` sends recorded emails over one SMTP connection. Each email is
+sent while its row is locked; the row is marked `sent` just before the message goes out,
+so the commit follows the SMTP server's acceptance at once (the session is closed, QUIT,
+only after the last commit). If the database goes during that commit, the mark is
+written again as soon as it answers, rather than a second copy sent. The one window
+left: the process killed during the commit's round trip after the server accepted the
+message. The row stays `pending`, and the task (acks_late) runs again and sends a second
+copy. Every other failure leaves either "not sent" (retried) or "sent" (skipped).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import html
 import logging
 import re
 import smtplib
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as database
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -371,9 +376,9 @@ MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtp
 def deliver_notifications(notification_ids: list[int]) -> int:
     """Send the recorded emails not sent yet, over one SMTP connection; the number sent.
 
-    Each email is locked, sent and marked sent in its own transaction, so a retry skips
-    what went out. An email another worker is sending right now (its row is locked) is
-    left to that worker. A refused message is recorded and the others still go; a failed
+    Each email is locked, marked and sent in its own transaction, so a retry skips what
+    went out. An email another worker is sending right now (its row is locked) is left to
+    that worker. A refused message is recorded and the others still go; a failed
     connection stops the batch. The first error is raised at the end, for the task's retry.
     """
     connection = get_connection()
@@ -400,37 +405,75 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 
 
 def _deliver(notification_id: int, connection, pages: dict) -> bool:
-    """Send one email unless sent; an SMTP error is recorded on the row, then raised."""
+    """Send one email unless sent; an SMTP error is recorded on the row, then raised.
+
+    The row is marked `sent` before the message goes out, so that the commit comes right
+    after the server's acceptance; if the message fails, the row is put back to `pending`
+    with the error in the same transaction.
+    """
     error: Exception | None = None
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("submission")  # its form page comes from `pages`
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.status != NotificationStatus.PENDING:
-            return False
-        notification.attempts += 1
-        try:
-            message = render_notification(notification, connection, pages)
-            connection.open()  # once: the backend keeps a connection it did not open itself
-            message.send()
-        except Exception as exc:  # recorded (committed), then raised for the task's retry
-            error = exc
-            notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            notification.save(update_fields=["attempts", "last_error"])
-        else:
-            notification.status = NotificationStatus.SENT
-            notification.sent_at = timezone.now()
-            notification.subject = message.subject
-            notification.last_error = ""
-            notification.save(
-                update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
+    accepted: EmailMultiAlternatives | None = None
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("submission")  # its form page comes from `pages`
+                .filter(pk=notification_id)
+                .first()
             )
+            if notification is None or notification.status != NotificationStatus.PENDING:
+                return False
+            notification.attempts += 1
+            try:
+                message = render_notification(notification, connection, pages)
+                connection.open()  # once: the backend keeps a connection it did not open
+                notification.status = NotificationStatus.SENT
+                notification.sent_at = timezone.now()
+                notification.subject = message.subject
+                notification.last_error = ""
+                notification.save(
+                    update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
+                )
+                message.send()
+                accepted = message
+            except (OperationalError, InterfaceError):
+                raise  # the database, not the message: nothing was sent
+            except Exception as exc:  # recorded (committed), then raised for the retry
+                error = exc
+                notification.status = NotificationStatus.PENDING
+                notification.sent_at = None
+                notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+                notification.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    except (OperationalError, InterfaceError):
+        if accepted is None:
+            raise
+        # The SMTP server took the message but the database went before the commit.
+        _record_sent_later(notification_id, accepted.subject)
     if error is not None:
         raise error
     return True
+
+
+def _record_sent_later(notification_id: int, subject: str, wait: float = 60) -> None:
+    """Mark `sent` once the database answers again, rather than send a second copy."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            database.close()  # the broken connection; the next query opens a new one
+            Notification.objects.filter(
+                pk=notification_id, status=NotificationStatus.PENDING
+            ).update(
+                status=NotificationStatus.SENT,
+                sent_at=timezone.now(),
+                subject=subject,
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def stalled_notification_ids(limit: int = 500) -> list[int]:

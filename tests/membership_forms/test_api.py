@@ -175,3 +175,24 @@ def test_openapi_documents_the_forms_router(api):
     assert set(submit["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
     assert {"202", "400", "409", "413", "422", "429"} <= set(submit["responses"])
     assert "/api/v3/forms/submissions/{reference}/" in document["paths"]
+
+
+def test_database_outage_is_a_503_with_retry_after(rf):
+    """A request that meets a database restart is told to retry, not shown a 500."""
+    from django.db import OperationalError
+
+    from membership_forms.api import database_unavailable
+
+    response = database_unavailable(rf.post("/"), OperationalError("server closed"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "non_field_errors" in json.loads(response.content)["errors"]
+
+
+def test_email_tasks_retry_when_the_database_is_away():
+    """The email is still owed after a database restart: the task retries, not fails."""
+    from django.db import InterfaceError, OperationalError
+
+    from tasks.notifications import send_notification
+
+    assert {OperationalError, InterfaceError} <= set(send_notification.autoretry_for)

@@ -1,0 +1,35 @@
+"""The fault tests' stack (tests/faults/harness.py), started once, and their figures.
+
+Each test records one line of figures; they are printed in pytest's terminal summary, so
+they show in CI logs without `-s`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import Stack
+
+FIGURES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def stack():
+    deployment = Stack()
+    try:
+        deployment.start()
+        yield deployment
+    finally:
+        deployment.stop()
+
+
+@pytest.fixture
+def record_figures():
+    return FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("fault figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

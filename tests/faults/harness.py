@@ -1,0 +1,348 @@
+"""The fault tests' stack: private PostgreSQL and Redis, gunicorn, a Celery worker and beat.
+
+Everything runs as separate processes, as deployed (cms.settings.production over plain
+HTTP on loopback), against services of its own so faults can be injected without touching
+the machine's shared PostgreSQL and Redis. Only the SMTP server lives in the test process,
+so the test can count what reached it and stop it at will.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+
+from tests.smtp import SMTPServer, free_port
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+PG_BIN = Path(os.environ.get("FAULT_PG_BIN", "/usr/lib/postgresql/15/bin"))
+REDIS_SERVER = os.environ.get("FAULT_REDIS_SERVER", shutil.which("redis-server") or "redis-server")
+DATABASE = "faults"
+
+SETUP = """
+from wagtail.models import Locale, Page, Site
+from cms.demo.forms import build_form_pages
+
+if not Site.objects.filter(is_default_site=True).exists():
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+print("SUPPORTER", build_form_pages()["supporter"]["en"].pk)
+"""
+
+# A supporter application the rules accept; each test sets its own contact_email.
+PAYLOAD = {
+    "organisation_name": "Peace Works Network",
+    "organisation_type": "ngo",
+    "mandate": "Prevention of atrocity crimes.",
+    "headquarters": "Nairobi",
+    "headquarters_country": "KE",
+    "operations": "East Africa",
+    "legally_registered": True,
+    "government_controlled": False,
+    "independent": True,
+    "endorses_common_understanding": True,
+    "has_rtop_programme": True,
+    "willing_to_commit": True,
+    "sectors": ["peacebuilding"],
+    "website": "https://peace.example.org",
+    "contact_name": "Amina Odhiambo",
+}
+
+
+def wait_port(port: int, timeout: float = 30, up: bool = True) -> None:
+    """Until something listens on `port` (or, with up=False, nothing does)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            if up:
+                return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"port {port} still {'closed' if up else 'open'} after {timeout}s")
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the postgres account then."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+class PostgreSQL:
+    """A throwaway cluster: trust auth on 127.0.0.1, its socket in its own directory."""
+
+    def __init__(self, base: Path) -> None:
+        self.port = free_port()
+        self.data = base / "pgdata"
+        self.sockets = base / "pgsock"
+        self.log = base / "postgresql.log"
+        for path in (self.data, self.sockets):
+            path.mkdir()
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            for path in (self.data, self.sockets):
+                os.chown(path, account.pw_uid, account.pw_gid)
+            self.log.touch()
+            os.chown(self.log, account.pw_uid, account.pw_gid)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust",
+                          "-U", "postgres", "--no-sync", "-E", "UTF8"]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE}"
+
+    def _ctl(self, *args: str) -> None:
+        options = (
+            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                          "-o", options, "-w", "-t", "60", *args]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        self._ctl("start")
+        with psycopg.connect(self.admin_url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {DATABASE}")
+
+    def restart(self) -> None:
+        self._ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("stop", "-m", "immediate")
+
+    def admin_url(self, database: str = DATABASE) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with psycopg.connect(self.admin_url(), connect_timeout=5) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+class Redis:
+    """A redis-server that keeps nothing on disk: killed, it comes back empty."""
+
+    def __init__(self, base: Path) -> None:
+        self.port = free_port()
+        self.dir = base
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir),
+             "--logfile", str(self.dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        wait_port(self.port)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+            wait_port(self.port, up=False)
+
+
+class Stack:
+    """The whole deployment, started once for the fault tests."""
+
+    def __init__(self) -> None:
+        self.base = Path(tempfile.mkdtemp(prefix="coalition-faults-"))
+        self.base.chmod(0o755)
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.postgres: PostgreSQL | None = None
+        self.redis = Redis(self.base)
+        self.smtp = SMTPServer(free_port())
+        self.web_port = free_port()
+        self.form_id = 0
+
+    # --- set-up and tear-down -------------------------------------------------------
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "CACHE_URL"):
+            env.pop(name, None)
+        env.update(
+            DJANGO_SETTINGS_MODULE="cms.settings.production",
+            HTTPS="false",
+            SECRET_KEY="fault-tests-" + "x" * 50,
+            DATABASE_URL=self.postgres.url,
+            REDIS_URL=self.redis.url,
+            EMAIL_URL=f"smtp://127.0.0.1:{self.smtp.port}",
+            EMAIL_TIMEOUT="5",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            VAR_DIR=str(self.base / "var"),
+            SUBMISSION_RATE_LIMIT="100000/m",
+            # The sweep's real code path, on a test's time scale.
+            REQUEUE_INTERVAL="2",
+            SUBMISSION_REQUEUE_AFTER="6",
+            NOTIFICATION_REQUEUE_AFTER="10",
+            CELERY_TASK_TIME_LIMIT="60",
+            CONN_MAX_AGE="60",
+            LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def start(self) -> None:
+        self.postgres = PostgreSQL(self.base)
+        self.postgres.start()
+        self.redis.start()
+        self.smtp.start()
+        env = self.environment()
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        out = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SETUP],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        self.form_id = int(out.split("SUPPORTER")[1].split()[0])
+        self.spawn(
+            "web",
+            [str(BIN / "gunicorn"), "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.web_port}",
+             "--timeout", "60", "--log-level", "warning"],
+        )  # fmt: skip
+        self.spawn(
+            "worker",
+            [str(BIN / "celery"), "-A", "tasks", "worker", "-P", "prefork", "-c", "2",
+             "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        )  # fmt: skip
+        self.spawn(
+            "beat",
+            [str(BIN / "celery"), "-A", "tasks", "beat", "-l", "WARNING",
+             "-s", str(self.base / "celerybeat-schedule")],
+        )  # fmt: skip
+        wait_port(self.web_port, timeout=60)
+        self.warm_up()
+
+    def warm_up(self, timeout: float = 120) -> None:
+        """One application end to end: web, worker pool and SMTP all answer before faults.
+
+        (Pool processes killed while the worker is still starting stop the whole worker
+        with "Could not start worker processes": that is start-up, not the fault tested.)
+        """
+        status, _body = self.submit("warm-up@faults.example.org", timeout=timeout)
+        assert status == 202, f"the warm-up submission got {status}"
+        deadline = time.monotonic() + timeout
+        while not self.acknowledgements("warm-up@"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the stack did not deliver the warm-up acknowledgement")
+            time.sleep(0.2)
+
+    def spawn(self, name: str, command: list[str]) -> None:
+        log = (self.base / f"{name}.log").open("ab")  # the child keeps its own copy
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        log.close()
+
+    def stop(self) -> None:
+        """Everything started here goes, even after a failure half-way through `start`."""
+        for name, process in self.processes.items():
+            _stop_group(process, timeout=15 if name == "worker" else 5)
+        self.processes.clear()
+        self.smtp.stop()
+        self.redis.kill()
+        if self.postgres is not None:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.postgres.stop()
+        if os.environ.get("FAULT_KEEP_LOGS"):
+            print(f"fault logs kept in {self.base}")
+        else:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    # --- what the tests use ---------------------------------------------------------
+
+    def submit(self, email: str, timeout: float = 30) -> tuple[int, dict]:
+        """POST one application over HTTP: (status, body); status 0 if no answer came."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.web_port}/api/v3/forms/{self.form_id}/submissions/",
+            data=json.dumps({**PAYLOAD, "contact_email": email}).encode(),
+            headers={"Content-Type": "application/json", "Accept-Language": "en"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback http)
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            body = error.read()
+            try:
+                return error.code, json.loads(body or b"{}")
+            except ValueError:
+                return error.code, {"raw": body[:200].decode(errors="replace")}
+        except OSError:
+            return 0, {}
+
+    def statuses(self, references: list[str]) -> dict[str, str]:
+        rows = self.postgres.query(
+            "SELECT reference, status FROM membership_forms_submission WHERE reference = ANY(%s)",
+            (references,),
+        )
+        return dict(rows)
+
+    def acknowledgements(self, prefix: str) -> Counter:
+        """Messages at the SMTP server per applicant address starting with `prefix`."""
+        counts: Counter = Counter()
+        for message in self.smtp.messages:
+            for address in str(message.get("To", "")).split(","):
+                address = address.strip()
+                if address.startswith(prefix):
+                    counts[address] += 1
+        return counts
+
+    def pool_pids(self) -> list[int]:
+        """The worker's pool processes (children of the main worker process)."""
+        worker = self.processes["worker"].pid
+        try:
+            children = Path(f"/proc/{worker}/task/{worker}/children").read_text().split()
+        except OSError:
+            return []
+        return [int(pid) for pid in children]
+
+    def log(self, name: str) -> str:
+        path = self.base / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+def _stop_group(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM the process's own group (it was started in a new session), then SIGKILL."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # children left behind by the group leader
+    process.wait()
