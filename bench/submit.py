@@ -72,16 +72,12 @@ def environment(smtp_port: int, **extra: str) -> dict:
 
 
 SETUP = """
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from cms.demo.forms import build_form_pages
+from cms.demo.pages import ensure_home
 from bench.stock_forms.models import StockFormField, StockFormPage
 
-if not Site.objects.filter(is_default_site=True).exists():
-    from wagtail.models import Locale
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+ensure_home()
 pages = build_form_pages()
 home = Site.objects.get(is_default_site=True).root_page
 stock = StockFormPage.objects.filter(slug="stock-form").first()

@@ -35,14 +35,10 @@ REDIS_SERVER = os.environ.get("FAULT_REDIS_SERVER", shutil.which("redis-server")
 DATABASE = "faults"
 
 SETUP = """
-from wagtail.models import Locale, Page, Site
 from cms.demo.forms import build_form_pages
+from cms.demo.pages import ensure_home
 
-if not Site.objects.filter(is_default_site=True).exists():
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+ensure_home()
 print("SUPPORTER", build_form_pages()["supporter"]["en"].pk)
 """
 
