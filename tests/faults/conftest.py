@@ -28,6 +28,14 @@ def record_figures():
     return FIGURES.append
 
 
+@pytest.fixture(autouse=True)
+def supervised_worker(stack):
+    """A worker that exited (pool processes killed while it restarts them can stop it) is
+    started again before the next test, as systemd or another supervisor does in production."""
+    if stack.revive_worker():
+        FIGURES.append("fault harness: the worker had exited and was started again")
+
+
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.section("fault figures")

@@ -2,8 +2,10 @@
 
 Everything runs as separate processes, as deployed (cms.settings.production over plain
 HTTP on loopback), against services of its own so faults can be injected without touching
-the machine's shared PostgreSQL and Redis. Only the SMTP server lives in the test process,
-so the test can count what reached it and stop it at will.
+the machine's shared PostgreSQL and Redis. The SMTP server is a process of its own too
+(`cms.mailcatcher`, answering as fast as a real mail server), which logs every message it
+accepts, before it answers, so the tests count what reached it; they stop it at will.
+A worker that exits is started again before the next test, as a process supervisor would.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.smtp import SMTPServer, free_port
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -170,6 +172,41 @@ class Redis:
             wait_port(self.port, up=False)
 
 
+class MailServer:
+    """`python -m cms.mailcatcher` on a fixed port, in its own process; counts from its log."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = (self.base / "smtp.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cms.mailcatcher", "--port", str(self.port),
+             "--directory", str(self.base / "mail")],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop_group(self.process, timeout=5)
+            self.process = None
+            wait_port(self.port, up=False)
+
+    def recipients(self) -> list[str]:
+        """One entry per accepted message and recipient ("mail to a, b: subject (file)")."""
+        path = self.base / "smtp.log"
+        found: list[str] = []
+        if path.exists():
+            for line in path.read_text(errors="replace").splitlines():
+                if line.startswith("mail to "):
+                    found += [a.strip() for a in line[8:].split(": ", 1)[0].split(",")]
+        return found
+
+
 class Stack:
     """The whole deployment, started once for the fault tests."""
 
@@ -179,9 +216,14 @@ class Stack:
         self.processes: dict[str, subprocess.Popen] = {}
         self.postgres: PostgreSQL | None = None
         self.redis = Redis(self.base)
-        self.smtp = SMTPServer(free_port())
+        self.smtp = MailServer(self.base)
         self.web_port = free_port()
         self.form_id = 0
+        self.warm_ups = 0
+        self.worker_command = [
+            str(BIN / "celery"), "-A", "tasks", "worker", "-P", "prefork", "-c", "2",
+            "--without-gossip", "--without-mingle", "-l", "WARNING",
+        ]  # fmt: skip
 
     # --- set-up and tear-down -------------------------------------------------------
 
@@ -230,11 +272,7 @@ class Stack:
             [str(BIN / "gunicorn"), "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.web_port}",
              "--timeout", "60", "--log-level", "warning"],
         )  # fmt: skip
-        self.spawn(
-            "worker",
-            [str(BIN / "celery"), "-A", "tasks", "worker", "-P", "prefork", "-c", "2",
-             "--without-gossip", "--without-mingle", "-l", "WARNING"],
-        )  # fmt: skip
+        self.spawn("worker", self.worker_command)
         self.spawn(
             "beat",
             [str(BIN / "celery"), "-A", "tasks", "beat", "-l", "WARNING",
@@ -249,13 +287,23 @@ class Stack:
         (Pool processes killed while the worker is still starting stop the whole worker
         with "Could not start worker processes": that is start-up, not the fault tested.)
         """
-        status, _body = self.submit("warm-up@faults.example.org", timeout=timeout)
+        self.warm_ups += 1
+        address = f"warm-up-{self.warm_ups}@faults.example.org"
+        status, _body = self.submit(address, timeout=timeout)
         assert status == 202, f"the warm-up submission got {status}"
         deadline = time.monotonic() + timeout
-        while not self.acknowledgements("warm-up@"):
+        while not self.acknowledgements(address):
             if time.monotonic() > deadline:
                 raise RuntimeError("the stack did not deliver the warm-up acknowledgement")
             time.sleep(0.2)
+
+    def revive_worker(self) -> bool:
+        """Start the worker again if it exited (True then), as a supervisor would."""
+        if self.processes["worker"].poll() is None:
+            return False
+        self.spawn("worker", self.worker_command)
+        self.warm_up()
+        return True
 
     def spawn(self, name: str, command: list[str]) -> None:
         log = (self.base / f"{name}.log").open("ab")  # the child keeps its own copy
@@ -310,13 +358,7 @@ class Stack:
 
     def acknowledgements(self, prefix: str) -> Counter:
         """Messages at the SMTP server per applicant address starting with `prefix`."""
-        counts: Counter = Counter()
-        for message in self.smtp.messages:
-            for address in str(message.get("To", "")).split(","):
-                address = address.strip()
-                if address.startswith(prefix):
-                    counts[address] += 1
-        return counts
+        return Counter(a for a in self.smtp.recipients() if a.startswith(prefix))
 
     def pool_pids(self) -> list[int]:
         """The worker's pool processes (children of the main worker process)."""
