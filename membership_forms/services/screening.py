@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -99,7 +99,10 @@ def find_duplicates(submission: Submission, keys: dict[str, str]) -> list[dict[s
     family = ORGANISATION_KINDS if submission.kind in ORGANISATION_KINDS else (submission.kind,)
     query = Q()
     for name, value in keys.items():
-        query |= Q(screening__keys__contains={name: value})  # uses mf_submission_duplicate_keys
+        if connection.vendor == "postgresql":  # containment uses mf_submission_duplicate_keys
+            query |= Q(screening__keys__contains={name: value})
+        else:
+            query |= Q(**{f"screening__keys__{name}": value})
     matches = (
         Submission.objects.filter(query, kind__in=family)
         .exclude(pk=submission.pk)
