@@ -5,7 +5,10 @@ import logging
 from celery import Task, shared_task
 
 from membership_forms.services.newsletter import purge_unconfirmed
-from membership_forms.services.notifications import stalled_notification_ids
+from membership_forms.services.notifications import (
+    announce_after_commit,
+    stalled_notification_ids,
+)
 from membership_forms.services.screening import mark_failed, screen_waiting
 from membership_forms.services.submissions import stalled_submission_ids
 
@@ -37,16 +40,12 @@ def process_submission(submission_id: int) -> bool:
 @shared_task(name="tasks.submissions.requeue_stalled_submissions")
 def requeue_stalled_submissions() -> int:
     """The outbox sweep: queue again what the broker lost or never got (emails too)."""
-    from .notifications import send_notifications
-
     ids = stalled_submission_ids()
     for submission_id in ids:
         process_submission.apply_async((submission_id,), retry=False)
     if ids:
         logger.info("Re-queued %d stalled submissions", len(ids))
-    emails = stalled_notification_ids()
-    for start in range(0, len(emails), 100):
-        send_notifications.apply_async((emails[start : start + 100],), retry=False)
+    announce_after_commit(stalled_notification_ids())
     return len(ids)
 
 

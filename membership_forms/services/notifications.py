@@ -63,11 +63,17 @@ def _announce(notification_ids: list[int]) -> None:
             logger.error("A notification_queued receiver failed: %r", response)
 
 
+# Emails one task sends over one SMTP connection, at most.
+EMAIL_BATCH = 100
+
+
 def announce_after_commit(notification_ids: list[int]) -> None:
-    """Hand these emails to the workers together (one task, one SMTP connection) after commit."""
-    if notification_ids:
-        ids = list(notification_ids)
-        transaction.on_commit(lambda: _announce(ids), robust=True)
+    """Hand these emails to the workers after commit, together: one task (one SMTP
+    connection) per EMAIL_BATCH. Outside a transaction they are handed over at once."""
+    ids = list(notification_ids)
+    for start in range(0, len(ids), EMAIL_BATCH):
+        batch = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda batch=batch: _announce(batch), robust=True)
 
 
 def default_recipient(submission: Submission, kind: str) -> str:

@@ -218,15 +218,6 @@ def screen(submission: Submission) -> dict[str, Any]:
     }
 
 
-def screen_submission(submission_id: int) -> bool:
-    """Screen one submission once; False when it is gone or no longer `received`."""
-    queued = _screen_one(submission_id)
-    if queued is None:
-        return False
-    announce_after_commit(queued)
-    return True
-
-
 def screen_waiting(submission_id: int, limit: int | None = None) -> bool:
     """Screen this submission, then up to `limit` others still waiting; send their emails
     together (one task, one SMTP connection). False when this one needed nothing.
@@ -256,12 +247,8 @@ def screen_waiting(submission_id: int, limit: int | None = None) -> bool:
         except Exception:
             logger.warning("Screening the waiting submissions failed", exc_info=True)
             queued = list(own or [])
-    for start in range(0, len(queued), EMAIL_BATCH):
-        announce_after_commit(queued[start : start + EMAIL_BATCH])
+    announce_after_commit(queued)
     return own is not None
-
-
-EMAIL_BATCH = 100
 
 
 def _waiting_ids(exclude: int, limit: int) -> list[int]:
