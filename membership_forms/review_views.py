@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
 from .countries import COUNTRIES
+from .filters import clean_filters
 from .models import (
     DeclineReason,
     Export,
@@ -81,6 +82,10 @@ class ReviewFilterForm(forms.Form):
         ],
     )
 
+    def clean_country(self) -> str:
+        """The directory's definition (filters.py); an invalid code is ignored, like there."""
+        return clean_filters(country=self.cleaned_data["country"])[0].country
+
     def filter(self, reviews, user=None):
         if not self.is_valid():
             return reviews
@@ -97,7 +102,7 @@ class ReviewFilterForm(forms.Form):
         if data["reason"]:
             reviews = reviews.filter(reason_codes__contains=[data["reason"].upper()])
         if data["country"]:
-            reviews = reviews.filter(country=data["country"].upper())
+            reviews = reviews.filter(country=data["country"])
         if data["region"]:
             reviews = reviews.filter(region=data["region"])
         if data["term"]:

@@ -115,3 +115,15 @@ def test_committee_member_cannot_take_secretariat_actions(membership_review, cli
     assert response.status_code in (302, 403)
     membership_review.refresh_from_db()
     assert membership_review.status == "screening"
+
+
+def test_queue_country_filter_uses_the_shared_country_definition(membership_review, client):
+    """Lower case finds the organisation; a NUL byte or a non-country is ignored, never a 500."""
+    client.force_login(member_of("Secretariat", "sec"))
+    url = "/admin/membership-forms/reviews/membership/"
+    reference = membership_review.submission.reference
+    assert reference in client.get(url, {"country": "ke"}).content.decode()
+    assert reference not in client.get(url, {"country": "FR"}).content.decode()
+    for bad in ("\x00", "K\x00", "ZZ"):
+        response = client.get(url, {"country": bad})
+        assert response.status_code == 200 and reference in response.content.decode()
