@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .kinds import CONTACT_FIELDS
-from .limits import RateLimited, allow_confirmation, check_submission_rate, client_address, digest
+from .limits import RateLimited, check_submission_rate, client_address, digest
 from .models import Submission
 from .services.submissions import IdempotencyConflict, find_by_idempotency_key, record_submission
 from .validation import SubmissionForm
@@ -100,16 +99,13 @@ def submit(
         answer.form = form
         return answer
 
-    payload = form.cleaned_payload()
-    email_key, _name_key = CONTACT_FIELDS[page.kind]
     recorded = record_submission(
         page=page,
-        payload=payload,
+        payload=form.cleaned_payload(),
         uploads=form.uploads(),
         locale=page.locale.language_code,
         client_hash=client_hash,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
-        confirmation_allowed=allow_confirmation(payload.get(email_key) or ""),
     )
     return accepted(recorded.submission, page)

@@ -47,23 +47,34 @@ def client_address(request) -> str:
 
 def _hit(key: str, period: int) -> int | None:
     """Count one hit in the window: INCR and EXPIRE NX in one round trip on Redis."""
+    return _hits([key], period)[0]
+
+
+def _hits(keys: list[str], period: int) -> list[int | None]:
+    """Count one hit on each key (one round trip on Redis); None for each when the cache
+    is down, so the limits fail open."""
     try:
         client = getattr(cache, "_cache", None)
         if client is not None and hasattr(client, "get_client"):
-            full_key = cache.make_and_validate_key(key)
             pipe = client.get_client(write=True).pipeline(transaction=False)
-            pipe.incr(full_key)
-            pipe.expire(full_key, period + 1, nx=True)
-            count, _expiry = pipe.execute()
-            return int(count)
-        cache.add(key, 0, timeout=period + 1)  # any other cache backend
+            for key in keys:
+                full_key = cache.make_and_validate_key(key)
+                pipe.incr(full_key)
+                pipe.expire(full_key, period + 1, nx=True)
+            return [int(count) for count in pipe.execute()[::2]]
+        return [_hit_other_backend(key, period) for key in keys]
+    except Exception:  # the cache is down: fail open, loudly
+        logger.exception("Rate-limit cache unavailable; not limiting")
+        return [None] * len(keys)
+
+
+def _hit_other_backend(key: str, period: int) -> int:
+    try:
+        cache.add(key, 0, timeout=period + 1)
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period + 1)
         return 1
-    except Exception:  # the cache is down: fail open, loudly
-        logger.exception("Rate-limit cache unavailable; not limiting")
-        return None
 
 
 def check_submission_rate(client_hash: str) -> None:
@@ -78,8 +89,18 @@ def check_submission_rate(client_hash: str) -> None:
 
 def allow_confirmation(address: str) -> bool:
     """Whether this address may get one more confirmation email today."""
-    if not address:
-        return False
+    return allow_confirmations([address])[0]
+
+
+def allow_confirmations(addresses: list[str]) -> list[bool]:
+    """For each address in turn, whether it may get one more confirmation email today;
+    counted in one round trip. An empty address gets none."""
     day = int(time.time() // 86400)
-    count = _hit(f"mf:confirm:{digest(address.casefold())}:{day}", 86400)
-    return count is None or count <= get_setting("CONFIRMATIONS_PER_ADDRESS")
+    wanted = [address for address in addresses if address]
+    counts = iter(_hits([f"mf:confirm:{digest(a.casefold())}:{day}" for a in wanted], 86400))
+    limit = get_setting("CONFIRMATIONS_PER_ADDRESS")
+    allowed = []
+    for address in addresses:
+        count = next(counts) if address else 0
+        allowed.append(bool(address) and (count is None or count <= limit))
+    return allowed

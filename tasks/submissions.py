@@ -9,7 +9,7 @@ from membership_forms.services.notifications import (
     announce_after_commit,
     stalled_notification_ids,
 )
-from membership_forms.services.screening import mark_failed, screen_waiting
+from membership_forms.services.screening import mark_failed, screen_submissions, screen_waiting
 from membership_forms.services.submissions import stalled_submission_ids
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,27 @@ class ScreeningTask(Task):
 def process_submission(submission_id: int) -> bool:
     """Screen one submission (and others waiting): files, duplicates, rules, queue, emails."""
     return screen_waiting(submission_id)
+
+
+@shared_task(
+    name="tasks.submissions.process_submissions",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def process_submissions(submission_ids: list[int]) -> int:
+    """Screen the submissions a web process queued together (see `tasks.relay`).
+
+    One that fails goes to its own `process_submission` task, with its retries and, in
+    the end, the `failed` status staff see. If the whole batch fails (the database is
+    gone) the task retries; after the last retry the sweep queues them one by one.
+    """
+    failed = screen_submissions(submission_ids)
+    for submission_id in failed:
+        process_submission.apply_async((submission_id,), retry=False)
+    return len(submission_ids) - len(failed)
 
 
 @shared_task(name="tasks.submissions.requeue_stalled_submissions")

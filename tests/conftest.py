@@ -9,6 +9,7 @@ from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
 from tasks import celery_app
+from tasks.signals import submission_relay
 
 # The real SMTP server fixture (`smtp_server`).
 pytest_plugins = ["tests.smtp"]
@@ -28,9 +29,13 @@ def _task_finished(task_id=None, **kwargs):
 
 
 def clear_run_cache() -> None:
-    """Delete this run's cache keys only: other runs may share the Redis database."""
+    """Delete this run's cache keys only (other runs may share the Redis database), and
+    this process's copies of form pages."""
     from django.core.cache import cache
 
+    from membership_forms import formcache
+
+    formcache._local.clear()
     client = cache._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
@@ -50,7 +55,7 @@ def celery_worker(_session_worker, transactional_db):
 
     def drained():
         """the worker finished the test's tasks"""
-        return not _running and _queued() == 0
+        return submission_relay.flush() and not _running and _queued() == 0
 
     wait_for(drained, timeout=60)
 

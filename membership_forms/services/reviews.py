@@ -235,7 +235,8 @@ def _apply(review_id: int, user, action: str) -> _Transition:
 def open_review(submission: Submission) -> bool:
     """Place `submission` in its review queue; False when nobody needs to decide.
 
-    Called inside the screening transaction after `submission.screening` is stored.
+    Called inside the screening transaction with `submission.screening` set. It sets
+    `submission.status` when it opens a review; the caller saves the submission.
     """
     screening = submission.screening or {}
     codes = [reason.get("code", "") for reason in screening.get("reasons", [])]
@@ -264,7 +265,6 @@ def open_review(submission: Submission) -> bool:
         submitted_at=submission.submitted_at or now,
     )
     submission.status = SubmissionStatus.IN_REVIEW
-    submission.save(update_fields=["status"])
     _log(review, "open", queue=queue, status=review.status)
     if (
         queue == Q_.SUPPORTER

@@ -24,7 +24,8 @@ from django.utils.translation import gettext
 from .. import eligibility
 from ..conf import get_setting, load_rules
 from ..inspection import FileReport, inspect_file
-from ..kinds import FormKind
+from ..kinds import CONTACT_FIELDS, FormKind
+from ..limits import allow_confirmations
 from ..models import NotificationKind, Submission, SubmissionStatus
 from .notifications import announce_after_commit, record_notifications
 from .reviews import open_review
@@ -222,33 +223,77 @@ def screen_waiting(submission_id: int, limit: int | None = None) -> bool:
     """Screen this submission, then up to `limit` others still waiting; send their emails
     together (one task, one SMTP connection). False when this one needed nothing.
 
-    Under load the queue holds one task per submission; the first task to run screens a
-    batch, and the tasks of the submissions it took then find nothing to do. The others
-    are taken with their rows locked (SKIP LOCKED, so workers never wait on each other)
-    and screened in one transaction, each under its own savepoint: a failure leaves that
-    submission `received` for its own task, with its retries, and costs the others
-    nothing.
+    This is the task the sweep and staff's retry queue, one per submission: the first to
+    run also takes on what else waits, and the tasks of the submissions it took then find
+    nothing to do. A failure among the others leaves that submission `received` for its
+    own task, with its retries, and costs the rest nothing.
     """
     limit = get_setting("SCREENING_BATCH") if limit is None else limit
     own = _screen_one(submission_id)
     queued = list(own or [])
     others = _waiting_ids(submission_id, limit)
     if others:
-        pages: dict[int, Any] = {}
         try:
-            with transaction.atomic():
-                for other in others:
-                    try:
-                        with transaction.atomic():
-                            queued += _screen_locked(other, pages)
-                    except Exception:
-                        logger.warning("Screening %s failed; its own task retries", other,
-                                       exc_info=True)  # fmt: skip
+            screened, _failed = _screen_batch(others)
+            queued += screened
         except Exception:
             logger.warning("Screening the waiting submissions failed", exc_info=True)
-            queued = list(own or [])
     announce_after_commit(queued)
     return own is not None
+
+
+def screen_submissions(submission_ids: list[int]) -> list[int]:
+    """Screen a batch the web processes queued together; send their emails together.
+
+    Returns the ids that failed, which the caller hands to their own tasks (with
+    retries). Ids already screened, or locked by another worker,
+    are skipped. An error outside any one submission (the database gone) propagates, so
+    the task retries the batch.
+    """
+    queued, failed = _screen_batch(list(dict.fromkeys(submission_ids)))
+    announce_after_commit(queued)
+    return failed
+
+
+def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
+    """One transaction that locks the waiting rows among `submission_ids` in one query
+    (SKIP LOCKED, so workers never wait on each other) and screens each under its own
+    savepoint; the email ids to send and the ids that failed."""
+    pages: dict[int, Any] = {}
+    queued: list[int] = []
+    failed: list[int] = []
+    with transaction.atomic():
+        waiting = list(
+            Submission.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("page")
+            .filter(pk__in=submission_ids, status=SubmissionStatus.RECEIVED)
+            .order_by("pk")
+        )
+        allowed = _confirmations_allowed(waiting)
+        for submission in waiting:
+            try:
+                with transaction.atomic():
+                    if submission.page_id:
+                        if submission.page_id not in pages:
+                            pages[submission.page_id] = submission.page.specific
+                        submission.page = pages[submission.page_id]
+                    result = screen(submission)
+                    queued += _record(submission, result, allowed[submission.pk])
+            except Exception:
+                logger.warning("Screening %s failed; its own task retries", submission.pk,
+                               exc_info=True)  # fmt: skip
+                failed.append(submission.pk)
+    return queued, failed
+
+
+def _confirmations_allowed(submissions: list[Submission]) -> dict[int, bool]:
+    """Whether each applicant may get one more confirmation email today (the per-address
+    limit, counted here off the request's path, in one round trip for the batch)."""
+    addresses = []
+    for submission in submissions:
+        email_key, _name_key = CONTACT_FIELDS[submission.kind]
+        addresses.append(str((submission.payload or {}).get(email_key) or ""))
+    return dict(zip([s.pk for s in submissions], allow_confirmations(addresses), strict=True))
 
 
 def _waiting_ids(exclude: int, limit: int) -> list[int]:
@@ -280,37 +325,22 @@ def _screen_one(submission_id: int) -> list[int] | None:
         if locked is None or locked.status != SubmissionStatus.RECEIVED:
             return None
         locked.page = submission.page
-        return _record(locked, result)
+        return _record(locked, result, _confirmations_allowed([locked])[locked.pk])
 
 
-def _screen_locked(submission_id: int, pages: dict[int, Any]) -> list[int]:
-    """Inside a transaction: lock the row (or skip it if another worker has it) and screen
-    it; `pages` keeps each form page's specific object for the rest of the batch."""
-    submission = (
-        Submission.objects.select_for_update(skip_locked=True)
-        .filter(pk=submission_id, status=SubmissionStatus.RECEIVED)
-        .first()
-    )
-    if submission is None:
-        return []
-    if submission.page_id:
-        if submission.page_id not in pages:
-            pages[submission.page_id] = submission.page.specific
-        submission.page = pages[submission.page_id]
-    return _record(submission, screen(submission))
-
-
-def _record(submission: Submission, result: dict[str, Any]) -> list[int]:
+def _record(
+    submission: Submission, result: dict[str, Any], confirmation_allowed: bool
+) -> list[int]:
     """Inside the row's lock: store the result, open the review, record the emails."""
     submission.screening = result
     submission.processed_at = timezone.now()
-    submission.save(update_fields=["screening", "processed_at"])
+    submission.confirmation_allowed = confirmation_allowed
     if not open_review(submission):  # open_review sets the status when it opens one
         newsletter = submission.kind == FormKind.NEWSLETTER
         submission.status = (
             SubmissionStatus.PENDING_CONFIRMATION if newsletter else SubmissionStatus.PROCESSED
         )
-        submission.save(update_fields=["status"])
+    submission.save(update_fields=["screening", "processed_at", "confirmation_allowed", "status"])
     if result["infected"]:
         logger.warning("Submission %s has infected files: %s", submission.pk, result["infected"])
     return _queue_emails(submission)

@@ -9,7 +9,7 @@ from membership_forms.services.reviews import open_review
 
 
 def screen(submission, outcome: str = "needs_review", codes: tuple[str, ...] = ()) -> bool:
-    """Store a screening result and call `open_review`, as the screening service does.
+    """Store a screening result with what `open_review` decided, as the screening service does.
 
     Screening is built on its own branch; this stands in for it: the service stores
     `submission.screening` and calls `open_review` in the same transaction.
@@ -22,8 +22,9 @@ def screen(submission, outcome: str = "needs_review", codes: tuple[str, ...] = (
             ],
             "duplicates": [],
         }
-        submission.save(update_fields=["screening"])
-        return open_review(submission)
+        opened = open_review(submission)
+        submission.save(update_fields=["screening", "status"])
+        return opened
 
 
 def member_of(group: str, username: str) -> User:

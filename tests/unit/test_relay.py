@@ -1,0 +1,54 @@
+"""The relay that publishes submissions off the request's path, in batches."""
+
+import threading
+
+from tasks.relay import Relay
+
+
+class Broker:
+    """Records what the relay publishes; can be told to fail or to hold a publish."""
+
+    def __init__(self, fail: bool = False):
+        self.batches: list[list[int]] = []
+        self.fail = fail
+        self.release = threading.Event()
+        self.release.set()
+
+    def publish(self, ids: list[int]) -> None:
+        self.release.wait(10)
+        if self.fail:
+            raise ConnectionError("broker down")
+        self.batches.append(list(ids))
+
+
+def test_ids_put_together_go_out_as_one_message():
+    broker = Broker()
+    relay = Relay(broker.publish, batch=lambda: 20, linger=0.2)
+    for submission_id in range(1, 6):
+        relay.put(submission_id)
+    assert relay.flush(timeout=5)
+    assert broker.batches == [[1, 2, 3, 4, 5]]
+
+
+def test_a_batch_holds_at_most_the_batch_size_and_nothing_is_lost():
+    broker = Broker()
+    broker.release.clear()  # the first publish waits, so the rest pile up behind it
+    relay = Relay(broker.publish, batch=lambda: 3, linger=0)
+    for submission_id in range(1, 9):
+        relay.put(submission_id)
+    broker.release.set()
+    assert relay.flush(timeout=5)
+    assert all(len(batch) <= 3 for batch in broker.batches)
+    assert sorted(i for batch in broker.batches for i in batch) == list(range(1, 9))
+
+
+def test_a_failed_publish_is_logged_and_the_relay_goes_on(caplog):
+    broker = Broker(fail=True)
+    relay = Relay(broker.publish, batch=lambda: 20, linger=0)
+    relay.put(7)
+    assert relay.flush(timeout=5)
+    assert "Could not queue submissions [7]; the sweep will" in caplog.text
+    broker.fail = False
+    relay.put(8)
+    assert relay.flush(timeout=5)
+    assert broker.batches == [[8]]
