@@ -243,6 +243,10 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
 
     # --- Hooks --------------------------------------------------------------------------
 
+    #: True when `after_record` stores rows of its own: the submission is then stored in a
+    #: transaction with them (without files or such rows it takes one statement).
+    records_related_rows = False
+
     def after_record(self, submission) -> None:
         """Called inside the transaction that stored `submission`; add rows that go with it."""
 
@@ -525,6 +529,8 @@ class DonationFormPage(AbstractReviewedFormPage):
 
     def get_max_value(self, key):
         return self.maximum_amount if key == "amount" else None
+
+    records_related_rows = True
 
     def after_record(self, submission) -> None:
         from ..services.donations import create_donation

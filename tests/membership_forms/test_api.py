@@ -11,7 +11,9 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from membership_forms.eligibility import open_terms
-from membership_forms.models import Submission, SubmissionFile
+from membership_forms.models import Notification, Submission, SubmissionFile
+from membership_forms.services.submissions import record_submission
+from tasks.submissions import process_submission
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 
@@ -129,8 +131,13 @@ def test_confirmations_to_one_address_are_limited(form_pages, api, settings):
     page = form_pages["newsletter"]["en"]
     for _ in range(5):
         assert post_json(api, page, valid_payload("newsletter")).status_code == 202
+    first = Submission.objects.order_by("pk").first()
+    assert process_submission(first.pk) is True  # the worker counts them, in order
     allowed = list(Submission.objects.order_by("pk").values_list("confirmation_allowed", flat=True))
     assert allowed == [True, True, True, False, False]
+    confirmations = Notification.objects.filter(kind="newsletter_confirmation")
+    statuses = confirmations.order_by("submission_id").values_list("status", flat=True)
+    assert list(statuses) == ["pending"] * 3 + ["suppressed"] * 2
 
 
 @pytest.fixture
@@ -196,3 +203,31 @@ def test_email_tasks_retry_when_the_database_is_away():
     from tasks.notifications import send_notification
 
     assert {OperationalError, InterfaceError} <= set(send_notification.autoretry_for)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_references_follow_each_other_and_a_refused_insert_takes_no_number(live_form_pages, api):
+    """The first submission of the year creates the counter; the next ones take the
+    reference and store the row in one statement, which gives the number back when the
+    row is refused (here a second use of one Idempotency-Key)."""
+    page = live_form_pages["newsletter"]["en"]
+    year = timezone.now().year
+    first = api.post(
+        submit_url(page),
+        json.dumps(valid_payload("newsletter")),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="same-key",
+    ).json()["reference"]
+    second = post_json(api, page, valid_payload("newsletter")).json()["reference"]
+    replayed = record_submission(
+        page=page,
+        payload=valid_payload("newsletter"),
+        uploads={},
+        locale="en",
+        idempotency_key="same-key",
+        request_hash=Submission.objects.get(reference=first).request_hash,
+    )
+    third = post_json(api, page, valid_payload("newsletter")).json()["reference"]
+    assert replayed.replayed and replayed.submission.reference == first
+    assert [first, second, third] == [f"NEW-{year}-{n:05d}" for n in (1, 2, 3)]
+    assert Submission.objects.count() == 3
