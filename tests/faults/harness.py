@@ -196,6 +196,16 @@ class MailServer:
             self.process = None
             wait_port(self.port, up=False)
 
+    def accepted_at(self, address: str) -> list[float]:
+        """When the server accepted each message to `address` (its file's time), oldest first."""
+        path = self.base / "smtp.log"
+        times = []
+        for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
+            if line.startswith("mail to ") and address in line[8:].split(": ", 1)[0].split(", "):
+                name = line.rsplit("(", 1)[1].rstrip(")")
+                times.append((self.base / "mail" / name).stat().st_mtime)
+        return sorted(times)
+
     def recipients(self) -> list[str]:
         """One entry per accepted message and recipient ("mail to a, b: subject (file)")."""
         path = self.base / "smtp.log"

@@ -25,6 +25,9 @@ pytestmark = pytest.mark.fault
 
 N = int(os.environ.get("FAULT_SUBMISSIONS", "30"))
 TIMEOUT = 180  # seconds for the stack to finish the work after a fault
+# A kill this close to the server's acceptance of a message can fall between the message's
+# last line and its `sent` mark's commit (a round trip, a few ms with scheduling).
+KILL_WINDOW = 0.05
 
 
 def _emails(name: str, count: int) -> list[str]:
@@ -48,8 +51,13 @@ def accepted(answers: dict[str, tuple[int, dict]]) -> dict[str, str]:
     }
 
 
-def check(stack: Stack, name: str, answers, started: float, record, **extra) -> None:
-    """Wait for the work to finish, then check the promises and record the figures."""
+def check(stack: Stack, name: str, answers, started: float, record, explained=None, **extra):
+    """Wait for the work to finish, then check the promises and record the figures.
+
+    `explained(email)` gives the time between a kill and the first copy's acceptance
+    when a second acknowledgement to `email` is the one documented window
+    (docs/reliability.md), else None; any other duplicate fails the test.
+    """
     sent = len(answers)
     references = accepted(answers)
     refused = {email: status for email, (status, _body) in answers.items() if status != 202}
@@ -93,6 +101,9 @@ def check(stack: Stack, name: str, answers, started: float, record, **extra) -> 
     counts = stack.acknowledgements(prefix)
     duplicates = {email: count for email, count in counts.items() if count > 1}
     strangers = set(counts) - set(emails)
+    gaps = {email: explained(email) for email in duplicates} if explained else {}
+    in_window = {email for email, gap in gaps.items() if gap is not None}
+    window = ", ".join(f"kill {gaps[email] * 1000:.1f} ms from acceptance" for email in in_window)
     statuses = stack.statuses(list(references.values()))
     screened = sum(status not in ("received", "failed") for status in statuses.values())
     details = "".join(f" {key}={value}" for key, value in extra.items())
@@ -100,12 +111,12 @@ def check(stack: Stack, name: str, answers, started: float, record, **extra) -> 
     record(
         f"fault {name}: N={sent} accepted={len(references)}{refused_text} screened={screened} "
         f"acks={sum(counts[email] for email in emails)} duplicates={len(duplicates)}"
-        f"{details} ({elapsed:.1f} s)"
+        f"{f' (in the window: {window})' if window else ''}{details} ({elapsed:.1f} s)"
     )
-    assert not duplicates, f"acknowledgements sent more than once: {duplicates}"
+    assert not set(duplicates) - in_window, f"acknowledgements sent more than once: {duplicates}"
     assert not strangers, f"acknowledgements for refused submissions: {strangers}"
     assert screened == len(references)
-    assert all(counts[email] == 1 for email in emails)
+    assert all(counts[email] == 1 or email in in_window for email in emails)
 
 
 def test_kill_pool_processes(stack: Stack, record_figures):
@@ -114,15 +125,26 @@ def test_kill_pool_processes(stack: Stack, record_figures):
     done = threading.Event()
     kills: list[int] = []
 
+    killed_at: list[float] = []
+
     def killer():
         while not done.is_set() and len(kills) < 12:
             for pid in stack.pool_pids():
                 try:
                     os.kill(pid, signal.SIGKILL)
                     kills.append(pid)
+                    killed_at.append(time.time())
                 except ProcessLookupError:
                     pass
             done.wait(0.6)
+
+    def in_window(email: str) -> float | None:
+        """How far from the server's acceptance of the first copy a pool process was
+        killed, if within KILL_WINDOW: after the message's last line went out and before
+        its `sent` mark committed, the one documented window."""
+        first = stack.smtp.accepted_at(email)[0]
+        gaps = [abs(moment - first) for moment in killed_at]
+        return min(gaps) if gaps and min(gaps) <= KILL_WINDOW else None
 
     started = time.monotonic()
     thread = threading.Thread(target=killer)
@@ -134,7 +156,7 @@ def test_kill_pool_processes(stack: Stack, record_figures):
         done.set()
         thread.join()
     assert all(status == 202 for status, _body in answers.values()), answers
-    check(stack, "kill-pool", answers, started, record_figures, kills=len(kills))
+    check(stack, "kill-pool", answers, started, record_figures, in_window, kills=len(kills))
     assert kills, "no pool process was killed"
 
 
