@@ -45,6 +45,8 @@ class Relay:
 
     def flush(self, timeout: float = 10) -> bool:
         """Wait until everything put so far was handed to the broker (or failed)."""
+        if self._pid != os.getpid():  # nothing was put in this process
+            return True
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
@@ -57,6 +59,7 @@ class Relay:
             if self._pid == os.getpid():
                 return
             self._pending = queue.SimpleQueue()
+            self._idle = threading.Condition()  # a lock copied by fork may be held
             self._in_flight = 0
             thread = threading.Thread(target=self._run, name="submission-relay", daemon=True)
             thread.start()
@@ -69,7 +72,11 @@ class Relay:
             # Sleep rather than wait on the queue: a thread woken for every id would cost
             # the request threads a switch each.
             time.sleep(self._linger)
-            limit = max(1, self._batch())
+            try:
+                limit = max(1, self._batch())
+            except Exception:  # the thread must outlive a bad setting
+                logger.exception("Could not read the batch size; sending one at a time")
+                limit = 1
             while len(items) < limit:
                 try:
                     items.append(self._pending.get_nowait())
