@@ -47,34 +47,23 @@ def client_address(request) -> str:
 
 def _hit(key: str, period: int) -> int | None:
     """Count one hit in the window: INCR and EXPIRE NX in one round trip on Redis."""
-    return _hits([key], period)[0]
-
-
-def _hits(keys: list[str], period: int) -> list[int | None]:
-    """Count one hit on each key (one round trip on Redis); None for each when the cache
-    is down, so the limits fail open."""
     try:
         client = getattr(cache, "_cache", None)
         if client is not None and hasattr(client, "get_client"):
+            full_key = cache.make_and_validate_key(key)
             pipe = client.get_client(write=True).pipeline(transaction=False)
-            for key in keys:
-                full_key = cache.make_and_validate_key(key)
-                pipe.incr(full_key)
-                pipe.expire(full_key, period + 1, nx=True)
-            return [int(count) for count in pipe.execute()[::2]]
-        return [_hit_other_backend(key, period) for key in keys]
-    except Exception:  # the cache is down: fail open, loudly
-        logger.exception("Rate-limit cache unavailable; not limiting")
-        return [None] * len(keys)
-
-
-def _hit_other_backend(key: str, period: int) -> int:
-    try:
-        cache.add(key, 0, timeout=period + 1)
+            pipe.incr(full_key)
+            pipe.expire(full_key, period + 1, nx=True)
+            count, _expiry = pipe.execute()
+            return int(count)
+        cache.add(key, 0, timeout=period + 1)  # any other cache backend
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period + 1)
         return 1
+    except Exception:  # the cache is down: fail open, loudly
+        logger.exception("Rate-limit cache unavailable; not limiting")
+        return None
 
 
 def check_submission_rate(client_hash: str) -> None:
@@ -87,20 +76,44 @@ def check_submission_rate(client_hash: str) -> None:
         raise RateLimited(retry_after=max(1, int((window + 1) * period - now) + 1))
 
 
-def allow_confirmation(address: str) -> bool:
-    """Whether this address may get one more confirmation email today."""
-    return allow_confirmations([address])[0]
+def allow_confirmations(requests: list[tuple[str, int]]) -> list[bool]:
+    """For each (address, submission id): whether that submission may send the address a
+    confirmation email today; one round trip for them all. An empty address gets none.
 
-
-def allow_confirmations(addresses: list[str]) -> list[bool]:
-    """For each address in turn, whether it may get one more confirmation email today;
-    counted in one round trip. An empty address gets none."""
+    Each address keeps the day's submissions in a sorted set, by id: a submission's
+    answer is its place there, so asking again (a retried or redelivered task) gives the
+    same answer instead of counting the submission twice. When the cache is down the
+    limit lets the email through and says so in the log.
+    """
     day = int(time.time() // 86400)
-    wanted = [address for address in addresses if address]
-    counts = iter(_hits([f"mf:confirm:{digest(a.casefold())}:{day}" for a in wanted], 86400))
     limit = get_setting("CONFIRMATIONS_PER_ADDRESS")
+    wanted = [(f"mf:confirm:{digest(a.casefold())}:{day}", pk) for a, pk in requests if a]
+    try:
+        places = iter(_places(wanted, 86400))
+    except Exception:
+        logger.exception("Confirmation-limit cache unavailable; not limiting")
+        places = iter([None] * len(wanted))
     allowed = []
-    for address in addresses:
-        count = next(counts) if address else 0
-        allowed.append(bool(address) and (count is None or count <= limit))
+    for address, _pk in requests:
+        place = next(places) if address else None
+        allowed.append(bool(address) and (place is None or place < limit))
     return allowed
+
+
+def _places(entries: list[tuple[str, int]], period: int) -> list[int | None]:
+    """Add each id to its key's set (once) and return its place there, from 0."""
+    client = getattr(cache, "_cache", None)
+    if client is None or not hasattr(client, "get_client"):  # any other cache backend
+        places: list[int | None] = []
+        for key, pk in entries:
+            ids = sorted(set(cache.get(key) or []) | {pk})
+            cache.set(key, ids, timeout=period + 1)
+            places.append(ids.index(pk))
+        return places
+    pipe = client.get_client(write=True).pipeline(transaction=False)
+    for key, pk in entries:
+        full_key = cache.make_and_validate_key(key)
+        pipe.zadd(full_key, {str(pk): pk}, nx=True)
+        pipe.expire(full_key, period + 1, nx=True)
+        pipe.zrank(full_key, str(pk))
+    return pipe.execute()[2::3]

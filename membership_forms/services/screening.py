@@ -288,12 +288,13 @@ def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
 
 def _confirmations_allowed(submissions: list[Submission]) -> dict[int, bool]:
     """Whether each applicant may get one more confirmation email today (the per-address
-    limit, counted here off the request's path, in one round trip for the batch)."""
-    addresses = []
+    limit, counted here off the request's path, in one round trip for the batch, the
+    same answer again if the batch is screened again after a crash)."""
+    requests = []
     for submission in submissions:
         email_key, _name_key = CONTACT_FIELDS[submission.kind]
-        addresses.append(str((submission.payload or {}).get(email_key) or ""))
-    return dict(zip([s.pk for s in submissions], allow_confirmations(addresses), strict=True))
+        requests.append((str((submission.payload or {}).get(email_key) or ""), submission.pk))
+    return dict(zip([s.pk for s in submissions], allow_confirmations(requests), strict=True))
 
 
 def _waiting_ids(exclude: int, limit: int) -> list[int]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from membership_forms.eligibility import open_terms
+from membership_forms.limits import allow_confirmations
 from membership_forms.models import Notification, Submission, SubmissionFile
 from membership_forms.services.submissions import record_submission
 from tasks.submissions import process_submission
@@ -135,6 +136,9 @@ def test_confirmations_to_one_address_are_limited(form_pages, api, settings):
     assert process_submission(first.pk) is True  # the worker counts them, in order
     allowed = list(Submission.objects.order_by("pk").values_list("confirmation_allowed", flat=True))
     assert allowed == [True, True, True, False, False]
+    submissions = Submission.objects.order_by("pk")
+    asked_again = allow_confirmations([(s.payload["email"], s.pk) for s in submissions])
+    assert asked_again == allowed  # a batch screened again after a crash counts nobody twice
     confirmations = Notification.objects.filter(kind="newsletter_confirmation")
     statuses = confirmations.order_by("submission_id").values_list("status", flat=True)
     assert list(statuses) == ["pending"] * 3 + ["suppressed"] * 2
