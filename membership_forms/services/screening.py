@@ -246,9 +246,9 @@ def screen_submissions(submission_ids: list[int]) -> list[int]:
     """Screen a batch the web processes queued together; send their emails together.
 
     Returns the ids that failed, which the caller hands to their own tasks (with
-    retries). Ids already screened, or locked by another worker,
-    are skipped. An error outside any one submission (the database gone) propagates, so
-    the task retries the batch.
+    retries). Ids already screened, or locked by another worker, are skipped. An error
+    outside any one submission (the database gone) propagates, so the task retries the
+    batch.
     """
     queued, failed = _screen_batch(list(dict.fromkeys(submission_ids)))
     announce_after_commit(queued)
