@@ -1,5 +1,6 @@
 """The relay that publishes submissions off the request's path, in batches."""
 
+import os
 import threading
 
 from tasks.relay import Relay
@@ -52,3 +53,28 @@ def test_a_failed_publish_is_logged_and_the_relay_goes_on(caplog):
     relay.put(8)
     assert relay.flush(timeout=5)
     assert broker.batches == [[8]]
+
+
+def test_a_forked_process_starts_its_own_thread():
+    """gunicorn --preload and Celery's prefork pool fork after import: the parent's thread
+    does not exist in the child, which must start its own and publish."""
+    read_end, write_end = os.pipe()
+    relay = Relay(lambda ids: os.write(write_end, f"{ids};".encode()), batch=lambda: 20, linger=0)
+    relay.put(1)
+    assert relay.flush(timeout=5)
+    pid = os.fork()
+    if pid == 0:  # the child: publish one id, report whether it went out
+        code = 1
+        try:
+            relay.put(2)
+            code = 0 if relay.flush(timeout=5) else 1
+        finally:
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    os.close(write_end)
+    published = b""
+    while chunk := os.read(read_end, 1024):
+        published += chunk
+    os.close(read_end)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert published.decode().split(";")[:2] == ["[1]", "[2]"]
