@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from membership_forms.models import Submission, SubmissionStatus
+from membership_forms.models import Notification, Submission, SubmissionStatus
 from tasks import celery_app
-from tasks.submissions import process_submission, requeue_stalled_submissions
+from tasks.submissions import (
+    process_submission,
+    process_submissions,
+    requeue_stalled_submissions,
+)
 from tests.conftest import wait_for
 
 from .conftest import submit_url, valid_payload
@@ -38,6 +42,23 @@ def test_process_submission_twice_has_one_effect(form_pages, api):
     assert submission.processed_at == first
     assert submission.screening["outcome"] == "eligible"
     assert process_submission(10**9) is False  # gone: nothing to do
+
+
+def test_process_submissions_twice_has_one_effect(form_pages, api):
+    """The batch task the web processes queue: run again (a redelivered message), it
+    screens nothing twice and records no second email."""
+    for _ in range(2):
+        post(api, form_pages["newsletter"]["en"])
+    ids = list(Submission.objects.order_by("pk").values_list("pk", flat=True))
+    process_submissions(ids)
+    first = dict(Submission.objects.values_list("pk", "processed_at"))
+    emails = Notification.objects.count()
+    assert emails == 2 * len(ids)  # each: the confirmation and the staff alert
+    process_submissions(ids)
+    assert dict(Submission.objects.values_list("pk", "processed_at")) == first
+    assert Notification.objects.count() == emails
+    statuses = set(Submission.objects.values_list("status", flat=True))
+    assert statuses == {SubmissionStatus.PENDING_CONFIRMATION}
 
 
 @pytest.mark.django_db(transaction=True)
