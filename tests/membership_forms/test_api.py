@@ -235,3 +235,18 @@ def test_references_follow_each_other_and_a_refused_insert_takes_no_number(live_
     assert replayed.replayed and replayed.submission.reference == first
     assert [first, second, third] == [f"NEW-{year}-{n:05d}" for n in (1, 2, 3)]
     assert Submission.objects.count() == 3
+
+
+def test_an_editors_published_change_reaches_the_schema_at_once(form_pages, api):
+    """The submit path keeps form pages in the cache and in the process; publishing a
+    change drops both, so the next read of the schema has it."""
+    page = form_pages["newsletter"]["en"]
+    url = f"/api/v3/forms/{page.pk}/"
+    labels = {field["name"]: field["label"] for field in api.get(url).json()["fields"]}
+    assert labels["name"] != "Your full name"
+    field = page.application_fields.get(key="name")
+    field.label = "Your full name"
+    field.save()
+    page.save_revision().publish()
+    labels = {field["name"]: field["label"] for field in api.get(url).json()["fields"]}
+    assert labels["name"] == "Your full name"
