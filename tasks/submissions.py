@@ -15,6 +15,16 @@ from membership_forms.services.submissions import stalled_submission_ids
 logger = logging.getLogger(__name__)
 
 
+# Screening retries anything with backoff: clamd, the database and the broker come back.
+SCREENING_RETRIES = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
 class ScreeningTask(Task):
     """After the last retry the submission is marked `failed`, where staff see it."""
 
@@ -26,11 +36,7 @@ class ScreeningTask(Task):
 @shared_task(
     base=ScreeningTask,
     name="tasks.submissions.process_submission",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
+    **SCREENING_RETRIES,
 )
 def process_submission(submission_id: int) -> bool:
     """Screen one submission (and others waiting): files, duplicates, rules, queue, emails."""
@@ -39,11 +45,7 @@ def process_submission(submission_id: int) -> bool:
 
 @shared_task(
     name="tasks.submissions.process_submissions",
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
+    **SCREENING_RETRIES,
 )
 def process_submissions(submission_ids: list[int]) -> int:
     """Screen the submissions a web process queued together (see `tasks.relay`).
