@@ -45,13 +45,19 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _redis():
+    """The Redis client behind Django's cache, or None with any other cache backend."""
+    client = getattr(cache, "_cache", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
 def _hit(key: str, period: int) -> int | None:
     """Count one hit in the window: INCR and EXPIRE NX in one round trip on Redis."""
     try:
-        client = getattr(cache, "_cache", None)
-        if client is not None and hasattr(client, "get_client"):
+        redis = _redis()
+        if redis is not None:
             full_key = cache.make_and_validate_key(key)
-            pipe = client.get_client(write=True).pipeline(transaction=False)
+            pipe = redis.pipeline(transaction=False)
             pipe.incr(full_key)
             pipe.expire(full_key, period + 1, nx=True)
             count, _expiry = pipe.execute()
@@ -102,15 +108,15 @@ def allow_confirmations(requests: list[tuple[str, int]]) -> list[bool]:
 
 def _places(entries: list[tuple[str, int]], period: int) -> list[int | None]:
     """Add each id to its key's set (once) and return its place there, from 0."""
-    client = getattr(cache, "_cache", None)
-    if client is None or not hasattr(client, "get_client"):  # any other cache backend
+    redis = _redis()
+    if redis is None:  # any other cache backend
         places: list[int | None] = []
         for key, pk in entries:
             ids = sorted(set(cache.get(key) or []) | {pk})
             cache.set(key, ids, timeout=period + 1)
             places.append(ids.index(pk))
         return places
-    pipe = client.get_client(write=True).pipeline(transaction=False)
+    pipe = redis.pipeline(transaction=False)
     for key, pk in entries:
         full_key = cache.make_and_validate_key(key)
         pipe.zadd(full_key, {str(pk): pk}, nx=True)
