@@ -69,10 +69,15 @@ def forget_form_page(form_id: int) -> None:
         logger.warning("Form cache unavailable; entry for %s kept", form_id, exc_info=True)
 
 
+def forget_local_copies() -> None:
+    """Drop this process's copies; the shared cache keeps its entries."""
+    _local.clear()
+
+
 def forget_all_form_pages() -> None:
     from .models import FORM_PAGE_MODELS
 
-    _local.clear()
+    forget_local_copies()
     for model in FORM_PAGE_MODELS:
         for pk in model.objects.values_list("pk", flat=True):
             forget_form_page(pk)

@@ -35,7 +35,7 @@ def clear_run_cache() -> None:
 
     from membership_forms import formcache
 
-    formcache._local.clear()
+    formcache.forget_local_copies()
     client = cache._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
