@@ -113,9 +113,18 @@ TEMPLATES = [
 ]
 
 # Database: PostgreSQL in CI and production, an SQLite file for the local demo.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+
+
+def database(default_url: str) -> dict:
+    """DATABASE_URL's settings; PostgreSQL through cms.postgresql, Django's backend with a
+    health check that needs no round trip (docs/operations.md)."""
+    config = env.db("DATABASE_URL", default=default_url)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "cms.postgresql"
+    return config
+
+
+DATABASES = {"default": database(f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -4,11 +4,9 @@ import os
 import uuid
 
 from .base import *  # noqa: F403
-from .base import CACHES, env, redis_url_with_db
+from .base import CACHES, database, env, redis_url_with_db
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/coalition"),
-}
+DATABASES = {"default": database("postgres://postgres@127.0.0.1:5432/coalition")}
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_coalition")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the test worker closes its connection after each task
 
