@@ -1,9 +1,10 @@
-"""The kept connections: PostgreSQL's health check without a round trip."""
+"""The kept connections: PostgreSQL's health check without a round trip, one Redis client."""
 
 import select
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +70,9 @@ def test_inside_a_transaction_the_check_asks_the_server(health_checks):
         assert connection.is_usable()
         assert _server_side(pid) == ("idle in transaction", "SELECT 1")
 
+
+def test_the_cache_keeps_one_redis_client():
+    backend = cache._cache
+    assert backend.get_client() is backend.get_client(write=True)
+    cache.set("connections-test", {"a": 1}, 30)
+    assert cache.get("connections-test") == {"a": 1}
