@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import psycopg
 from django.core.files.storage import storages
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from ..conf import get_setting
@@ -60,17 +62,11 @@ def allocate_reference(kind: str, year: int) -> str:
     return f"{REFERENCE_PREFIXES[FormKind(kind)]}-{year}-{value:05d}"
 
 
-def _insert_in_one_statement(submission: Submission, year: int) -> bool:
-    """PostgreSQL: take the next reference and insert the row in one statement (a
-    data-modifying WITH). In autocommit, as the API runs it, a submission without files
-    then costs one round trip and one commit, and a failed insert gives its number back.
-    False, with nothing stored, on another database or when there is no counter row yet
-    for this kind and year (the first submission of the year).
-    """
-    if connection.vendor != "postgresql":
-        return False
+@functools.cache
+def _one_statement_insert(vendor: str) -> tuple[list[Field], str]:
+    """The fields `_insert_in_one_statement` sends, in order, and its SQL: the same for
+    every submission, so built once per process (`vendor` keys it to the database)."""
     fields = [f for f in Submission._meta.concrete_fields if f.name not in ("id", "reference")]
-    values = [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(cast(str, f.column)) for f in fields)  # concrete: has a column
     # Typed placeholders: the values reach their columns through a SELECT.
@@ -82,10 +78,31 @@ def _insert_in_one_statement(submission: Submission, year: int) -> bool:
         f" SELECT {placeholders}, %s || LPAD(value::text, GREATEST(5, LENGTH(value::text)), '0')"
         f" FROM counter RETURNING {quote('id')}, {quote('reference')}"
     )
+    return fields, sql
+
+
+def _insert_in_one_statement(submission: Submission, year: int) -> bool:
+    """PostgreSQL: take the next reference and insert the row in one statement (a
+    data-modifying WITH). In autocommit, as the API runs it, a submission without files
+    then costs one round trip and one commit, and a failed insert gives its number back.
+    False, with nothing stored, on another database or when there is no counter row yet
+    for this kind and year (the first submission of the year).
+    """
+    if connection.vendor != "postgresql":
+        return False
+    fields, sql = _one_statement_insert(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in fields]
     prefix = f"{REFERENCE_PREFIXES[FormKind(submission.kind)]}-{year}-"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [submission.kind, year, *values, prefix])
-        row = cursor.fetchone()
+    params = [submission.kind, year, *values, prefix]
+    # Django's cursor checks and opens the connection; the statement itself goes through
+    # a psycopg cursor that binds on the server, prepared once per connection: PostgreSQL
+    # then parses and plans it once, not on every submission.
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        psycopg.Cursor(cursor.connection) as prepared,
+    ):
+        row = prepared.execute(sql, params, prepare=True).fetchone()
     if row is None:
         return False
     submission.pk, submission.reference = row
