@@ -34,9 +34,11 @@ class Submission(models.Model):
     one inbox; `page` is the translation the visitor used and `locale` their language.
     """
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    # Unique through a constraint, not unique=True, which on PostgreSQL adds a second
+    # (LIKE) index that no query uses; `form_key` lookups use mf_submission_idempotency.
+    reference = models.CharField(_("reference"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices)
-    form_key = models.UUIDField(_("form"), db_index=True)
+    form_key = models.UUIDField(_("form"))
     page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("page"),
@@ -71,9 +73,10 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         ordering = ["-submitted_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="mf_submission_reference"),
             models.UniqueConstraint(
                 fields=["form_key", "idempotency_key"], name="mf_submission_idempotency"
-            )
+            ),
         ]
         # Also mf_submission_duplicate_keys, a GIN index on `screening -> 'keys'` for the
         # duplicate lookup (migration 0008: Django cannot declare it on an expression).
