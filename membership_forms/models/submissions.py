@@ -39,12 +39,16 @@ class Submission(models.Model):
     reference = models.CharField(_("reference"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices)
     form_key = models.UUIDField(_("form"))
+    # No database constraint: checking one at each insert locks the form page's row
+    # (FOR KEY SHARE), and every submission to a form shares that row. Django still sets
+    # `page` to NULL when the page is deleted; `form_key` is the link that lasts.
     page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("page"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     locale = models.CharField(_("language"), max_length=10)
     status = models.CharField(

@@ -44,6 +44,17 @@ def test_process_submission_twice_has_one_effect(form_pages, api):
     assert process_submission(10**9) is False  # gone: nothing to do
 
 
+def test_a_deleted_form_page_leaves_its_submissions(form_pages, api):
+    """`page` has no database constraint; Django still clears it when the page goes."""
+    page = form_pages["newsletter"]["en"]
+    post(api, page)
+    page.delete()
+    submission = Submission.objects.get()
+    assert submission.page_id is None
+    assert submission.form_key == page.translation_key
+    assert submission.reference.startswith("NEW-")
+
+
 def test_process_submissions_twice_has_one_effect(form_pages, api):
     """The batch task the web processes queue: run again (a redelivered message), it
     screens nothing twice and records no second email."""
