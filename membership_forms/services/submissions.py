@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import psycopg
 from django.core.files.storage import storages
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
@@ -63,14 +63,15 @@ def allocate_reference(kind: str, year: int) -> str:
 
 
 @functools.cache
-def _one_statement_insert(vendor: str) -> tuple[list[Field], str]:
+def _one_statement_insert(alias: str) -> tuple[list[Field], str]:
     """The fields `_insert_in_one_statement` sends, in order, and its SQL: the same for
-    every submission, so built once per process (`vendor` keys it to the database)."""
+    every submission, so built once per process and database."""
+    db = connections[alias]
     fields = [f for f in Submission._meta.concrete_fields if f.name not in ("id", "reference")]
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     columns = ", ".join(quote(cast(str, f.column)) for f in fields)  # concrete: has a column
     # Typed placeholders: the values reach their columns through a SELECT.
-    placeholders = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    placeholders = ", ".join(f"%s::{f.db_type(db)}" for f in fields)
     sql = (
         f"WITH counter AS (UPDATE {quote(ReferenceCounter._meta.db_table)}"  # noqa: S608
         " SET value = value + 1 WHERE kind = %s AND year = %s RETURNING value)"
@@ -88,18 +89,20 @@ def _insert_in_one_statement(submission: Submission, year: int) -> bool:
     False, with nothing stored, on another database or when there is no counter row yet
     for this kind and year (the first submission of the year).
     """
-    if connection.vendor != "postgresql":
+    alias = router.db_for_write(Submission)
+    db = connections[alias]  # once: each `connection.x` is a lookup in a context-local
+    if db.vendor != "postgresql":
         return False
-    fields, sql = _one_statement_insert(connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(submission, True), connection) for f in fields]
+    fields, sql = _one_statement_insert(alias)
+    values = [f.get_db_prep_save(f.pre_save(submission, True), db) for f in fields]
     prefix = f"{REFERENCE_PREFIXES[FormKind(submission.kind)]}-{year}-"
     params = [submission.kind, year, *values, prefix]
     # Django's cursor checks and opens the connection; the statement itself goes through
     # a psycopg cursor that binds on the server, prepared once per connection: PostgreSQL
     # then parses and plans it once, not on every submission.
     with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
+        db.cursor() as cursor,
+        db.wrap_database_errors,
         psycopg.Cursor(cursor.connection) as prepared,
     ):
         row = prepared.execute(sql, params, prepare=True).fetchone()
@@ -107,7 +110,7 @@ def _insert_in_one_statement(submission: Submission, year: int) -> bool:
         return False
     submission.pk, submission.reference = row
     submission._state.adding = False
-    submission._state.db = connection.alias
+    submission._state.db = alias
     return True
 
 
