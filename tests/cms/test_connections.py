@@ -10,22 +10,24 @@ from django.db import connection, transaction
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _server_side(pid: int) -> tuple[str, str] | None:
-    """What PostgreSQL last saw from backend `pid`, read over a connection of its own."""
+def _other_connection() -> psycopg.Connection:
+    """A second connection to the test database, outside Django."""
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    return psycopg.connect(**params, autocommit=True)
+
+
+def _server_side(pid: int) -> tuple[str, str] | None:
+    """What PostgreSQL last saw from backend `pid`."""
+    with _other_connection() as other:
         return other.execute(
             "SELECT state, query FROM pg_stat_activity WHERE pid = %s", [pid]
         ).fetchone()
 
 
 def _terminate(pid: int) -> None:
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    with _other_connection() as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone() == (True,)
 
 
