@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import psycopg
 from django.core.files.storage import storages
-from django.db import IntegrityError, connection, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
@@ -89,7 +89,7 @@ def _insert_in_one_statement(submission: Submission, year: int) -> bool:
     False, with nothing stored, on another database or when there is no counter row yet
     for this kind and year (the first submission of the year).
     """
-    alias = router.db_for_write(Submission)
+    alias = DEFAULT_DB_ALIAS  # the database record_submission's transactions use
     db = connections[alias]  # once: each `connection.x` is a lookup in a context-local
     if db.vendor != "postgresql":
         return False
