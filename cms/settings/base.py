@@ -121,6 +121,11 @@ def database(default_url: str) -> dict:
     config = env.db("DATABASE_URL", default=default_url)
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["ENGINE"] = "cms.postgresql"
+        # Django turns psycopg's prepared statements off (for transaction-mode poolers);
+        # the submission insert asks for one explicitly. Django's own cursors bind on the
+        # client and never prepare. Off with DATABASE_PREPARED_STATEMENTS=false.
+        prepared = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if prepared else None
     return config
 
 

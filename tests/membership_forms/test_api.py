@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import storages
+from django.db import connection
 from django.utils import timezone
 from wagtail.models import APIToken
 
@@ -235,6 +236,17 @@ def test_references_follow_each_other_and_a_refused_insert_takes_no_number(live_
     assert replayed.replayed and replayed.submission.reference == first
     assert [first, second, third] == [f"NEW-{year}-{n:05d}" for n in (1, 2, 3)]
     assert Submission.objects.count() == 3
+
+
+def test_the_one_statement_insert_is_prepared_once_per_connection(form_pages, api):
+    page = form_pages["newsletter"]["en"]
+    for _ in range(3):  # the first creates the year's counter; the others use the statement
+        assert post_json(api, page, valid_payload("newsletter")).status_code == 202
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH counter AS%'"
+        )
+        assert cursor.fetchone() == (1,)
 
 
 def test_an_editors_published_change_reaches_the_schema_at_once(form_pages, api):
