@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -434,7 +434,10 @@ class QualificationsRule:
 
 
 class InternshipDatesRule:
-    """Dates must make sense and fit the flexible period of 3 to 4 calendar months."""
+    """Dates must make sense and fit the flexible period of 3 to 4 calendar months.
+
+    The end date is the internship's last day: 1 June to 31 August is three months.
+    """
 
     min_months, max_months = 3, 4
 
@@ -444,7 +447,12 @@ class InternshipDatesRule:
             yield Reason.of(Code.DATES_INVALID)
         if start is None or end is None or end <= start:
             return
-        if not add_months(start, self.min_months) <= end <= add_months(start, self.max_months):
+        day_after = end + timedelta(days=1)
+        if (
+            not add_months(start, self.min_months)
+            <= day_after
+            <= add_months(start, self.max_months)
+        ):
             yield Reason.of(
                 Code.DURATION_OUT_OF_RANGE,
                 start_date=start.isoformat(),

@@ -388,10 +388,10 @@ def test_past_start_and_overlong_stay_are_both_reported() -> None:
 @pytest.mark.parametrize(
     ("end", "flagged"),
     [
-        (date(2027, 8, 31), True),  # one day short of 3 months
-        (date(2027, 9, 1), False),  # exactly 3 months
-        (date(2027, 10, 1), False),  # exactly 4 months
-        (date(2027, 10, 2), True),  # one day over 4 months
+        (date(2027, 8, 30), True),  # one day short of 3 months
+        (date(2027, 8, 31), False),  # exactly 3 months: 1 June to 31 August
+        (date(2027, 9, 30), False),  # exactly 4 months
+        (date(2027, 10, 1), True),  # one day over 4 months
     ],
 )
 def test_three_to_four_calendar_months(end: date, flagged: bool) -> None:
@@ -407,9 +407,9 @@ def test_three_to_four_calendar_months(end: date, flagged: bool) -> None:
 
 @pytest.mark.parametrize(
     ("end", "flagged"),
-    [(date(2027, 2, 27), True), (date(2027, 2, 28), False)],
+    [(date(2027, 2, 26), True), (date(2027, 2, 27), False)],
 )
-def test_internship_from_30_november_may_end_28_february(end: date, flagged: bool) -> None:
+def test_internship_from_30_november_may_end_27_february(end: date, flagged: bool) -> None:
     application = replace(STUDENT, start_date=date(2026, 11, 30), end_date=end)
     result = screen(application, Kind.INTERNSHIP, received_on=date(2026, 10, 1))
     assert (Code.DURATION_OUT_OF_RANGE in result.codes) is flagged
