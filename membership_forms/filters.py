@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pydantic import WithJsonSchema
 
-from .countries import COUNTRIES
+from .countries import is_country
 from .regions import REGIONS
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -47,7 +47,7 @@ def clean_filters(
         locale = ""
     if country:
         country = country.upper() if _COUNTRY.fullmatch(country) else ""
-        if country not in COUNTRIES:
+        if not is_country(country):
             errors["country"] = [_("Enter a two-letter ISO 3166-1 country code.")]
             country = ""
     if region and region not in REGIONS:

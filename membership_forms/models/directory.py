@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from ..countries import COUNTRIES
+from ..countries import country_name, sort_codes
 from ..regions import REGIONS
 
 
@@ -46,8 +46,7 @@ class DirectoryEntry(models.Model):
         return self.organisation_name
 
     def country_name(self, language: str = "en") -> str:
-        names = COUNTRIES.get(self.country, {})
-        return names.get(language) or names.get("en") or self.country
+        return country_name(self.country, language)
 
     def region_name(self) -> str:
         return str(REGIONS.get(self.region, ""))
@@ -88,9 +87,8 @@ class DirectoryPage(Page):
         region, country = filters.region, filters.country
         language = translation.get_language() or "en"
         entries = list(directory_entries(region, country))
-        countries = sorted(
-            {entry.country for entry in directory_entries() if entry.country},
-            key=lambda code: COUNTRIES.get(code, {}).get(language, code),
+        countries = sort_codes(
+            {entry.country for entry in directory_entries() if entry.country}, language
         )
         context.update(
             {
@@ -98,7 +96,7 @@ class DirectoryPage(Page):
                     (entry, entry.country_name(language), entry.region_name()) for entry in entries
                 ],
                 "regions": list(REGIONS.items()),
-                "countries": [(code, COUNTRIES[code].get(language, code)) for code in countries],
+                "countries": countries,
                 "selected_region": region,
                 "selected_country": country,
             }
