@@ -63,9 +63,13 @@ beat: venv ## Celery beat alone
 demo: venv ## Load or refresh the demo content
 	$(MANAGE) load_demo_content
 
-messages: venv ## Extract and compile the interface translations
-	$(MANAGE) makemessages -l fr -l es -l ar --ignore=.venv --ignore=bench
-	$(MANAGE) compilemessages --ignore=.venv
+LOCALES := -l fr -l es -l ar
+
+messages: venv ## Extract and compile the interface translations: the site's, then the plugin's
+	$(MANAGE) makemessages $(LOCALES) --no-obsolete --ignore=.venv --ignore=.tools --ignore=bench \
+		--ignore=tests --ignore=var --ignore=static_collected --ignore=membership_forms
+	cd membership_forms && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages $(LOCALES) --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	scripts/services.sh
