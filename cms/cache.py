@@ -12,9 +12,11 @@ which pages depend on which would be both fragile and rarely worth it for a site
 size.
 """
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,12 +55,21 @@ def _bump_version() -> None:
         logger.exception("Could not purge the page cache")
 
 
+@functools.cache
+def release() -> str:
+    """Changes with each deployment's static files, so that a new release never serves
+    pages cached by the last one: they would name stylesheets that are gone."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    content = manifest.read_bytes() if manifest.exists() else b""
+    return hashlib.sha256(content).hexdigest()[:12]
+
+
 def _cache_key(request: HttpRequest, version: int) -> str:
     """Host, language and the full path with its query, hashed: any length, any bytes."""
     query = request.META.get("QUERY_STRING", "")
     language = getattr(request, "LANGUAGE_CODE", "")
     target = hashlib.sha256(f"{request.get_host()}:{request.path}?{query}".encode()).hexdigest()
-    return f"pagecache:{version}:{language}:{target}"
+    return f"pagecache:{release()}:{version}:{language}:{target}"
 
 
 def _eligible(request: HttpRequest) -> bool:
