@@ -17,13 +17,13 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
-from .countries import COUNTRIES
+from .countries import country_name
 from .filters import clean_filters
 from .models import (
     DeclineReason,
@@ -276,7 +276,7 @@ def review_detail(request, pk: int):
             "vote_choices": VoteChoice.choices,
             "decline_reasons": DeclineReason.objects.filter(locale__language_code="en")
             or DeclineReason.objects.all(),
-            "country_name": COUNTRIES.get(review.country, {}).get("en", review.country),
+            "country_name": country_name(review.country, translation.get_language() or "en"),
             "region_name": REGIONS.get(review.region, ""),
             "fields": [(spec.key, spec.label) for spec in page.get_field_specs()] if page else [],
             "header_title": str(review),

@@ -22,7 +22,7 @@ LANGUAGES = [
     ("/", "en", "ltr", "English", "Skip to main content"),
     ("/fr/", "fr", "ltr", "français", "Aller au contenu principal"),
     ("/es/", "es", "ltr", "español", "Ir al contenido principal"),
-    ("/ar/", "ar", "rtl", "العربيّة", "انتقل إلى المحتوى الرئيسي"),
+    ("/ar/", "ar", "rtl", "العربيّة", "الانتقال إلى المحتوى الرئيسي"),
 ]
 
 
@@ -65,7 +65,7 @@ def test_demo_site_in_four_languages(client, demo_site):
     # The footer invites to the newsletter, in the visitor's language.
     assert 'href="/newsletter/"' in home and "Subscribe to the newsletter" in home
     arabic_home = client.get("/ar/").content.decode()
-    assert 'href="/ar/newsletter/"' in arabic_home and "اشترك في النشرة الإخبارية" in arabic_home
+    assert 'href="/ar/newsletter/"' in arabic_home and "الاشتراك في النشرة الإخبارية" in arabic_home
 
 
 def test_headless_api_lists_filters_and_searches(client, demo_site):

@@ -71,8 +71,8 @@ def online_donation(api, page, stripe_api, **changes) -> Donation:
     [
         ("en", "How to send your gift"),
         ("fr", "Comment envoyer votre don"),
-        ("es", "Cómo enviar su donativo"),
-        ("ar", "كيفية إرسال تبرعك"),
+        ("es", "Cómo enviar su donación"),
+        ("ar", "طريقة إرسال تبرعكم"),
     ],
 )
 def test_pledge_path_end_to_end_in_four_languages(form_pages, no_stripe, language, heading):

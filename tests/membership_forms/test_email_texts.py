@@ -51,7 +51,7 @@ def test_a_decline_uses_its_own_text_and_the_reason(form_pages, api):
     page.save()
     message = _decision(submission, "declined", reason="Hors mandat.")
     # No decline subject set: the standard French one; the body is the editor's.
-    assert message.subject == f"Votre candidature {submission.reference} : notre décision"
+    assert message.subject == f"Votre demande {submission.reference} : notre décision"
     assert message.body == "Nous regrettons : Hors mandat."
 
 
@@ -61,7 +61,7 @@ def test_empty_texts_fall_back_to_the_translated_defaults(form_pages, api):
     page.approval_body = ""
     page.save()
     message = _decision(submission, "approved")
-    assert message.subject == f"Votre candidature {submission.reference} : acceptée"
+    assert message.subject == f"Votre demande {submission.reference} : approuvée"
     assert "Amina Odhiambo" in message.body and "Dear" not in message.body
 
 
