@@ -64,6 +64,9 @@ class FieldOut(Schema):
     max_length: int | None
     accept: list[str]
     max_bytes: int | None
+    section: str = Field(
+        "", description="The heading of the group of questions the field belongs to, or empty."
+    )
 
 
 class FormDetail(Schema):
@@ -227,6 +230,8 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
         page = _get_form_page(form_id)
         if page is None:
             return _error(404, "non_field_errors", _("No such form."))
+    # A form speaks its page's language, whatever the client asks for.
+    with translation.override(page.locale.language_code):
         fields = [
             {
                 "name": spec.key,
@@ -238,6 +243,7 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
                 "max_length": spec.max_length,
                 "accept": spec.accept,
                 "max_bytes": spec.max_bytes,
+                "section": spec.section,
             }
             for spec in page.get_field_specs(date.today())
         ]
@@ -333,6 +339,8 @@ def submit_form(
         page = _get_form_page(form_id)
         if page is None:
             return _error(404, "non_field_errors", _("No such form."))
+    # Answers and field errors in the form's own language, as on its HTML page.
+    with translation.override(page.locale.language_code):
         if idempotency_key is not None and not (0 < len(idempotency_key) <= 255):
             return _error(400, "idempotency_key", _("Use a key of 1 to 255 characters."))
         parsed = _parse_body(request)

@@ -38,6 +38,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int | None = None
     is_core: bool = False
+    section: str = ""
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     extra: dict = field(default_factory=dict, hash=False)
@@ -131,7 +132,12 @@ def build_field(spec: FieldSpec) -> forms.Field:
     if kind == T.SINGLELINE:
         return TextField(max_length=max_length, **common)
     if kind == T.MULTILINE:
-        return TextField(max_length=max_length, multiline=True, widget=forms.Textarea, **common)
+        return TextField(
+            max_length=max_length,
+            multiline=True,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            **common,
+        )
     if kind == T.HIDDEN:
         return TextField(max_length=max_length, widget=forms.HiddenInput, **common)
     if kind == T.EMAIL:
@@ -198,7 +204,8 @@ class SubmissionForm(forms.Form):
         if isinstance(field_.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
             return  # described on their fieldset in the template
         auto_id = self.auto_id % key
-        ids = [f"{auto_id}_helptext"] if field_.help_text else []
+        described = field_.help_text or isinstance(field_, UploadField)  # limits are stated
+        ids = [f"{auto_id}_helptext"] if described else []
         if with_errors:
             ids.append(f"{auto_id}_errors")
             field_.widget.attrs["aria-invalid"] = "true"

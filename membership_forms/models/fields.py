@@ -45,7 +45,12 @@ class FormField(Orderable):
         help_text=_("The field's name in the API and exports. Set once; leave blank to derive."),
     )
     is_core = models.BooleanField(_("core field"), default=False, editable=False)
-    label = models.CharField(_("label"), max_length=255)
+    label = models.CharField(
+        _("label"),
+        max_length=255,
+        blank=True,
+        help_text=_("A core field left empty uses the standard wording, in the page's language."),
+    )
     field_type = models.CharField(_("type"), max_length=16, choices=FieldType.choices)
     required = models.BooleanField(_("required"), default=True)
     choices = models.TextField(
@@ -70,7 +75,7 @@ class FormField(Orderable):
         verbose_name_plural = _("form fields")
 
     def __str__(self) -> str:
-        return self.label
+        return self.label or self.key
 
     def parsed_choices(self) -> list[tuple[str, str]]:
         pairs = []
@@ -85,6 +90,8 @@ class FormField(Orderable):
 
     def clean(self) -> None:
         super().clean()
+        if not self.is_core and not self.label.strip():
+            raise ValidationError({"label": _("Give the field a label.")})
         if not self.is_core and self.field_type in CORE_ONLY_TYPES:
             raise ValidationError({"field_type": _("This type is reserved for core fields.")})
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -20,9 +21,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..conf import get_setting
 from ..countries import country_choices
 from ..eligibility import open_terms, parse_term, term_deadline
-from ..kinds import FieldType, FormKind, core_fields
+from ..kinds import PRIVACY_NOTES, SUBMIT_LABELS, FieldType, FormKind, core_fields
 from ..validation import FieldSpec
 from .fields import FormField, make_key
 
@@ -162,7 +164,6 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
                     FormField(
                         key=core.key,
                         is_core=True,
-                        label=str(core.label),
                         field_type=core.type,
                         required=core.required,
                         max_length=core.max_length,
@@ -208,6 +209,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     def _build_field_specs(self, today: date, language: str) -> list[FieldSpec]:
         cores = core_fields(self.kind)
         specs = []
+        section = ""
         for row in self.application_fields.all():
             core = cores.get(row.key) if row.is_core else None
             field_type = core.type if core else row.field_type
@@ -219,21 +221,35 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
                 choices = tuple(row.parsed_choices())
             if field_type == FieldType.COUNTRY:
                 choices = tuple(country_choices(language))
+            if core and core.section:
+                section = str(core.section)
             specs.append(
                 FieldSpec(
                     key=row.key,
                     type=field_type,
-                    label=row.label,
+                    # An empty label or help text is the standard one, in the page's language.
+                    label=row.label or (str(core.label) if core else row.key),
                     required=core.required if core else row.required,
-                    help_text=row.help_text,
+                    help_text=row.help_text
+                    or (self.get_core_help(row.key) or str(core.help_text) if core else ""),
                     choices=choices,
                     max_length=(core.max_length if core else None) or row.max_length,
                     is_core=bool(core),
+                    section=section,
                     min_value=self.get_min_value(row.key),
                     max_value=self.get_max_value(row.key),
                 )
             )
-        return specs
+        # Each section's questions together, sections in the order they first appear.
+        first: dict[str, int] = {}
+        for spec in specs:
+            first.setdefault(spec.section, len(first))
+        return sorted(specs, key=lambda spec: first[spec.section])
+
+    def get_core_help(self, key: str) -> str | None:
+        """Help a page computes itself for a core field (the donation's amounts); None
+        keeps the code's."""
+        return None
 
     def get_min_value(self, key: str) -> Decimal | None:
         return None
@@ -257,6 +273,15 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     def submission_answer(self, submission) -> dict:
         """Extra keys for the submit endpoint's answer (the donation's payment details)."""
         return {}
+
+    # --- What the page says -------------------------------------------------------------
+
+    def privacy_note(self) -> str:
+        """How the answers are used and kept, in the active language (beside the button)."""
+        return str(PRIVACY_NOTES[self.kind]) % {"days": get_setting("RETENTION_DAYS")}
+
+    def submit_label(self) -> str:
+        return str(SUBMIT_LABELS[self.kind])
 
     # --- State --------------------------------------------------------------------------
 
@@ -419,6 +444,7 @@ def term_label(term: str) -> str:
 
 class DonationFormPage(AbstractReviewedFormPage):
     kind = FormKind.DONATION
+    form_template = "membership_forms/donation_form_page.html"
     suggested_amounts = models.CharField(
         _("suggested amounts"), max_length=200, blank=True, default="25,50,100,250"
     )
@@ -522,6 +548,34 @@ class DonationFormPage(AbstractReviewedFormPage):
     def get_core_choices(self, key, today):
         if key == "currency":
             return tuple((code, code) for code in self.currency_codes())
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        from ..stripe_api import stripe_enabled
+
+        context = super().get_context(request, *args, **kwargs)
+        context["online_payment"] = stripe_enabled()
+        return context
+
+    def get_core_help(self, key):
+        if key == "amount":
+            limits = _("At least %(minimum)s and at most %(maximum)s.") % {
+                "minimum": number_format(self.minimum_amount, use_l10n=True, force_grouping=True),
+                "maximum": number_format(self.maximum_amount, use_l10n=True, force_grouping=True),
+            }
+            if amounts := self.amounts():
+                return _("For example %(amounts)s. %(limits)s") % {
+                    "amounts": ", ".join(amounts),
+                    "limits": limits,
+                }
+            return str(limits)
+        if key == "frequency":
+            return str(
+                _(
+                    "A monthly gift is taken each month until you stop it; every receipt "
+                    "has the link to stop it."
+                )
+            )
         return None
 
     def get_min_value(self, key):

@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import storages
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import APIToken
 
 from membership_forms.eligibility import open_terms
+from membership_forms.kinds import core_fields
 from membership_forms.limits import allow_confirmations
 from membership_forms.models import Notification, Submission, SubmissionFile
 from membership_forms.services.submissions import record_submission
@@ -53,6 +54,23 @@ def test_definition_lists_core_fields_in_the_page_language(form_pages, api):
     assert resume["type"] == "file" and resume["accept"] == [".pdf", ".docx"]
     assert resume["max_bytes"] == 10 * 1024 * 1024
     assert definition["locale"] == "fr"
+
+
+def test_definition_speaks_the_page_language_whatever_the_client_asks(form_pages, api):
+    page = form_pages["supporter"]["ar"]
+    response = api.get(f"/api/v3/forms/{page.pk}/?locale=en", HTTP_ACCEPT_LANGUAGE="en")
+    fields = {field["name"]: field for field in response.json()["fields"]}
+    cores = core_fields("supporter")
+    with translation.override("ar"):
+        label = str(cores["organisation_name"].label)
+        section = str(cores["contact_email"].section)
+        choice = str(dict(cores["organisation_type"].choices)["ngo"])
+    assert label != "Name of the organisation"
+    assert fields["organisation_name"]["label"] == label
+    assert fields["contact_email"]["section"] == section
+    assert {"value": "ngo", "label": choice} in fields["organisation_type"]["choices"]
+    countries = {c["value"]: c["label"] for c in fields["headquarters_country"]["choices"]}
+    assert countries["FR"] == "فرنسا"
 
 
 def test_json_submission_is_stored_once_per_inbox(form_pages, api):
@@ -104,18 +122,22 @@ def test_closed_form_answers_409(form_pages, api):
     assert Submission.objects.count() == 0
 
 
-def test_errors_are_translated(form_pages, api):
-    page = form_pages["newsletter"]["fr"]
-    english = post_json(api, page, {}).json()["errors"]["email"]
-    french = api.post(
-        submit_url(page) + "?locale=fr", "{}", content_type="application/json"
+def test_errors_speak_the_forms_language_whatever_the_client_asks(form_pages, api):
+    french_page, english_page = form_pages["newsletter"]["fr"], form_pages["newsletter"]["en"]
+    asked_in_spanish = api.post(
+        submit_url(french_page), "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
     ).json()["errors"]["email"]
-    assert english == ["This field is required."]
-    assert french == ["Champ requis."]
-    spanish = api.post(
-        submit_url(page), "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+    asked_in_french = api.post(
+        submit_url(english_page) + "?locale=fr", "{}", content_type="application/json"
     ).json()["errors"]["email"]
-    assert spanish and spanish != english
+    assert asked_in_spanish == ["Champ requis."]
+    assert asked_in_french == ["This field is required."]
+
+
+def test_an_unknown_form_answers_in_the_language_asked(form_pages, api):
+    response = api.get("/api/v3/forms/999999/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert response.json()["errors"]["non_field_errors"] != ["No such form."]
 
 
 def test_rate_limit_answers_429_with_retry_after(form_pages, api, settings):
