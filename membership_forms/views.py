@@ -50,6 +50,10 @@ def _render(page, request, form=None, errors=None, status=200, closed=False):
         {
             "page": page,
             "form": form,
+            "sections": sections(form, specs),
+            "max_file_bytes": get_setting("MAX_FILE_BYTES"),
+            "privacy_note": page.privacy_note(),
+            "privacy_page": privacy_page(request),
             "closed": closed,
             "error_summary": errors or {},
             "honeypot_name": HONEYPOT,
@@ -58,6 +62,27 @@ def _render(page, request, form=None, errors=None, status=200, closed=False):
         }
     )
     return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def privacy_page(request):
+    """The site's privacy notice in the visitor's language (its English page if untranslated)."""
+    from .models import FormsApiSettings
+
+    page = FormsApiSettings.for_request(request).privacy_page
+    return page.localized if page else None
+
+
+def sections(form, specs) -> list[tuple[str, list]]:
+    """The form's visible fields grouped under their section headings, in order."""
+    groups: list[tuple[str, list]] = []
+    for spec in specs:
+        field = form[spec.key]
+        if field.is_hidden:
+            continue
+        if not groups or groups[-1][0] != spec.section:
+            groups.append((spec.section, []))
+        groups[-1][1].append(field)
+    return groups
 
 
 @csrf_protect

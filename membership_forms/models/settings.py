@@ -1,8 +1,8 @@
-"""Per-site settings of the forms API that editors manage."""
+"""Per-site settings of the forms that editors manage."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from ..cors import parse_origins
@@ -12,9 +12,29 @@ def validate_origins(value: str) -> None:
     parse_origins(value)
 
 
-@register_setting(icon="globe")
+@register_setting(icon="form")
 class FormsApiSettings(BaseSiteSetting):
-    """Which other websites' pages may call this site's forms API from a browser (CORS)."""
+    """What every form of a site shares: the privacy notice they link to, the bank details
+    given to donors who pledge, and which other websites may call the forms API (CORS)."""
+
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from every form, in the visitor's language when translated."),
+    )
+    bank_details = models.TextField(
+        _("bank details"),
+        blank=True,
+        help_text=_(
+            "Given to donors who choose to pay by bank transfer or cheque, in the email that "
+            "confirms their pledge: account name, IBAN or account number, BIC, bank, and the "
+            "address for cheques."
+        ),
+    )
 
     allowed_origins = models.TextField(
         _("allowed origins"),
@@ -27,10 +47,14 @@ class FormsApiSettings(BaseSiteSetting):
         ),
     )
 
-    panels = [FieldPanel("allowed_origins")]
+    panels = [
+        FieldPanel("privacy_page"),
+        FieldPanel("bank_details"),
+        MultiFieldPanel([FieldPanel("allowed_origins")], heading=_("Forms API")),
+    ]
 
     class Meta:
-        verbose_name = _("forms API")
+        verbose_name = _("forms")
 
     def origins(self) -> list[str]:
         return parse_origins(self.allowed_origins)

@@ -25,8 +25,8 @@ def test_form_renders_accessibly(form_pages, client):
     response = client.get(page.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<label for="field-organisation_name">' in html
-    assert "<legend>" in html and 'type="radio"' in html
+    assert '<label class="mf-label" for="field-organisation_name">' in html
+    assert '<legend class="mf-label">' in html and 'type="radio"' in html
     assert "<script" not in html and "style=" not in html
     assert 'name="csrfmiddlewaretoken"' in html
 
