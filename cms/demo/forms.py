@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page, Site
 
 from membership_forms.models import (
     DonationFormPage,
+    FormsApiSettings,
     InternshipFormPage,
     MembershipFormPage,
     NewsletterFormPage,
@@ -71,8 +72,12 @@ RECEIPT_ORGANISATION = (
 )
 
 
+def content_for(language: str) -> dict:
+    return json.loads((CONTENT / f"{language}.json").read_text(encoding="utf-8"))
+
+
 def _content(language: str) -> dict:
-    return json.loads((CONTENT / f"{language}.json").read_text(encoding="utf-8"))["forms"]
+    return content_for(language)["forms"]
 
 
 def _paragraphs(text: str) -> str:
@@ -143,4 +148,71 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
             built[kind][language] = translation
         if stdout:
             stdout.write(f"Form page {kind}: {page.url}\n")
+    link_forms(home, built)
+    _fill_settings(site, home)
     return built
+
+
+BANK_DETAILS = (
+    "Account name: ICRtoP (demo)\n"
+    "IBAN: NL00 DEMO 0123 4567 89\n"
+    "BIC: DEMONL2A\n"
+    "Bank: Demo Bank, Amsterdam\n"
+    "Cheques: ICRtoP, 708 Third Avenue, New York, NY 10017, USA"
+)
+
+
+def _fill_settings(site, home) -> None:
+    """The privacy notice every form links to, and the bank details pledges are given."""
+    settings = FormsApiSettings.for_site(site)
+    changed = False
+    if settings.privacy_page_id is None:
+        settings.privacy_page = home.get_children().filter(slug="privacy").first()
+        changed = settings.privacy_page is not None
+    if not settings.bank_details:
+        settings.bank_details = BANK_DETAILS
+        changed = True
+    if changed:
+        settings.save()
+
+
+# The editorial pages that talk about joining, interning and giving link on to the forms.
+FORM_LINKS = {
+    "join": ("membership", "supporter"),
+    "internships": ("internship",),
+    "donate": ("donation",),
+}
+
+
+def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
+    """Buttons to the forms on the home page and the pages about them, in each language.
+
+    Only where there are none yet: an editor's own buttons are left as they are.
+    """
+    for language in LANGUAGES:
+        locale = Locale.objects.get(language_code=language)
+        home_page = home.get_translation_or_none(locale)
+        if home_page is not None and not home_page.alias_of_id:
+            home_page = home_page.specific
+            if not home_page.calls_to_action:
+                for cta in content_for(language)["home"]["cta"]:
+                    if cta.get("form") in built:
+                        target = built[cta["form"]]["en"]
+                        home_page.calls_to_action.append(
+                            ("call_to_action", {"label": cta["label"], "page": target})
+                        )
+                _publish(home_page)
+        for slug, kinds in FORM_LINKS.items():
+            source = home.get_children().filter(slug=slug).first()
+            page = source.get_translation_or_none(locale) if source else None
+            if page is None or page.alias_of_id:
+                continue  # an alias shows the English page, buttons included
+            page = page.specific
+            if any(block.block_type == "call_to_action" for block in page.body):
+                continue
+            for kind in kinds:
+                form = built[kind][language]
+                page.body.append(
+                    ("call_to_action", {"label": form.title, "page": built[kind]["en"]})
+                )
+            _publish(page)

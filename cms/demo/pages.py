@@ -73,7 +73,7 @@ def _fill_home(page: HomePage, content: dict, pages_by_slug: dict[str, Page]) ->
                 "value": {"label": cta["label"], "page": pages_by_slug[cta["page"]].pk},
             }
             for cta in home["cta"]
-            if cta["page"] in pages_by_slug
+            if cta.get("page") in pages_by_slug  # links to forms come with the forms
         ]
     )
     page.footer_text = content["site"]["footer_text"]
