@@ -1,5 +1,6 @@
 """The plugin's public URLs outside the form pages: Stripe's webhook, the donor's cancel
-link, the newsletter confirmation and the applicant's information-request page.
+link, the newsletter's confirmation and unsubscribe links, and the applicant's
+information-request page.
 
 A site includes them once: ``path("", include("membership_forms.urls"))``.
 """
@@ -26,5 +27,10 @@ urlpatterns = [
         "forms/newsletter/confirm/<str:token>/",
         views.newsletter_confirm,
         name="newsletter_confirm",
+    ),
+    path(
+        "forms/newsletter/unsubscribe/<str:token>/",
+        views.newsletter_unsubscribe,
+        name="newsletter_unsubscribe",
     ),
 ]

@@ -12,11 +12,14 @@ from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_protect
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import intake
 from .conf import get_setting
+from .models.submissions import SubmissionStatus
 
 HONEYPOT = "mf_website"
 STARTED = "mf_started"
@@ -106,27 +109,46 @@ def serve_form_page(request, page):
     return response
 
 
+def render_in(language: str | None, request, template: str, context: dict, status: int = 200):
+    """A page of a link sent by email, in the language of the email that carried it."""
+    with translation.override(language or translation.get_language()):
+        response = TemplateResponse(request, template, context, status=status)
+        return response.render()
+
+
 @csrf_protect
 def newsletter_confirm(request, token: str):
     """GET shows a button, POST confirms: mail scanners that prefetch links confirm nothing."""
     from .limits import client_address
     from .services.newsletter import confirm_subscription, submission_for_token
 
+    template = "membership_forms/newsletter_confirm.html"
     submission = submission_for_token(token)
     if submission is None:
-        return TemplateResponse(
-            request, "membership_forms/newsletter_confirm.html", {"invalid": True}, status=404
-        )
+        return render_in(None, request, template, {"invalid": True}, status=404)
     confirmed = False
     if request.method == "POST":
         confirm_subscription(submission.pk, ip=client_address(request))
         confirmed = True
     submission.refresh_from_db(fields=["status"])
-    return TemplateResponse(
-        request,
-        "membership_forms/newsletter_confirm.html",
-        {"confirmed": confirmed or submission.status == "confirmed"},
-    )
+    confirmed = confirmed or submission.status == SubmissionStatus.CONFIRMED
+    return render_in(submission.locale, request, template, {"confirmed": confirmed})
+
+
+@csrf_exempt  # the signed token is the proof; mail programs post without a cookie (RFC 8058)
+def newsletter_unsubscribe(request, token: str):
+    """GET shows a button; POST, from it or from a mail program's one click, unsubscribes."""
+    from .services.newsletter import submission_to_unsubscribe, unsubscribe
+
+    template = "membership_forms/newsletter_unsubscribe.html"
+    submission = submission_to_unsubscribe(token)
+    if submission is None:
+        return render_in(None, request, template, {"invalid": True}, status=404)
+    if request.method == "POST":
+        unsubscribe(submission.pk)
+        submission.refresh_from_db(fields=["status"])
+    done = submission.status == SubmissionStatus.UNSUBSCRIBED
+    return render_in(submission.locale, request, template, {"unsubscribed": done})
 
 
 def serve_donation_status(request, page, token):
@@ -170,8 +192,11 @@ def cancel_monthly_gift(request, token):
         try:
             subscription = cancel_subscription(token)
         except Exception:
-            error = _("We could not reach our payment provider. Please try again in a moment.")
-    return TemplateResponse(
+            error = gettext_lazy(
+                "We could not reach our payment provider. Please try again in a moment."
+            )
+    return render_in(
+        subscription.submission.locale,
         request,
         "membership_forms/cancel_monthly.html",
         {"subscription": subscription, "error": error},

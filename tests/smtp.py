@@ -106,3 +106,8 @@ def subject(message: EmailMessage) -> str:
 def text(message: EmailMessage) -> str:
     """The plain-text part."""
     return message.get_body(("plain",)).get_content()
+
+
+def html(message: EmailMessage) -> str:
+    """The HTML part."""
+    return message.get_body(("html",)).get_content()

@@ -7,7 +7,9 @@ survive a rerun. Pages with no text in a language get a wagtail-localize placeho
 
 import json
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.actions.convert_alias import ConvertAliasPageAction
@@ -105,6 +107,21 @@ def _fill_section(page: Page, slug: str) -> None:
     page.intro = intro()
 
 
+def site_address() -> tuple[str, int]:
+    """Host and port of SITE_URL: the demo's Site answers where `make run` serves, so pages'
+    full URLs (in the API) and the links in emails agree."""
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
+
+
+def ensure_site_address() -> None:
+    """Move the demo's Site to SITE_URL (a `make run` on another PORT), if it is elsewhere."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != site_address():
+        site.hostname, site.port = site_address()
+        site.save()
+
+
 def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
     """The default site's home page, with Wagtail's root, the locale and the site if missing.
 
@@ -130,7 +147,8 @@ def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
     root.add_child(instance=home)
     home.save_revision().publish()
     if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
+        site = Site(is_default_site=True)
+        site.hostname, site.port = site_address()
     site.root_page = home
     site.site_name = content["site"]["name"]
     site.save()

@@ -267,7 +267,14 @@ CELERY_IMPORTS = [
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The site's public address, for every absolute link: emails, the admin's, the API's and the
+# demo's Site record (`make run` serves on PORT, so its default follows PORT).
+SITE_URL = (
+    env.str("SITE_URL", default="")
+    or env.str("WAGTAILADMIN_BASE_URL", default="")
+    or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -323,7 +330,7 @@ LOGGING = {
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
     "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
-    "SITE_URL": WAGTAILADMIN_BASE_URL,
+    "SITE_URL": SITE_URL,
     # The outbox sweep (docs/operations.md): seconds before a row is queued again.
     "REQUEUE_AFTER": env.int("SUBMISSION_REQUEUE_AFTER", default=120),
     "NOTIFICATION_REQUEUE_AFTER": env.int("NOTIFICATION_REQUEUE_AFTER", default=1800),

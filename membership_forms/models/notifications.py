@@ -18,6 +18,13 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Digest")
 
 
+# Confirmations of what a visitor sent: limited per address a day, their texts are the form
+# page's confirmation subject and body.
+CONFIRMATION_KINDS = frozenset(
+    {NotificationKind.ACKNOWLEDGEMENT, NotificationKind.NEWSLETTER_CONFIRMATION}
+)
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")

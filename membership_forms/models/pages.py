@@ -25,6 +25,7 @@ from ..conf import get_setting
 from ..countries import country_choices
 from ..eligibility import open_terms, parse_term, term_deadline
 from ..kinds import PRIVACY_NOTES, SUBMIT_LABELS, FieldType, FormKind, core_fields
+from ..links import absolute
 from ..validation import FieldSpec
 from .fields import FormField, make_key
 
@@ -89,7 +90,9 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_(
             "{name}, {reference} and {form} are replaced by the applicant's name, the "
-            "reference and the form's title; {link} by the confirmation link (newsletter)."
+            "reference and the form's title, {signature} by the standard sign-off; {link} by "
+            "the confirmation link (newsletter) and {pledge} by what to pay and where "
+            "(donations pledged offline). Both are added at the end when the text has none."
         ),
     )
     staff_alert_subject = models.CharField(_("staff alert subject"), max_length=255, blank=True)
@@ -611,7 +614,7 @@ class DonationFormPage(AbstractReviewedFormPage):
         return serve_donation_status(request, self, token)
 
     def donation_url(self, donation, *, full: bool = False) -> str:
-        base = self.get_full_url() if full else self.url
+        base = absolute(self.url) if full else self.url
         return base + self.reverse_subpage("donation_view", args=(donation.token,))
 
     def thank_you_url(self, reference: str) -> str:

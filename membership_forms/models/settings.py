@@ -1,5 +1,7 @@
 """Per-site settings of the forms that editors manage."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -55,6 +57,13 @@ class FormsApiSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("forms")
+
+    @classmethod
+    def for_default_site(cls) -> FormsApiSettings:
+        """The default site's settings, for work done outside a request (emails)."""
+        from wagtail.models import Site
+
+        return cls.for_site(Site.objects.get(is_default_site=True))
 
     def origins(self) -> list[str]:
         return parse_origins(self.allowed_origins)

@@ -23,6 +23,7 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
     PROCESSED = "processed", _("Processed")
     FAILED = "failed", _("Failed")
 

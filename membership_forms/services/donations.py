@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..conf import get_setting
+from ..links import absolute
 from ..models import (
     Donation,
     DonationStatus,
@@ -255,12 +256,9 @@ def cancel_url(donation: Donation) -> str:
     """The donor's link to end a monthly gift (absolute, for emails); "" for one-off gifts."""
     if donation.subscription_id is None:
         return ""
-    path = reverse(
-        "membership_forms:cancel_monthly_gift", args=[donation.subscription.cancel_token]
+    return absolute(
+        reverse("membership_forms:cancel_monthly_gift", args=[donation.subscription.cancel_token])
     )
-    page = donation.submission.page
-    site = page.get_site() if page else None
-    return (site.root_url if site else "") + path
 
 
 def yearly_summaries(year: int) -> int:

@@ -36,6 +36,33 @@ def submission_for_token(token: str) -> Submission | None:
     return Submission.objects.filter(pk=pk, kind=FormKind.NEWSLETTER).first()
 
 
+UNSUBSCRIBE_SALT = "membership_forms.newsletter_unsubscribe"
+
+
+def unsubscribe_token(submission: Submission) -> str:
+    """Never expires: a link to leave a list must work as long as mail from it arrives."""
+    return signing.dumps(submission.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def submission_to_unsubscribe(token: str) -> Submission | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Submission.objects.filter(pk=pk, kind=FormKind.NEWSLETTER).first()
+
+
+def unsubscribe(submission_id: int) -> bool:
+    """End a sign-up, confirmed or not; False when it had already ended."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.status == SubmissionStatus.UNSUBSCRIBED:
+            return False
+        submission.status = SubmissionStatus.UNSUBSCRIBED
+        submission.save(update_fields=["status"])
+    return True
+
+
 def hash_ip(ip: str) -> str:
     """Enough to show the consent came from somewhere, not enough to say from whom."""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest() if ip else ""

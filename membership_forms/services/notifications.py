@@ -16,9 +16,7 @@ copy. Every other failure leaves either "not sent" (retried) or "sent" (skipped)
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 import smtplib
 import time
 from typing import TYPE_CHECKING, Any
@@ -28,15 +26,14 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from ..conf import get_setting
 from ..models import Notification, NotificationKind, NotificationStatus
+from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
 from ..signals import notification_queued
+from .email_texts import render_notification
 
 if TYPE_CHECKING:
     from ..models import Submission
@@ -51,8 +48,6 @@ APPLICANT_KINDS = {
     NotificationKind.RECEIPT,
     NotificationKind.RECEIPT_SUMMARY,
 }
-# Rate-limited per address at intake (`confirmation_allowed`): these are recorded, not sent.
-CONFIRMATION_KINDS = {NotificationKind.ACKNOWLEDGEMENT, NotificationKind.NEWSLETTER_CONFIRMATION}
 
 
 def _announce(notification_ids: list[int]) -> None:
@@ -159,217 +154,6 @@ def record_notifications(submission: Submission, kinds: list[str]) -> list[int]:
             attempts=0,
         ).values_list("pk", flat=True)
     )
-
-
-# --- Rendering --------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
-    """Replace {name} placeholders; unknown ones stay as written, no attribute access.
-
-    With `escape`, the template and every value are HTML-escaped first.
-    """
-    if escape:
-        template = html.escape(template, quote=False)
-        values = {key: html.escape(value) for key, value in values.items()}
-    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
-
-
-def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
-    """Standard subject and body per kind, in the active language (editors may override)."""
-    approved = (context or {}).get("decision") == "approved"
-    return {
-        NotificationKind.DECISION: (
-            gettext("Your application {reference}: approved")
-            if approved
-            else gettext("Your application {reference}: our decision"),
-            gettext(
-                "Dear {name},\n\nWe are glad to tell you that your application {reference} to "
-                "“{form}” has been approved. We will be in touch about the next steps.\n\n"
-                "The team"
-            )
-            if approved
-            else gettext(
-                "Dear {name},\n\nThank you for your application {reference} to “{form}”. "
-                "After careful review we are unable to accept it.\n\n{reason}\n\nThe team"
-            ),
-        ),
-        NotificationKind.INFO_REQUEST: (
-            gettext("Your application {reference}: we need more information"),
-            gettext(
-                "Dear {name},\n\nTo continue with your application {reference} we need a "
-                "little more information:\n\n{message}\n\nPlease add it here:\n{link}\n\n"
-                "The team"
-            ),
-        ),
-        NotificationKind.RECEIPT: (
-            gettext("Receipt {receipt_number} for your gift"),
-            gettext(
-                "Dear {donor_name},\n\nThank you for your gift of {amount} {currency} "
-                "({reference}), received on {paid_at}.\n\nReceipt number: {receipt_number}\n"
-                "{us_statement}\n\n{organisation}"
-            ),
-        ),
-        "receipt_summary": (
-            gettext("Your gifts in {year}"),
-            gettext(
-                "Dear {donor_name},\n\nThank you for your support in {year}. Your gifts:\n\n"
-                "{gift_lines}\n\nIn total:\n{total_lines}"
-            ),
-        ),
-        NotificationKind.REMINDER: (
-            gettext("Waiting for review: {reference}"),
-            gettext("Submission {reference} to “{form}” is still waiting for a decision."),
-        ),
-        NotificationKind.ACKNOWLEDGEMENT: (
-            gettext("We received your submission {reference}"),
-            gettext(
-                "Dear {name},\n\nThank you: we received your submission to “{form}”. Its "
-                "reference is {reference}; please quote it if you write to us.\n\nThe team"
-            ),
-        ),
-        NotificationKind.NEWSLETTER_CONFIRMATION: (
-            gettext("Please confirm your subscription"),
-            gettext(
-                "Hello {name},\n\nPlease confirm that you want to receive our newsletter by "
-                "following this link:\n\n{link}\n\nIf you did not sign up, ignore this email: "
-                "nothing more will be sent."
-            ),
-        ),
-        NotificationKind.STAFF_ALERT: (
-            gettext("New submission {reference} to {form}"),
-            gettext(
-                "A new submission {reference} arrived through “{form}” from {name}.\n"
-                "Screening: {outcome}.\n\n{link}"
-            ),
-        ),
-        NotificationKind.DIGEST: (
-            gettext("New submissions on {date}"),
-            gettext("New submissions on {date}:\n\n{items}"),
-        ),
-    }
-
-
-def _page_texts(page, kind: str, context: dict | None = None) -> tuple[str, str]:
-    """The editors' subject and body for `kind` on the page (in its language), if any.
-
-    Fields are named `<prefix>_subject` and `<prefix>_body`: the kind itself, except the
-    confirmation kinds (`confirmation_*`) and decisions (`approval_*` or `decline_*`).
-    """
-    if page is None:
-        return "", ""
-    prefix = kind
-    if kind in CONFIRMATION_KINDS:
-        prefix = "confirmation"
-    elif kind == NotificationKind.DECISION:
-        approved = (context or {}).get("decision") == "approved"
-        prefix = "approval" if approved else "decline"
-    return (
-        getattr(page, f"{prefix}_subject", "") or "",
-        getattr(page, f"{prefix}_body", "") or "",
-    )
-
-
-def _localised_page(submission, language: str, pages: dict | None = None):
-    """The submission's form page in `language` if translated; `pages` caches them by
-    (page, language) for a batch of emails."""
-    if pages is None or submission is None or not submission.page_id:
-        return _find_localised_page(submission, language)
-    key = (submission.page_id, language)
-    if key not in pages:
-        pages[key] = _find_localised_page(submission, language)
-    return pages[key]
-
-
-def _find_localised_page(submission, language: str):
-    page = submission.page.specific if submission and submission.page else None
-    if page is None:
-        return None
-    if page.locale.language_code == language:
-        return page
-    translated = page.get_translation_or_none(_locale(language))
-    return translated.specific if translated else page
-
-
-def _locale(language: str):
-    from wagtail.models import Locale
-
-    return Locale.objects.filter(language_code=language).first()
-
-
-def site_url() -> str:
-    return (get_setting("SITE_URL") or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-
-def _values(notification: Notification, page) -> dict[str, str]:
-    from .screening import applicant_name
-
-    submission = notification.submission
-    values: dict[str, str] = {}
-    if submission is not None:
-        screening = submission.screening or {}
-        values = {
-            "name": applicant_name(submission),
-            "reference": submission.reference,
-            "form": page.title if page else "",
-            "outcome": str(screening.get("outcome", "")),
-            "link": "",
-            "reason": "",
-            "message": "",
-        }
-        if notification.kind == NotificationKind.NEWSLETTER_CONFIRMATION:
-            from .newsletter import confirmation_url
-
-            values["link"] = site_url() + confirmation_url(submission)
-        elif notification.kind == NotificationKind.STAFF_ALERT:
-            from django.urls import reverse
-
-            values["link"] = site_url() + reverse(
-                "membership_forms_submission", args=(submission.pk,)
-            )
-    values.update({key: str(value) for key, value in (notification.context or {}).items()})
-    return values
-
-
-def render_notification(
-    notification: Notification, connection=None, pages: dict | None = None
-) -> EmailMultiAlternatives:
-    """The email, text and HTML, in the notification's language."""
-    language = notification.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        page = _localised_page(notification.submission, language, pages)
-        context = notification.context or {}
-        subject, body = _page_texts(page, notification.kind, context)
-        default_subject, default_body = _default_texts(context).get(
-            notification.kind, (context.get("subject", ""), context.get("body", ""))
-        )
-        subject = subject or context.get("subject") or default_subject
-        body = body or context.get("body") or default_body
-        if notification.kind == NotificationKind.NEWSLETTER_CONFIRMATION and "{link}" not in body:
-            body += "\n\n{link}"
-        values = _values(notification, page)
-        subject_text = " ".join(fill(subject, values, escape=False).split())[:255]
-        text = fill(body, values, escape=False)
-        html_body = render_to_string(
-            "membership_forms/emails/message.html",
-            {
-                "subject": subject_text,
-                "body": mark_safe(fill(body, values, escape=True).replace("\n", "<br>\n")),
-                "language": language,
-                "rtl": translation.get_language_bidi(),
-            },
-        )
-    message = EmailMultiAlternatives(
-        subject=subject_text,
-        body=text,
-        to=split_recipients(notification.recipient),
-        connection=connection or get_connection(),
-    )
-    message.attach_alternative(html_body, "text/html")
-    message.extra_headers["Content-Language"] = language
-    return message
 
 
 # --- Delivery ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from wagtail.log_actions import log
 
 from .. import signals
 from ..kinds import FormKind
+from ..links import absolute
 from ..models.directory import DirectoryCategory, DirectoryEntry
 from ..models.reviews import (
     OPEN_STATUSES,
@@ -313,11 +314,7 @@ def _token_hash(token: str) -> str:
 
 
 def info_request_url(token: str) -> str:
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    root = site.root_url if site else ""
-    return root + reverse("membership_forms:info_request", args=[token])
+    return absolute(reverse("membership_forms:info_request", args=[token]))
 
 
 @transaction.atomic

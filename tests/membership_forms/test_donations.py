@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from membership_forms.models import (
     Donation,
     DonationSubscription,
+    Frequency,
     Receipt,
     StripeEvent,
     Submission,
@@ -19,6 +21,8 @@ from membership_forms.services import donations as donation_services
 from membership_forms.services.stripe_events import process_event
 from membership_forms.views import STARTED, started_token
 from tasks.donations import create_checkout_session, process_stripe_event
+from tests.conftest import wait_for
+from tests.smtp import text
 
 from .conftest import submit_url, valid_payload
 from .stripe_server import event, sign
@@ -99,6 +103,26 @@ def test_pledge_path_end_to_end_in_four_languages(form_pages, no_stripe, languag
     assert "IBAN NL00 DEMO" in body["donation"]["pledge_instructions"]
     status = Client().get(f"/api/v3/forms/donations/{body['donation']['token']}/")
     assert status.json()["status"] == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pledge_email_says_what_to_pay_and_where(
+    live_form_pages, no_stripe, celery_worker, smtp_server, api
+):
+    page = live_form_pages["donation"]["fr"]
+    response = submit(api, page, amount="75.00", currency="EUR", frequency="monthly")
+    assert response.status_code == 202
+    reference = response.json()["reference"]
+
+    def mailed():
+        """the donor's confirmation arrived"""
+        return smtp_server.to(valid_payload("donation")["donor_email"])
+
+    body = text(wait_for(mailed, timeout=30)[0])
+    assert "75.00 EUR" in body and reference in body
+    assert "IBAN: NL00 DEMO 0123 4567 89" in body  # the site's bank details
+    with translation.override("fr"):
+        assert str(Frequency.MONTHLY.label) in body  # in the donor's language
 
 
 def test_amount_limits(form_pages, no_stripe, api):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from membership_forms.models import Notification, Submission
-from membership_forms.services.notifications import queue_notification, render_notification
+from membership_forms.services.email_texts import render_notification
+from membership_forms.services.notifications import queue_notification
 
 from .test_notifications import _submit
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from membership_forms.models import Notification, NotificationStatus, Submission
-from membership_forms.services.notifications import fill, queue_notification
+from membership_forms.services.email_texts import fill
+from membership_forms.services.notifications import queue_notification
 from tasks.notifications import send_notifications
 from tasks.submissions import process_submission, requeue_stalled_submissions
 from tests.conftest import wait_for

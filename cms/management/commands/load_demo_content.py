@@ -7,7 +7,7 @@ from wagtail.models import Locale
 
 from cms.demo.documents import ensure_documents, ensure_regions
 from cms.demo.images import ensure_images
-from cms.demo.pages import TreeBuilder
+from cms.demo.pages import TreeBuilder, ensure_site_address
 from cms.demo.site_settings import ensure_settings
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -29,6 +29,7 @@ class Command(BaseCommand):
             for code in translations:
                 builder.translate(code)
             ensure_settings(builder.pages)
+            ensure_site_address()
         # Form pages belong to the membership_forms plugin; its demo builder adds them.
         if importlib.util.find_spec("cms.demo.forms") is not None:
             importlib.import_module("cms.demo.forms").build_form_pages()

@@ -1,0 +1,291 @@
+"""What an email says: its subject and body in the recipient's language, as text and HTML.
+
+Editors write subjects and bodies on the form page (in each of its languages); empty
+ones use the standard texts below. `{placeholders}` are filled from the submission and
+the notification's context. Every link is absolute, on the site's address (`links`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ..kinds import FormKind
+from ..links import absolute, site_url
+from ..models import Notification, NotificationKind, PaymentMethod
+from ..models.notifications import CONFIRMATION_KINDS
+from ..models.pages import split_recipients
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
+    """Replace {name} placeholders; unknown ones stay as written, no attribute access.
+
+    With `escape`, the template and every value are HTML-escaped first.
+    """
+    if escape:
+        template = html.escape(template, quote=False)
+        values = {key: html.escape(value) for key, value in values.items()}
+    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
+
+
+def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
+    """Standard subject and body per kind, in the active language (editors may override)."""
+    approved = (context or {}).get("decision") == "approved"
+    return {
+        NotificationKind.DECISION: (
+            gettext("Your application {reference}: approved")
+            if approved
+            else gettext("Your application {reference}: our decision"),
+            gettext(
+                "Dear {name},\n\nWe are glad to tell you that your application {reference} to "
+                "“{form}” has been approved. We will be in touch about the next steps.\n\n"
+                "{signature}"
+            )
+            if approved
+            else gettext(
+                "Dear {name},\n\nThank you for your application {reference} to “{form}”. "
+                "After careful review we are unable to accept it.\n\n{reason}\n\n{signature}"
+            ),
+        ),
+        NotificationKind.INFO_REQUEST: (
+            gettext("Your application {reference}: we need more information"),
+            gettext(
+                "Dear {name},\n\nTo continue with your application {reference} we need a "
+                "little more information:\n\n{message}\n\nPlease add it here:\n{link}\n\n"
+                "{signature}"
+            ),
+        ),
+        NotificationKind.RECEIPT: (
+            gettext("Receipt {receipt_number} for your gift"),
+            gettext(
+                "Dear {donor_name},\n\nThank you for your gift of {amount} {currency} "
+                "({reference}), received on {paid_at}.\n\nReceipt number: {receipt_number}\n"
+                "{us_statement}\n\n{organisation}"
+            ),
+        ),
+        "receipt_summary": (
+            gettext("Your gifts in {year}"),
+            gettext(
+                "Dear {donor_name},\n\nThank you for your support in {year}. Your gifts:\n\n"
+                "{gift_lines}\n\nIn total:\n{total_lines}"
+            ),
+        ),
+        NotificationKind.REMINDER: (
+            gettext("Waiting for review: {reference}"),
+            gettext("Submission {reference} to “{form}” is still waiting for a decision."),
+        ),
+        NotificationKind.ACKNOWLEDGEMENT: (
+            gettext("We received your submission {reference}"),
+            gettext(
+                "Dear {name},\n\nThank you: we received your submission to “{form}”. Its "
+                "reference is {reference}; please quote it if you write to us.\n\n{signature}"
+            ),
+        ),
+        NotificationKind.NEWSLETTER_CONFIRMATION: (
+            gettext("Please confirm your subscription"),
+            gettext(
+                "Hello {name},\n\nPlease confirm that you want to receive our newsletter by "
+                "following this link:\n\n{link}\n\nIf you did not sign up, ignore this email: "
+                "nothing more will be sent.\n\n{signature}"
+            ),
+        ),
+        NotificationKind.STAFF_ALERT: (
+            gettext("New submission {reference} to {form}"),
+            gettext(
+                "A new submission {reference} arrived through “{form}” from {name}.\n"
+                "Screening: {outcome}.\n\n{link}"
+            ),
+        ),
+        NotificationKind.DIGEST: (
+            gettext("New submissions on {date}"),
+            gettext("New submissions on {date}:\n\n{items}"),
+        ),
+    }
+
+
+def _page_texts(page, kind: str, context: dict | None = None) -> tuple[str, str]:
+    """The editors' subject and body for `kind` on the page (in its language), if any.
+
+    Fields are named `<prefix>_subject` and `<prefix>_body`: the kind itself, except the
+    confirmation kinds (`confirmation_*`) and decisions (`approval_*` or `decline_*`).
+    """
+    if page is None:
+        return "", ""
+    prefix = kind
+    if kind in CONFIRMATION_KINDS:
+        prefix = "confirmation"
+    elif kind == NotificationKind.DECISION:
+        approved = (context or {}).get("decision") == "approved"
+        prefix = "approval" if approved else "decline"
+    return (
+        getattr(page, f"{prefix}_subject", "") or "",
+        getattr(page, f"{prefix}_body", "") or "",
+    )
+
+
+def _localised_page(submission, language: str, pages: dict | None = None):
+    """The submission's form page in `language` if translated; `pages` caches them by
+    (page, language) for a batch of emails."""
+    if pages is None or submission is None or not submission.page_id:
+        return _find_localised_page(submission, language)
+    key = (submission.page_id, language)
+    if key not in pages:
+        pages[key] = _find_localised_page(submission, language)
+    return pages[key]
+
+
+def _find_localised_page(submission, language: str):
+    page = submission.page.specific if submission and submission.page else None
+    if page is None:
+        return None
+    if page.locale.language_code == language:
+        return page
+    translated = page.get_translation_or_none(_locale(language))
+    return translated.specific if translated else page
+
+
+def _locale(language: str):
+    from wagtail.models import Locale
+
+    return Locale.objects.filter(language_code=language).first()
+
+
+def site_name() -> str:
+    """The site's name in the active language (through the site's own catalogue, when it
+    translates the name Wagtail knows the site by)."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    name = (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", "")
+    return gettext(name) if name else ""
+
+
+def signature() -> str:
+    """The standard sign-off, in the active language."""
+    return "\n".join(part for part in (gettext("The Secretariat"), site_name()) if part)
+
+
+def pledge_details(submission) -> str:
+    """For a gift pledged offline: what to pay, the reference to quote, where to pay."""
+    from ..models import FormsApiSettings
+    from .donations import first_donation
+
+    donation = first_donation(submission)
+    if donation is None or donation.method != PaymentMethod.PLEDGE:
+        return ""
+    bank = FormsApiSettings.for_default_site().bank_details.strip()
+    lines = [
+        gettext("Your pledge: %(amount)s %(currency)s (%(frequency)s).")
+        % {
+            "amount": donation.amount,
+            "currency": donation.currency,
+            "frequency": donation.get_frequency_display(),
+        },
+        gettext("Please quote the reference %(reference)s with your payment.")
+        % {"reference": submission.reference},
+    ]
+    if bank:
+        lines += ["", gettext("Our bank details:"), bank]
+    return "\n".join(lines)
+
+
+def unsubscribe_url(submission) -> str:
+    from .newsletter import unsubscribe_token
+
+    return absolute(
+        reverse("membership_forms:newsletter_unsubscribe", args=(unsubscribe_token(submission),))
+    )
+
+
+def _values(notification: Notification, page) -> dict[str, str]:
+    from .newsletter import confirmation_url
+    from .screening import applicant_name
+
+    submission = notification.submission
+    values: dict[str, str] = {"signature": signature()}
+    if submission is not None:
+        screening = submission.screening or {}
+        values |= {
+            "name": applicant_name(submission),
+            "reference": submission.reference,
+            "form": page.title if page else "",
+            "outcome": str(screening.get("outcome", "")),
+            "link": "",
+            "reason": "",
+            "message": "",
+        }
+        if notification.kind == NotificationKind.NEWSLETTER_CONFIRMATION:
+            values["link"] = absolute(confirmation_url(submission))
+        elif notification.kind == NotificationKind.STAFF_ALERT:
+            values["link"] = absolute(reverse("membership_forms_submission", args=(submission.pk,)))
+        elif (
+            notification.kind == NotificationKind.ACKNOWLEDGEMENT
+            and submission.kind == FormKind.DONATION
+        ):
+            values["pledge"] = pledge_details(submission)
+    values.update({key: str(value) for key, value in (notification.context or {}).items()})
+    return values
+
+
+def _with(body: str, placeholder: str, values: dict[str, str]) -> str:
+    """The body with `{placeholder}` added at its end when it has a value and is missing."""
+    token = "{" + placeholder + "}"
+    if values.get(placeholder) and token not in body:
+        return f"{body.rstrip()}\n\n{token}"
+    return body
+
+
+def render_notification(
+    notification: Notification, connection=None, pages: dict | None = None
+) -> EmailMultiAlternatives:
+    """The email, text and HTML, in the notification's language."""
+    language = notification.language or settings.LANGUAGE_CODE
+    submission = notification.submission
+    with translation.override(language):
+        page = _localised_page(submission, language, pages)
+        context = notification.context or {}
+        subject, body = _page_texts(page, notification.kind, context)
+        default_subject, default_body = _default_texts(context).get(
+            notification.kind, (context.get("subject", ""), context.get("body", ""))
+        )
+        subject = subject or context.get("subject") or default_subject
+        body = body or context.get("body") or default_body
+        values = _values(notification, page)
+        # Whatever an editor wrote, these facts are in the email.
+        body = _with(body, "link", values)
+        body = _with(body, "pledge", values)
+        subject_text = " ".join(fill(subject, values, escape=False).split())[:255]
+        text = fill(body, values, escape=False)
+        html_body = render_to_string(
+            "membership_forms/emails/message.html",
+            {
+                "subject": subject_text,
+                "paragraphs": [part for part in text.split("\n\n") if part.strip()],
+                "language": language,
+                "rtl": translation.get_language_bidi(),
+                "site_name": site_name(),
+                "site_url": site_url(),
+            },
+        )
+    message = EmailMultiAlternatives(
+        subject=subject_text,
+        body=text,
+        to=split_recipients(notification.recipient),
+        connection=connection or get_connection(),
+    )
+    message.attach_alternative(html_body, "text/html")
+    message.extra_headers["Content-Language"] = language
+    if notification.kind == NotificationKind.NEWSLETTER_CONFIRMATION and submission is not None:
+        # RFC 2369 and RFC 8058: mail programs offer "unsubscribe", in one click.
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url(submission)}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
