@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import stripe
 from django.db import IntegrityError, transaction
@@ -24,6 +25,10 @@ from ..stripe_api import stripe_client
 from .donations import mark_subscription_cancelled, record_payment_failure, set_status
 
 logger = logging.getLogger(__name__)
+
+# An event still `received` this long after it arrived lost its task (a worker takes it
+# within seconds; the task's own retries mark it failed, not received).
+STALLED_AFTER = timedelta(minutes=10)
 
 
 class BadSignature(Exception):
@@ -84,9 +89,31 @@ def verify_and_store(payload: bytes, signature: str) -> Stored:
             stored = StripeEvent.objects.create(event_id=event_id, type=event_type, payload=data)
             transaction.on_commit(lambda: announce(stored.pk), robust=True)
     except IntegrityError:
-        StripeEvent.objects.filter(event_id=event_id).update(deliveries=F("deliveries") + 1)
-        return Stored(StripeEvent.objects.get(event_id=event_id), created=False)
+        return Stored(_count_delivery(event_id), created=False)
     return Stored(stored, created=True)
+
+
+def _count_delivery(event_id: str) -> StripeEvent:
+    """A repeat: counted, and queued again when it was never done (failed, or lost).
+
+    A worker processing the event holds its row lock; `skip_locked` leaves that one alone
+    (the repeat then waits for the worker to count it). A repeat of an event still queued
+    gives a second task, which finds it done: harmless.
+    """
+    with transaction.atomic():
+        stored = (
+            StripeEvent.objects.select_for_update(skip_locked=True)
+            .filter(event_id=event_id)
+            .first()
+        )
+        if stored is None:
+            StripeEvent.objects.filter(event_id=event_id).update(deliveries=F("deliveries") + 1)
+            return StripeEvent.objects.get(event_id=event_id)
+        stored.deliveries += 1
+        stored.save(update_fields=["deliveries"])
+        if stored.status in (StripeEvent.Status.FAILED, StripeEvent.Status.RECEIVED):
+            transaction.on_commit(lambda: announce(stored.pk), robust=True)
+    return stored
 
 
 def _signed_at(signature: str) -> int:
@@ -141,12 +168,16 @@ def process_event(event_pk: int, *, force: bool = False) -> bool:
     return True
 
 
-def events_to_replay(event_ids: list[str], *, failed: bool) -> list[int]:
+def events_to_replay(event_ids: list[str], *, failed: bool, stalled: bool = False) -> list[int]:
     queryset = StripeEvent.objects.none()
     if event_ids:
         queryset = StripeEvent.objects.filter(event_id__in=event_ids)
     if failed:
         queryset = queryset | StripeEvent.objects.filter(status=StripeEvent.Status.FAILED)
+    if stalled:
+        queryset = queryset | StripeEvent.objects.filter(
+            status=StripeEvent.Status.RECEIVED, received_at__lt=timezone.now() - STALLED_AFTER
+        )
     return list(queryset.order_by("received_at").values_list("pk", flat=True))
 
 

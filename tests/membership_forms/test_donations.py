@@ -2,11 +2,13 @@
 
 import json
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from membership_forms.models import (
     Donation,
@@ -287,6 +289,23 @@ def test_replay_reports_events_that_fail_again(form_pages, stripe_api, api, clie
     with pytest.raises(CommandError, match="1 events failed"):
         call_command("replay_stripe_events", "evt_again")
     assert StripeEvent.objects.get().attempts == 1
+
+
+def test_replay_takes_events_whose_task_was_lost(form_pages, stripe_api, api, client):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
+    for event_id in ("evt_lost", "evt_recent"):
+        body = event(event_id, "checkout.session.completed", session, "checkout.session")
+        assert post_event(client, body).status_code == 200
+    StripeEvent.objects.filter(event_id="evt_lost").update(
+        received_at=timezone.now() - timedelta(minutes=30)
+    )
+    call_command("replay_stripe_events", "--stalled")
+    statuses = dict(StripeEvent.objects.values_list("event_id", "status"))
+    assert statuses == {"evt_lost": "processed", "evt_recent": "received"}
+    donation.refresh_from_db()
+    assert donation.status == "paid"
 
 
 def test_unknown_event_types_are_stored_and_ignored(db, stripe_api, client):
