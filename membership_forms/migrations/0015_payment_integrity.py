@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='donation',
+            name='checkout_restarts',
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='donation',
             name='payment_issue',
             field=models.CharField(blank=True, max_length=500, verbose_name='payment issue'),
         ),

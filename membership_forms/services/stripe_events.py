@@ -309,7 +309,9 @@ def _flag(donation: Donation, message: str) -> None:
 def _apply_session(session) -> bool:
     donation = _lock_donation(checkout_session_id=session.id)
     if donation is None:
-        donation_id = _metadata_donation_id(session)
+        # Flagged only when money moved: an unpaid one (expired, say) may be a session the
+        # worker made but could not store before a retry made another.
+        donation_id = _metadata_donation_id(session) if _paid(session) else None
         if named := _lock_donation(pk=donation_id) if donation_id else None:
             _flag_not_ours(named, session.id)
         logger.info("Ignored Checkout Session %s: not made by this site", session.id)
@@ -333,9 +335,13 @@ def _apply_session(session) -> bool:
             fields.append("invoice_id")
     if fields:
         donation.save(update_fields=fields)
-    if session.payment_status in ("paid", "no_payment_required"):
+    if _paid(session):
         set_status(donation, DonationStatus.PAID)
     return True
+
+
+def _paid(session) -> bool:
+    return session.payment_status in ("paid", "no_payment_required")
 
 
 def _apply_payment_intent(v1, intent) -> bool:

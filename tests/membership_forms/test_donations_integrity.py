@@ -8,15 +8,19 @@ signature proves nothing about who made them.
 
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from django.utils import timezone
 
 from membership_forms.models import Donation, DonationSubscription, Receipt, StripeEvent
+from membership_forms.services import donations as donation_services
+from tasks.donations import create_checkout_session
 
 from .stripe_server import event, sign
-from .test_donations import deliver, online_donation, post_event
+from .test_donations import deliver, online_donation, post_event, submit
 
 ADMIN = "/admin/membership-forms/donations/"
 LOGGER = "membership_forms.services.stripe_events"
@@ -224,6 +228,10 @@ def test_an_invoice_of_the_sites_subscription_with_another_amount_is_flagged(
     assert Receipt.objects.count() == 1  # the first month's only
 
 
+# --- Stripe redelivering an event -----------------------------------------------------------
+# (through the real worker: tests/membership_forms/test_donations_worker.py)
+
+
 # --- Webhook bodies and signatures ----------------------------------------------------------
 
 
@@ -240,3 +248,87 @@ def test_signatures_dated_in_the_future_are_refused(db, stripe_api, client):
     assert StripeEvent.objects.count() == 0
     # A clock a little ahead of ours is within the tolerance.
     assert post_event(client, body, sign(body, timestamp=int(time.time()) + 30)).status_code == 200
+
+
+# --- A payment page that could not be made --------------------------------------------------
+
+
+def failed_checkout(api, page, stripe_api) -> Donation:
+    stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
+    response = submit(api, page)
+    assert response.status_code == 202
+    donation = Donation.objects.get(submission__reference=response.json()["reference"])
+    result = create_checkout_session.apply(args=(donation.pk,))
+    assert result.failed()  # the task gave up after its retries
+    donation.refresh_from_db()
+    return donation
+
+
+def test_a_checkout_that_could_not_be_made_is_shown_to_the_donor_staff_and_api(
+    form_pages, stripe_api, api, treasurer
+):
+    page = form_pages["donation"]["en"]
+    donation = failed_checkout(api, page, stripe_api)
+    assert len(stripe_api.calls("POST", "/v1/checkout/sessions")) == 5
+
+    status = api.get(f"/api/v3/forms/donations/{donation.token}/").json()
+    assert status["status"] == "pending"
+    assert status["checkout_failed"] is True and status["payment_url"] is None
+    assert "IBAN NL00 DEMO" in status["pledge_instructions"]  # the way to give offline
+
+    html = Client().get(page.donation_url(donation)).content.decode()
+    assert "Your payment could not be started" in html
+    assert "No money was taken" in html
+    assert 'http-equiv="refresh"' not in html
+    assert "Try again" in html and 'method="post"' in html
+    assert "IBAN NL00 DEMO" in html and donation.submission.reference in html
+
+    assert donation.submission.reference in needing_attention(treasurer)
+
+
+def test_a_checkout_stripe_refuses_is_given_up_at_once(form_pages, stripe_api, api):
+    """A 400 is not mended by retrying (Stripe would answer the same): no five attempts."""
+    stripe_api.route("POST", "/v1/checkout/sessions", (400, "error_400"))
+    response = submit(api, form_pages["donation"]["en"])
+    donation = Donation.objects.get(submission__reference=response.json()["reference"])
+    assert create_checkout_session.apply(args=(donation.pk,)).failed()
+    assert len(stripe_api.calls("POST", "/v1/checkout/sessions")) == 1
+    donation.refresh_from_db()
+    assert donation.checkout_failed and "Invalid currency" in donation.checkout_error
+
+
+def test_a_checkout_whose_task_was_lost_is_marked_failed_by_reconciliation(
+    form_pages, stripe_api, api, treasurer
+):
+    page = form_pages["donation"]["en"]
+    response = submit(api, page)  # its task never runs: the broker lost it
+    donation = Donation.objects.get(submission__reference=response.json()["reference"])
+    recent = submit(api, page, donor_email="recent@example.org")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Donation.objects.filter(pk=donation.pk).update(created_at=an_hour_ago, updated_at=an_hour_ago)
+    donation_services.reconcile_donations()
+    donation_services.reconcile_donations()  # a rerun is harmless
+    donation.refresh_from_db()
+    assert donation.checkout_failed
+    assert stripe_api.calls() == []
+    status = api.get(f"/api/v3/forms/donations/{donation.token}/").json()
+    assert status["checkout_failed"] is True
+    fresh = Donation.objects.get(submission__reference=recent.json()["reference"])
+    assert not fresh.checkout_failed
+    listing = needing_attention(treasurer)
+    assert donation.submission.reference in listing
+    assert fresh.submission.reference not in listing
+
+
+def test_the_donors_page_is_never_served_from_the_page_cache(form_pages, stripe_api, api):
+    page = form_pages["donation"]["en"]
+    stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
+    response = submit(api, page)
+    donation = Donation.objects.get(submission__reference=response.json()["reference"])
+    visitor = Client()
+    first = visitor.get(page.donation_url(donation))
+    assert "Preparing the secure payment page" in first.content.decode()
+    create_checkout_session.apply(args=(donation.pk,))
+    second = visitor.get(page.donation_url(donation))
+    assert second.get("X-Page-Cache") != "hit"
+    assert "Your payment could not be started" in second.content.decode()

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from membership_forms.models import Donation, Receipt, StripeEvent
 from tests.conftest import wait_for
@@ -114,3 +115,47 @@ def test_an_event_stripe_sends_again_is_processed_again_when_it_never_was(
     donation.refresh_from_db()
     assert donation.status == "paid"
     assert Receipt.objects.filter(donation=donation).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_donor_tries_again_after_the_payment_page_could_not_be_made(
+    live_form_pages, celery_worker, stripe_api, client
+):
+    from membership_forms.signals import donation_created
+    from tasks.donations import create_checkout_session
+    from tasks.signals import queue_checkout_session
+
+    page = live_form_pages["donation"]["en"]
+    stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
+    donation_created.disconnect(dispatch_uid="tasks.create_checkout_session")
+    try:
+        response = client.post(submit_url(page), valid_payload("donation"), "application/json")
+    finally:
+        donation_created.connect(
+            queue_checkout_session, dispatch_uid="tasks.create_checkout_session"
+        )
+    donation = Donation.objects.get(token=response.json()["donation"]["token"])
+    assert create_checkout_session.apply(args=(donation.pk,)).failed()  # retries spent
+
+    stripe_api.route("POST", "/v1/checkout/sessions", "checkout_session_created")
+    visitor = Client()
+    url = page.donation_url(donation)
+    assert "Try again" in visitor.get(url).content.decode()
+    answer = visitor.post(url)
+    assert answer.status_code == 303 and answer["Location"] == url
+    assert "Preparing the secure payment page" in visitor.get(url).content.decode()
+
+    def checkout_ready():
+        """the worker made the Checkout Session"""
+        return Donation.objects.exclude(checkout_url="").filter(pk=donation.pk).first()
+
+    donation = wait_for(checkout_ready)
+    assert not donation.checkout_failed
+    assert f'content="1;url={donation.checkout_url}"' in visitor.get(url).content.decode()
+    keys = [call["headers"]["Idempotency-Key"] for call in stripe_api.calls("POST")]
+    # The first key's failures are remembered by Stripe for a day: a new attempt, a new key.
+    assert set(keys) == {
+        f"mf-donation-{donation.pk}-checkout",
+        f"mf-donation-{donation.pk}-checkout-1",
+    }
+    assert keys[-1] == f"mf-donation-{donation.pk}-checkout-1"
