@@ -2,18 +2,21 @@
 
 Money moves only through Stripe's events and the services, so nobody edits a donation
 here; the "needs attention" column and filter show staff where Stripe and the ledger
-disagree, and payments that named a gift but were not applied to it.
+disagree, payments that named a gift but were not applied to it, and payment pages that
+could not be made. Exported cells are made inert for spreadsheets (spreadsheets.py).
 """
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Donation
+from .spreadsheets import InertSpreadsheetExportMixin
 
 READ_ACTIONS = {"view"}
 
@@ -56,8 +59,13 @@ class DonationFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
 
 
+class DonationIndexView(InertSpreadsheetExportMixin, IndexView):
+    """The listing; its CSV and XLSX exports hold donors' own words (names, dedications)."""
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
+    index_view_class = DonationIndexView
     icon = "pick"
     menu_label = _("Donations")
     menu_order = 260

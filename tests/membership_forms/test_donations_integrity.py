@@ -6,6 +6,8 @@ client_reference_id. Those objects are signed by Stripe like ours, so the webhoo
 signature proves nothing about who made them.
 """
 
+import csv
+import io
 import logging
 import time
 from datetime import timedelta
@@ -14,11 +16,15 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from membership_forms.models import Donation, DonationSubscription, Receipt, StripeEvent
 from membership_forms.services import donations as donation_services
+from membership_forms.services import exports
+from tasks import exports as export_tasks
 from tasks.donations import create_checkout_session
 
+from .reviewing import member_of, screen
 from .stripe_server import event, sign
 from .test_donations import deliver, online_donation, post_event, submit
 
@@ -332,3 +338,55 @@ def test_the_donors_page_is_never_served_from_the_page_cache(form_pages, stripe_
     second = visitor.get(page.donation_url(donation))
     assert second.get("X-Page-Cache") != "hit"
     assert "Your payment could not be started" in second.content.decode()
+
+
+# --- Spreadsheet exports --------------------------------------------------------------------
+
+
+def rows_of(response, fmt: str) -> list[list]:
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_donations_export_makes_formulas_inert_and_keeps_amounts_numbers(
+    form_pages, no_stripe, api, treasurer, fmt
+):
+    page = form_pages["donation"]["en"]
+    assert submit(api, page, donor_name=FORMULA, dedication=DDE).status_code == 202
+    assert submit(api, page, donor_name="-2+3+cmd|' /C calc'!A0").status_code == 202
+    minus = Donation.objects.order_by("pk").last()
+    Donation.objects.filter(pk=minus.pk).update(amount="-5.00")  # a refund-like correction
+
+    header, *rows = rows_of(treasurer.get(f"{ADMIN}?export={fmt}"), fmt)
+    by_name = {row[header.index("Donor name")]: row for row in rows}
+    assert set(by_name) == {"'" + FORMULA, "'-2+3+cmd|' /C calc'!A0"}
+    assert by_name["'" + FORMULA][header.index("Dedication")] == "'" + DDE
+    amounts = sorted(row[header.index("Amount")] for row in rows)
+    if fmt == "csv":
+        assert amounts == ["-5.00", "50.00"]
+    else:
+        assert amounts == [-5, 50]  # numbers, not text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_review_queue_export_makes_formulas_inert_and_keeps_amounts_numbers(
+    form_pages, no_stripe, api, client, fmt
+):
+    page = form_pages["donation"]["en"]
+    response = submit(api, page, donor_name=DDE)
+    assert response.status_code == 202
+    submission = Donation.objects.get().submission
+    assert screen(submission, "needs_review", ("AMOUNT_REVIEW",))
+    secretariat = member_of("Secretariat", "sec")
+    export = exports.request_export(secretariat, "donation", fmt)
+    export_tasks.build_export(export.pk)
+    client.force_login(secretariat)
+    header, row = rows_of(client.get(f"/admin/membership-forms/exports/{export.pk}/"), fmt)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["donor_name"] == "'" + DDE
+    assert cells["amount"] == ("50.00" if fmt == "csv" else 50)
