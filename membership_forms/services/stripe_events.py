@@ -316,11 +316,10 @@ def _apply_session(session) -> bool:
             _flag_not_ours(named, session.id)
         logger.info("Ignored Checkout Session %s: not made by this site", session.id)
         return False
-    if session.status == "expired":
-        set_status(donation, DonationStatus.CANCELLED)
-        return True
-    if difference := _mismatch(
-        donation, amount=session.amount_total, currency=session.currency, mode=session.mode
+    if session.status != "expired" and (
+        difference := _mismatch(
+            donation, amount=session.amount_total, currency=session.currency, mode=session.mode
+        )
     ):
         _flag_mismatch(donation, session.id, difference)
         return True
@@ -337,6 +336,8 @@ def _apply_session(session) -> bool:
         donation.save(update_fields=fields)
     if _paid(session):
         set_status(donation, DonationStatus.PAID)
+    elif session.status == "expired":
+        set_status(donation, DonationStatus.CANCELLED)
     return True
 
 
