@@ -90,8 +90,21 @@ class DonationOut(Schema):
     payment_url: str | None = Field(
         None, description="Stripe Checkout; null until the worker has made it (poll the status)."
     )
+    checkout_failed: bool = Field(
+        False,
+        description=(
+            "True when the payment page could not be made (Stripe refused or was unreachable "
+            "through every retry, or the task was lost): no money was taken, `payment_url` "
+            "stays null and `pledge_instructions` say how to give offline instead; the "
+            "donor's page on the site also offers a new attempt. Stop polling."
+        ),
+    )
     pledge_instructions: str | None = Field(
-        None, description="Bank-transfer and postal details (HTML) when paying offline."
+        None,
+        description=(
+            "Bank-transfer and postal details (HTML) when paying offline, or when the "
+            "payment page could not be made."
+        ),
     )
 
 

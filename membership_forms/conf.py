@@ -100,6 +100,9 @@ DEFAULTS: dict[str, Any] = {
     "US_RECEIPT_THRESHOLD": "250",
     # Hours a donation may stay pending before reconciliation flags it.
     "RECONCILE_PENDING_AFTER_HOURS": 24,
+    # Seconds an online gift may wait for its payment page (the worker makes it in
+    # seconds, its retries give up within a minute) before reconciliation marks it failed.
+    "CHECKOUT_LOST_AFTER": 900,
 }
 
 

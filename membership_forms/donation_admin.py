@@ -1,14 +1,22 @@
 """The donations listing in the Wagtail admin: read-only, filtered, exported as CSV or XLSX.
 
 Money moves only through Stripe's events and the services, so nobody edits a donation
-here; the reconciliation flag shows staff where Stripe and the ledger disagree.
+here; the "needs attention" column and filter show staff where Stripe and the ledger
+disagree, payments that named a gift but were not applied to it, and payment pages that
+could not be made. Exported cells are made inert for spreadsheets (spreadsheets.py).
 """
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Donation
+from .spreadsheets import InertSpreadsheetExportMixin
 
 READ_ACTIONS = {"view"}
 
@@ -35,8 +43,29 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return self.model._default_manager.all()
 
 
+class DonationFilterSet(WagtailFilterSet):
+    needs_attention = django_filters.BooleanFilter(
+        label=_("Needs attention"), method="filter_needs_attention", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Donation
+        fields = ["status", "currency", "frequency", "method", "created_at"]
+
+    def filter_needs_attention(self, queryset, name, value):
+        if value is None:
+            return queryset
+        flagged = Donation.objects.needing_attention().values("pk")
+        return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
+
+
+class DonationIndexView(InertSpreadsheetExportMixin, IndexView):
+    """The listing; its CSV and XLSX exports hold donors' own words (names, dedications)."""
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
+    index_view_class = DonationIndexView
     icon = "pick"
     menu_label = _("Donations")
     menu_order = 260
@@ -54,9 +83,9 @@ class DonationViewSet(ModelViewSet):
         "method",
         "status",
         "created_at",
-        "reconciliation_flag",
+        Column("attention", label=_("Needs attention")),
     ]
-    list_filter = ["status", "currency", "frequency", "method", "created_at"]
+    filterset_class = DonationFilterSet
     search_fields = ["donor_name", "donor_email", "submission__reference"]
     list_export = [
         "submission",
@@ -74,6 +103,7 @@ class DonationViewSet(ModelViewSet):
         "payment_intent_id",
         "invoice_id",
         "reconciliation_flag",
+        "payment_issue",
     ]
     export_filename = "donations"
     inspect_view_fields = [*list_export, "locale", "checkout_error", "reconciled_at"]

@@ -18,5 +18,9 @@ notification_queued = Signal()
 # Sent after commit when a donation to be paid online was recorded; `donation_id=pk`.
 donation_created = Signal()
 
+# Sent after commit when the donor asked for a new payment page after one could not be
+# made; `donation_id=pk`. Connect it where donation_created makes the Checkout Session.
+checkout_restarted = Signal()
+
 # Sent after commit when a verified Stripe event was stored; `event_id=StripeEvent.pk`.
 stripe_event_received = Signal()

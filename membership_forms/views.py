@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import intake
@@ -151,14 +152,18 @@ def newsletter_unsubscribe(request, token: str):
     return render_in(submission.locale, request, template, {"unsubscribed": done})
 
 
+@never_cache
+@csrf_protect
 def serve_donation_status(request, page, token):
     """Pledge instructions, the way to Stripe Checkout, or the gift's outcome.
 
     While the worker is still making the Checkout Session the page refreshes itself every
-    two seconds (a meta refresh: no script), then links to Stripe and redirects.
+    two seconds (a meta refresh: no script), then links to Stripe and redirects. When the
+    session could not be made, it offers to try again (a POST here) or to pledge offline.
+    Never cached: the page changes as the gift moves on.
     """
     from .models import Donation
-    from .services.donations import donation_answer
+    from .services.donations import can_restart_checkout, donation_answer, restart_checkout
 
     donation = (
         Donation.objects.select_related("submission", "subscription")
@@ -167,6 +172,9 @@ def serve_donation_status(request, page, token):
     )
     if donation is None:
         raise Http404
+    if request.method == "POST":
+        restart_checkout(donation.pk)
+        return HttpResponseRedirect(page.donation_url(donation), status=303)
     context = page.get_context(request)
     context.update(
         {
@@ -175,6 +183,7 @@ def serve_donation_status(request, page, token):
             "reference": donation.submission.reference,
             "answer": donation_answer(donation, page),
             "returned": request.GET.get("returned") == "1",
+            "can_restart": can_restart_checkout(donation),
         }
     )
     return TemplateResponse(request, "membership_forms/donation_status.html", context)

@@ -1,6 +1,7 @@
 """Stripe's webhook: validate, store, hand off, answer (the shape of anymail's webhook views).
 
-A bad or stale signature is answered 400 and nothing is stored. A stored event is
+A bad, stale or future-dated signature, or a signed body that is not a Stripe event, is
+answered 400 and nothing is stored. A stored event is
 answered 200 at once; the workers process it. A repeat of a stored event is answered 200
 too (Stripe stops retrying) and is not processed again.
 """
@@ -8,7 +9,7 @@ too (Stripe stops retrying) and is not processed again.
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from .services.stripe_events import BadSignature, verify_and_store
+from .services.stripe_events import BadSignature, NotAnEvent, verify_and_store
 
 MAX_BYTES = 512 * 1024  # Stripe's events are well under this
 
@@ -22,6 +23,8 @@ def stripe_webhook(request):
     signature = request.headers.get("Stripe-Signature", "")
     try:
         verify_and_store(request.body, signature)
+    except NotAnEvent:
+        return HttpResponseBadRequest("Not a Stripe event.")
     except BadSignature:
         return HttpResponseBadRequest("Invalid signature.")
     return HttpResponse("OK", content_type="text/plain")

@@ -2,12 +2,16 @@
 
 import logging
 
+import stripe
 from celery import shared_task
 
 from membership_forms.models import Donation
 from membership_forms.services import donations, stripe_events
 
 logger = logging.getLogger(__name__)
+
+# Stripe refused the request itself (parameters, keys, permissions): no retry mends that.
+PERMANENT = (stripe.InvalidRequestError, stripe.AuthenticationError, stripe.PermissionError)
 
 
 @shared_task(
@@ -29,7 +33,8 @@ def create_checkout_session(self, donation_id: int) -> bool:
             donation_id, return_url=f"{url}?returned=1", cancel_url=url
         )
     except Exception as error:
-        if self.request.retries >= self.max_retries:
+        if isinstance(error, PERMANENT) or self.request.retries >= self.max_retries:
+            # Given up: the donor's page offers a new attempt or the pledge instructions.
             donations.record_checkout_error(donation_id, f"{type(error).__name__}: {error}")
             raise
         raise self.retry(exc=error, countdown=2**self.request.retries) from error

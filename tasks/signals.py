@@ -13,6 +13,7 @@ from django.conf import settings
 from django.dispatch import receiver
 
 from membership_forms.signals import (
+    checkout_restarted,
     donation_created,
     export_requested,
     notification_queued,
@@ -90,6 +91,7 @@ def record_failure(sender=None, exception=None, **kwargs) -> None:
         record_task_run(sender.name, error=f"{exception.__class__.__name__}: {exception}")
 
 
+@receiver(checkout_restarted, dispatch_uid="tasks.create_checkout_session")
 @receiver(donation_created, dispatch_uid="tasks.create_checkout_session")
 def queue_checkout_session(sender, donation_id: int, **kwargs) -> None:
     from .donations import create_checkout_session

@@ -57,6 +57,23 @@ class DonationSubscription(models.Model):
         return f"{self.amount} {self.currency}/month ({self.status})"
 
 
+# An online gift whose Checkout Session could not be made (the worker gave up, or its
+# task was lost): nothing can be paid until the donor tries again or pledges offline.
+CHECKOUT_FAILED = models.Q(
+    method=PaymentMethod.STRIPE,
+    status=DonationStatus.PENDING,
+    checkout_session_id__isnull=True,
+) & ~models.Q(checkout_error="")
+
+
+class DonationQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Gifts staff should look at: the ones with an `attention` text."""
+        return self.filter(
+            ~models.Q(payment_issue="") | CHECKOUT_FAILED | ~models.Q(reconciliation_flag="")
+        )
+
+
 class Donation(models.Model):
     """One gift. Monthly gifts get one row per paid (or failed) invoice.
 
@@ -90,13 +107,20 @@ class Donation(models.Model):
     checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
     checkout_error = models.TextField(blank=True)
+    # Times the donor asked for a new payment page after one could not be made.
+    checkout_restarts = models.PositiveSmallIntegerField(default=0)
     payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     reconciliation_flag = models.CharField(_("reconciliation"), max_length=255, blank=True)
+    # A Stripe object that named this gift but was not made for it, or did not match its
+    # amount, currency or mode: never applied, left to staff (see services.stripe_events).
+    payment_issue = models.CharField(_("payment issue"), max_length=500, blank=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DonationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("donation")
@@ -113,6 +137,27 @@ class Donation(models.Model):
     @property
     def reference(self) -> str:
         return self.submission.reference
+
+    @property
+    def checkout_failed(self) -> bool:
+        """The payment page could not be made (see CHECKOUT_FAILED)."""
+        return (
+            self.method == PaymentMethod.STRIPE
+            and self.status == DonationStatus.PENDING
+            and not self.checkout_session_id
+            and bool(self.checkout_error)
+        )
+
+    @property
+    def attention(self) -> str:
+        """What staff should look at first ("" when nothing); see `needing_attention`."""
+        if self.payment_issue:
+            return self.payment_issue
+        if self.checkout_failed:
+            return str(
+                _("The payment page could not be made: %(error)s") % {"error": self.checkout_error}
+            )
+        return self.reconciliation_flag
 
 
 class StripeEvent(models.Model):

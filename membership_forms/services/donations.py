@@ -25,7 +25,7 @@ from ..models import (
     Receipt,
     ReceiptCounter,
 )
-from ..signals import donation_created
+from ..signals import checkout_restarted, donation_created
 from ..stripe_api import minor_units, stripe_client, stripe_enabled
 from .notifications import queue_notification
 
@@ -45,6 +45,9 @@ TRANSITIONS = {
     DonationStatus.REFUNDED: set(),
     DonationStatus.CANCELLED: set(),
 }
+
+# Times a donor may ask for a new payment page after one could not be made.
+MAX_CHECKOUT_RESTARTS = 3
 
 US_STATEMENT = gettext_noop("No goods or services were provided in exchange for this contribution.")
 
@@ -95,7 +98,10 @@ def first_donation(submission) -> Donation | None:
 
 
 def donation_answer(donation: Donation, page=None) -> dict:
-    """What the donor's browser or app needs next: where to pay, or how to pledge."""
+    """What the donor's browser or app needs next: where to pay, or how to pledge.
+
+    When the payment page could not be made, the pledge instructions are the way left.
+    """
     answer = {
         "token": str(donation.token),
         "status": donation.status,
@@ -104,9 +110,10 @@ def donation_answer(donation: Donation, page=None) -> dict:
         "amount": str(donation.amount),
         "currency": donation.currency,
         "payment_url": donation.checkout_url or None,
+        "checkout_failed": donation.checkout_failed,
         "pledge_instructions": None,
     }
-    if donation.method == PaymentMethod.PLEDGE:
+    if donation.method == PaymentMethod.PLEDGE or donation.checkout_failed:
         page = page or (donation.submission.page.specific if donation.submission.page else None)
         answer["pledge_instructions"] = getattr(page, "pledge_instructions", "") or ""
     return answer
@@ -136,7 +143,7 @@ def create_checkout_session(donation_id: int, *, return_url: str, cancel_url: st
         return False
     params = checkout_params(donation, return_url=return_url, cancel_url=cancel_url)
     session = stripe_client().v1.checkout.sessions.create(
-        params, options={"idempotency_key": f"mf-donation-{donation.pk}-checkout"}
+        params, options={"idempotency_key": checkout_idempotency_key(donation)}
     )
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation_id)
@@ -177,8 +184,50 @@ def checkout_params(donation: Donation, *, return_url: str, cancel_url: str) -> 
     return params
 
 
+def checkout_idempotency_key(donation: Donation) -> str:
+    """One key per attempt the donor asked for.
+
+    Stripe answers a key's first result again for a day, a 500 included, so the task's own
+    retries (for network errors) keep the key and a "Try again" from the donor takes a new one.
+    """
+    key = f"mf-donation-{donation.pk}-checkout"
+    return f"{key}-{donation.checkout_restarts}" if donation.checkout_restarts else key
+
+
 def record_checkout_error(donation_id: int, error: str) -> None:
-    Donation.objects.filter(pk=donation_id).update(checkout_error=error[:2000])
+    """The worker gave up: the donor's page, the API and the admin now say so."""
+    Donation.objects.filter(pk=donation_id).update(
+        checkout_error=error[:2000], updated_at=timezone.now()
+    )
+
+
+def can_restart_checkout(donation: Donation) -> bool:
+    return donation.checkout_failed and donation.checkout_restarts < MAX_CHECKOUT_RESTARTS
+
+
+def restart_checkout(donation_id: int) -> bool:
+    """The donor's "Try again" after the payment page could not be made; False when not allowed.
+
+    At most MAX_CHECKOUT_RESTARTS times, and only once the previous attempt has given up,
+    so a donor (or a script) cannot make the worker call Stripe without end.
+    """
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().filter(pk=donation_id).first()
+        if donation is None or not can_restart_checkout(donation):
+            return False
+        donation.checkout_error = ""
+        donation.checkout_restarts += 1
+        donation.save(update_fields=["checkout_error", "checkout_restarts", "updated_at"])
+        transaction.on_commit(lambda: _announce_restart(donation_id), robust=True)
+    return True
+
+
+def _announce_restart(donation_id: int) -> None:
+    for _receiver, response in checkout_restarted.send_robust(
+        sender=Donation, donation_id=donation_id
+    ):
+        if isinstance(response, Exception):
+            logger.error("A checkout_restarted receiver failed: %r", response)
 
 
 # --- State changes (inside the event's transaction) ---------------------------------------
@@ -376,10 +425,12 @@ def reconcile_donations(limit: int = 200) -> int:
     """Compare pending and paid online gifts with Stripe; flag the gaps for staff.
 
     Flags: a gift pending here but paid at Stripe (a lost event: replay it), paid here but
-    not at Stripe, or pending past the configured hours with no payment at all.
+    not at Stripe, or pending past the configured hours with no payment at all. Gifts
+    whose payment page was never made are marked failed first (see mark_lost_checkouts).
     """
     if not stripe_enabled():
         return 0
+    mark_lost_checkouts()
     hours = get_setting("RECONCILE_PENDING_AFTER_HOURS")
     cutoff = timezone.now() - timedelta(hours=hours)
     candidates = Donation.objects.filter(
@@ -406,3 +457,23 @@ def reconcile_donations(limit: int = 200) -> int:
         Donation.objects.filter(pk=donation.pk).update(**updates)
         flagged += bool(flag)
     return flagged
+
+
+def mark_lost_checkouts() -> int:
+    """Online gifts still without a payment page long after their last attempt: failed.
+
+    Their task was lost (the broker was down when it was queued, or the worker died), so
+    the donor's page would wait for ever; marked failed, the page offers to try again or
+    to pledge offline, and the admin lists them as needing attention.
+    """
+    since = timezone.now() - timedelta(seconds=get_setting("CHECKOUT_LOST_AFTER"))
+    return Donation.objects.filter(
+        method=PaymentMethod.STRIPE,
+        status=DonationStatus.PENDING,
+        checkout_session_id__isnull=True,
+        checkout_error="",
+        updated_at__lt=since,
+    ).update(
+        checkout_error=str(_("The payment page was never made: its task was lost.")),
+        updated_at=timezone.now(),
+    )

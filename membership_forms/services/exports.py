@@ -1,8 +1,8 @@
 """Queue exports (CSV, XLSX), built by a worker into private storage for their requester.
 
-Cells an application could have written are made inert for spreadsheets: a value starting
-with = + - @, a tab or a carriage return is prefixed with a quote (OWASP's advice for
-CSV injection), so a formula typed into a form is shown, never run.
+Cells an application could have written are made inert for spreadsheets (see
+`spreadsheets.inert`), so a formula typed into a form is shown, never run; amounts are
+written as numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -19,10 +20,10 @@ from wagtail.log_actions import log
 
 from .. import signals
 from ..models import Export, ExportFormat, ExportStatus, Review
+from ..spreadsheets import inert
 from .reviews import can_see_queue
 from .submissions import private_storage
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "reference",
     "status",
@@ -43,16 +44,28 @@ ANSWER_COLUMNS = {
 }
 
 
-def safe_cell(value) -> str:
-    """The value as text, quoted when a spreadsheet would read it as a formula."""
+# Answers that are numbers (decimal strings in the payload): exported as numbers.
+NUMERIC_COLUMNS = {"amount"}
+
+
+def safe_cell(value):
+    """The value for a cell: numbers as numbers, the rest as text made inert."""
     if value is None:
         return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
-    text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+    return inert(str(value))
+
+
+def _number(value):
+    """A payload's decimal string as a number; anything else is left as it is (as text)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    return number if number.is_finite() else value
 
 
 def request_export(user, queue: str, fmt: str) -> Export:
@@ -83,7 +96,11 @@ def export_rows(queue: str):
             review.submitted_at.isoformat(),
             review.decided_at.isoformat() if review.decided_at else "",
         ]
-        yield [safe_cell(value) for value in row + [payload.get(k) for k in ANSWER_COLUMNS[queue]]]
+        answers = [
+            _number(payload.get(key)) if key in NUMERIC_COLUMNS else payload.get(key)
+            for key in ANSWER_COLUMNS[queue]
+        ]
+        yield [safe_cell(value) for value in row + answers]
 
 
 def _render(export: Export) -> tuple[bytes, int]:

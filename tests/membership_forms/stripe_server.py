@@ -1,9 +1,10 @@
 """A recorded-response Stripe API on 127.0.0.1: the real SDK talks real HTTP to it.
 
 Routes map (method, path) to a list of (status, fixture) answers used in turn (the last
-one repeats). Fixtures are Stripe's JSON with two placeholders: ``{id}`` (the path's last
-segment) and ``{donation_id}`` (set by the test, or read from the request's
-``client_reference_id``).
+one repeats). Fixtures are Stripe's JSON with placeholders: ``{id}`` (the path's last segment),
+``{donation_id}``, ``{amount}`` (minor units) and ``{currency}``, set by the test or read
+from the Checkout Session the code created (``client_reference_id`` and its line item),
+so the recorded objects describe the gift they are about.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ class RecordedStripe:
             )
             if "client_reference_id" in form:
                 self.vars["donation_id"] = form["client_reference_id"]
+            if "line_items[0][price_data][unit_amount]" in form:
+                self.vars["amount"] = form["line_items[0][price_data][unit_amount]"]
+                self.vars["currency"] = form["line_items[0][price_data][currency]"]
             answers = self.routes.get((method, path))
             if not answers:
                 return 404, json.dumps(

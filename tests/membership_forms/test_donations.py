@@ -2,12 +2,13 @@
 
 import json
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from membership_forms.models import (
     Donation,
@@ -234,6 +235,9 @@ def test_duplicate_event_makes_one_gift_and_one_receipt(form_pages, stripe_api, 
 def test_events_out_of_order_end_in_the_right_state(form_pages, stripe_api, api, client):
     donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
     pi = f"pi_test_{donation.pk}"
+    session = donation.checkout_session_id
+    # The gift's own session, read to check that the intent is the one it made.
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
     # The success is processed first; a late "failed" event finds the intent succeeded.
     stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_succeeded")
     deliver(client, "evt_ok", "payment_intent.succeeded", pi, "payment_intent")
@@ -243,8 +247,6 @@ def test_events_out_of_order_end_in_the_right_state(form_pages, stripe_api, api,
     # The refund arrives before checkout.session.completed: the gift ends refunded.
     stripe_api.route("GET", "/v1/charges/ch_1", "charge_refunded")
     deliver(client, "evt_refund", "charge.refunded", "ch_1", "charge")
-    session = donation.checkout_session_id
-    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
     deliver(client, "evt_done", "checkout.session.completed", session, "checkout.session")
     donation.refresh_from_db()
     assert donation.status == "refunded"
@@ -254,11 +256,12 @@ def test_events_out_of_order_end_in_the_right_state(form_pages, stripe_api, api,
 def test_failed_payment_then_expired_session(form_pages, stripe_api, api, client):
     donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
     pi = f"pi_test_{donation.pk}"
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_attempted")
     stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_failed")
     deliver(client, "evt_f", "payment_intent.payment_failed", pi, "payment_intent")
     donation.refresh_from_db()
     assert donation.status == "failed" and not Receipt.objects.exists()
-    session = donation.checkout_session_id
     stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_expired")
     deliver(client, "evt_x", "checkout.session.expired", session, "checkout.session")
     donation.refresh_from_db()
@@ -313,6 +316,23 @@ def test_replay_reports_events_that_fail_again(form_pages, stripe_api, api, clie
     assert StripeEvent.objects.get().attempts == 1
 
 
+def test_replay_takes_events_whose_task_was_lost(form_pages, stripe_api, api, client):
+    donation = online_donation(api, form_pages["donation"]["en"], stripe_api)
+    session = donation.checkout_session_id
+    stripe_api.route("GET", f"/v1/checkout/sessions/{session}", "checkout_session_paid")
+    for event_id in ("evt_lost", "evt_recent"):
+        body = event(event_id, "checkout.session.completed", session, "checkout.session")
+        assert post_event(client, body).status_code == 200
+    StripeEvent.objects.filter(event_id="evt_lost").update(
+        received_at=timezone.now() - timedelta(minutes=30)
+    )
+    call_command("replay_stripe_events", "--stalled")
+    statuses = dict(StripeEvent.objects.values_list("event_id", "status"))
+    assert statuses == {"evt_lost": "processed", "evt_recent": "received"}
+    donation.refresh_from_db()
+    assert donation.status == "paid"
+
+
 def test_unknown_event_types_are_stored_and_ignored(db, stripe_api, client):
     stored = deliver(client, "evt_c", "customer.created", "cus_1", "customer")
     assert stored.status == "ignored"
@@ -328,12 +348,12 @@ def test_monthly_gift_one_donation_per_paid_invoice(form_pages, stripe_api, api,
     stripe_api.route("GET", f"/v1/subscriptions/{sub}", "subscription_active")
     for invoice in ("in_test_first", "in_test_second"):
         stripe_api.route("GET", f"/v1/invoices/{invoice}", "invoice_paid")
-    # The first invoice is paid before checkout.session.completed arrives.
-    deliver(client, "evt_in1", "invoice.paid", "in_test_first", "invoice")
     session = donation.checkout_session_id
     stripe_api.route(
         "GET", f"/v1/checkout/sessions/{session}", "checkout_session_subscription_paid"
     )
+    # The first invoice is paid before checkout.session.completed arrives.
+    deliver(client, "evt_in1", "invoice.paid", "in_test_first", "invoice")
     deliver(client, "evt_cs", "checkout.session.completed", session, "checkout.session")
     deliver(client, "evt_in2", "invoice.paid", "in_test_second", "invoice")
     deliver(client, "evt_in2", "invoice.paid", "in_test_second", "invoice")  # twice
@@ -442,6 +462,8 @@ def test_many_small_failed_payments_from_one_client_are_refused(
     for number in range(3):
         donation = online_donation(api, page, stripe_api, amount="5.00")
         pi = f"pi_test_{donation.pk}"
+        session = f"/v1/checkout/sessions/{donation.checkout_session_id}"
+        stripe_api.route("GET", session, "checkout_session_attempted")
         stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_failed")
         deliver(client, f"evt_fail_{number}", "payment_intent.payment_failed", pi, "x")
     response = submit(api, page, amount="5.00")
