@@ -19,9 +19,12 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRMATIONS_PER_ADDRESS": 3,
     # Seconds a visitor takes at least to fill the HTML form (faster is a robot).
     "MIN_FILL_SECONDS": 3,
-    # The request header holding the client address behind a trusted proxy, e.g.
-    # "HTTP_X_FORWARDED_FOR"; None uses REMOTE_ADDR.
+    # Behind proxies: the request header carrying the client's address ("X-Forwarded-For",
+    # "CF-Connecting-IP"; Django's "HTTP_X_FORWARDED_FOR" spelling works too) and how many
+    # trusted proxies write to it. The address is the TRUSTED_PROXY_COUNT-th entry from the
+    # right: entries further left were written by the client. None: REMOTE_ADDR.
     "CLIENT_IP_HEADER": None,
+    "TRUSTED_PROXY_COUNT": 1,
     # Other waiting submissions a screening task takes on after its own (0: only its own).
     "SCREENING_BATCH": 20,
     # Submissions re-queued by one run of the sweep.

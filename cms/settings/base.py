@@ -322,6 +322,10 @@ LOGGING = {
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
     "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
+    # Behind proxies (docs/security.md): the header with the client's address, and how
+    # many trusted proxies write to it (counted from the right). Unset: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default="") or None,
+    "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
     "SITE_URL": WAGTAILADMIN_BASE_URL,
     # The outbox sweep (docs/operations.md): seconds before a row is queued again.
     "REQUEUE_AFTER": env.int("SUBMISSION_REQUEUE_AFTER", default=120),
