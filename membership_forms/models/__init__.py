@@ -1,4 +1,4 @@
-from .audit import ReviewLogEntry
+from .audit import ReviewLogEntry, SubmissionLogEntry
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .donations import (
     Donation,
@@ -91,6 +91,7 @@ __all__ = [
     "StripeEvent",
     "Submission",
     "SubmissionFile",
+    "SubmissionLogEntry",
     "SubmissionStatus",
     "SupporterFormPage",
     "Vote",
