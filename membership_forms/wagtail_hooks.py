@@ -223,3 +223,16 @@ def register_donation_viewset():
     from .donation_admin import donation_viewset
 
     return donation_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_api_token_viewset():
+    from .token_admin import api_token_viewset
+
+    return api_token_viewset
+
+
+@hooks.register("construct_settings_menu")
+def hide_unscoped_api_tokens(request, menu_items):
+    """Wagtail's own API tokens entry gives way to the one with scopes (token_admin.py)."""
+    menu_items[:] = [item for item in menu_items if item.name != "api_tokens"]

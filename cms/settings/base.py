@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cms.twofactor.RequireTwoFactorMiddleware",
+    # Expired API tokens and read-only tokens' writes are refused before any API route.
+    "membership_forms.middleware.ApiTokenScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -326,6 +328,9 @@ MEMBERSHIP_FORMS = {
     # many trusted proxies write to it (counted from the right). Unset: REMOTE_ADDR.
     "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default="") or None,
     "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
+    # A staff session reads the forms API only after the admin's second factor.
+    "SESSION_ACCESS_CHECK": "cms.twofactor.session_verified",
+    "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", default=90),
     "SITE_URL": WAGTAILADMIN_BASE_URL,
     # The outbox sweep (docs/operations.md): seconds before a row is queued again.
     "REQUEUE_AFTER": env.int("SUBMISSION_REQUEUE_AFTER", default=120),

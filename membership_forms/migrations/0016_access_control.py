@@ -53,6 +53,22 @@ def backwards(apps, schema_editor):
     )
 
 
+def scope_existing_tokens(apps, schema_editor):
+    """Tokens made before scopes: read only, valid 90 days from now (revoke or rescope them
+    under Settings -> API tokens)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    APIToken = apps.get_model("wagtailcore", "APIToken")
+    ApiTokenScope = apps.get_model("membership_forms", "ApiTokenScope")
+    expires_at = timezone.now() + timedelta(days=90)
+    ApiTokenScope.objects.bulk_create(
+        ApiTokenScope(token_id=pk, expires_at=expires_at)
+        for pk in APIToken.objects.filter(scope__isnull=True).values_list("pk", flat=True)
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -93,4 +109,18 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.CreateModel(
+            name='ApiTokenScope',
+            fields=[
+                ('token', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='scope', serialize=False, to='wagtailcore.apitoken', verbose_name='token')),
+                ('read_only', models.BooleanField(default=True, help_text='Untick to let the token change content through the API (pages, sites).', verbose_name='read only')),
+                ('queues', models.JSONField(blank=True, default=list, help_text='Submissions of these queues only; none ticked: every queue its user sees.', verbose_name='review queues')),
+                ('expires_at', models.DateTimeField(verbose_name='expires at')),
+            ],
+            options={
+                'verbose_name': 'API token scope',
+                'verbose_name_plural': 'API token scopes',
+            },
+        ),
+        migrations.RunPython(scope_existing_tokens, migrations.RunPython.noop),
     ]

@@ -47,6 +47,7 @@ from .reviews import (
 )
 from .settings import FormsApiSettings
 from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
+from .tokens import ApiTokenScope
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -55,6 +56,7 @@ __all__ = [
     "QUEUE_PERMISSIONS",
     "VOTE_PERMISSION",
     "AbstractApplicationFormPage",
+    "ApiTokenScope",
     "Ballot",
     "CommitteeRules",
     "DeclineReason",
