@@ -25,6 +25,12 @@ THROTTLED = _("Too many wrong codes: wait a few seconds, then try again.")
 EXEMPT_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/2fa/")
 
 
+def session_verified(request) -> bool:
+    """Whether a signed-in session has done what STAFF_TWO_FACTOR asks. The admin's rule,
+    which the forms API's staff endpoint applies too (SESSION_ACCESS_CHECK)."""
+    return not settings.STAFF_TWO_FACTOR or request.user.is_verified()
+
+
 class RequireTwoFactorMiddleware:
     """Sends signed-in admin users to enrol or verify a second factor (STAFF_TWO_FACTOR)."""
 
@@ -41,11 +47,10 @@ class RequireTwoFactorMiddleware:
     @staticmethod
     def _must_verify(request) -> bool:
         return (
-            settings.STAFF_TWO_FACTOR
-            and request.path.startswith(("/admin/", "/django-admin/"))
+            request.path.startswith(("/admin/", "/django-admin/"))
             and not request.path.startswith(EXEMPT_PREFIXES)
             and request.user.is_authenticated
-            and not request.user.is_verified()
+            and not session_verified(request)
         )
 
 

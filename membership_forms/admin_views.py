@@ -1,4 +1,11 @@
-"""The submissions inbox in the Wagtail admin: list, detail, and logged file downloads."""
+"""The submissions inbox in the Wagtail admin: list, detail, and logged file downloads.
+
+`view_submission` opens the inbox; what it shows follows the review queues
+(`services.reviews.visible_kinds`). A submission outside them is refused like anything
+else in Wagtail's admin (PermissionDenied: a redirect to the dashboard with a message);
+one that does not exist answers 404. Every view of an applicant's answers or files is
+logged.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +18,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.log_actions import log
 from wagtail.models import Page
 
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Notification, Submission, SubmissionFile, SubmissionStatus
-from .models.reviews import Review
 from .services.notifications import retry_notification
-from .services.reviews import can_see_submission, record_access
+from .services.reviews import can_see_submission, record_submission_access, visible_kinds
 from .services.screening import retry_failed
 from .services.submissions import private_storage
 
@@ -27,19 +32,29 @@ DOWNLOAD = "membership_forms.download_submissionfile"
 RETRY = "membership_forms.change_submission"
 
 
-def _forms():
-    """One entry per form across its translations, in the default locale when present."""
+def _forms(kinds: list[str]):
+    """One entry per form of these kinds across its translations, in the default locale
+    when present."""
+    models = [model for model in FORM_PAGE_MODELS if model.kind in kinds]
     forms = {}
-    for page in Page.objects.type(*FORM_PAGE_MODELS).select_related("locale").order_by("path"):
+    for page in Page.objects.type(*models).select_related("locale").order_by("path"):
         forms.setdefault(page.translation_key, page)
     return forms
 
 
+def _submission_for(request, pk: int) -> Submission:
+    submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk)
+    if not can_see_submission(request.user, submission):
+        raise PermissionDenied
+    return submission
+
+
 @permission_required(VIEW, raise_exception=True)
 def submission_list(request):
-    submissions = Submission.objects.select_related("page")
+    kinds = visible_kinds(request.user)
+    submissions = Submission.objects.filter(kind__in=kinds).select_related("page")
     form_key = request.GET.get("form")
-    forms = _forms()
+    forms = _forms(kinds) if kinds else {}
     if form_key:
         submissions = submissions.filter(form_key=form_key)
     if (kind := request.GET.get("kind")) in FormKind.values:
@@ -61,7 +76,8 @@ def submission_list(request):
 
 @permission_required(VIEW, raise_exception=True)
 def submission_detail(request, pk: int):
-    submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk)
+    submission = _submission_for(request, pk)
+    record_submission_access(submission, request.user, "view")
     page = submission.page.specific if submission.page else None
     labels = {}
     if page is not None:
@@ -87,6 +103,7 @@ def submission_detail(request, pk: int):
 @permission_required(RETRY, raise_exception=True)
 def retry_submission(request, pk: int):
     """Staff's retry of a submission the workers gave up on: screened again from the start."""
+    _submission_for(request, pk)
     if retry_failed(pk):
         messages.success(request, _("The submission was queued again."))
     return redirect("membership_forms_submission", pk)
@@ -97,6 +114,7 @@ def retry_submission(request, pk: int):
 def retry_email(request, pk: int):
     """Staff's retry of an email that failed after all its attempts."""
     notification = get_object_or_404(Notification, pk=pk)
+    _submission_for(request, notification.submission_id)
     if retry_notification(pk):
         messages.success(request, _("The email was queued again."))
     return redirect("membership_forms_submission", notification.submission_id)
@@ -112,14 +130,13 @@ def download_file(request, pk: int):
     storage = private_storage()
     if not storage.exists(stored.stored_name):
         raise Http404
-    review = Review.objects.filter(submission=stored.submission).first()
-    if review is not None:
-        record_access(review, request.user, "download", file=stored.pk, field=stored.field_key)
-    log(
-        instance=stored.submission,
-        action="membership_forms.download_file",
-        user=request.user,
-        data={"file": stored.pk, "field": stored.field_key, "sha256": stored.sha256},
+    record_submission_access(
+        stored.submission,
+        request.user,
+        "download",
+        file=stored.pk,
+        field=stored.field_key,
+        sha256=stored.sha256,
     )
     response = FileResponse(
         storage.open(stored.stored_name, "rb"),

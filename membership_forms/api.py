@@ -24,10 +24,12 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from . import formcache, intake
-from .conf import get_setting
+from .conf import get_setting, session_allowed
 from .filters import CountryParam, LocaleParam, RegionParam, clean_filters
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Donation, Submission
+from .services import tokens
+from .services.reviews import record_submission_access
 from .validation import MultiValueData, json_to_form_data
 
 logger = logging.getLogger(__name__)
@@ -381,28 +383,42 @@ def submit_form(
         return _answer(answer.status, answer.body, **answer.headers)
 
 
-def _staff_user(request: HttpRequest):
-    """A bearer token's user, else the session's; Wagtail's token auth resets a bad one."""
-    if request.headers.get("Authorization"):
-        BearerTokenAuth()(request)
+def _staff_caller(request: HttpRequest):
+    """(user, token): a bearer token's user and token, else the session's user and None.
+    Wagtail's token auth resets a bad token to anonymous (user None); the token's expiry
+    and read-only scope were checked before (ApiTokenScopeMiddleware)."""
+    token = BearerTokenAuth()(request) if request.headers.get("Authorization") else None
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    return (user if user is not None and user.is_authenticated else None), token
 
 
 @router.get(
     "/submissions/{reference}/",
     response={200: StatusOut, 401: Errors, 403: Errors, 404: Errors},
     summary="A submission's status (staff: API token or staff session)",
+    description=(
+        "401 without valid credentials (an expired or revoked token, or a session whose "
+        "second factor is not done); 403 when the caller may not read submissions, or "
+        "not this one (outside the user's review queues or the token's); 404 when the "
+        "reference does not exist. Every read is in the submission's audit log."
+    ),
 )
 def submission_status(request: HttpRequest, reference: str):
-    user = _staff_user(request)
+    user, token = _staff_caller(request)
     if user is None:
         return _error(401, "non_field_errors", _("Authentication required."))
+    if token is None and not session_allowed(request):
+        return _error(
+            401, "non_field_errors", _("Finish the two-factor sign-in in the admin first.")
+        )
     if not user.has_perm("membership_forms.view_submission"):
         return _error(403, "non_field_errors", _("You may not read submissions."))
     submission = Submission.objects.filter(reference=reference[:20]).first()
     if submission is None:
         return _error(404, "non_field_errors", _("No such submission."))
+    if not tokens.may_read(user, token, submission):
+        return _error(403, "non_field_errors", _("You may not read this submission."))
+    record_submission_access(submission, user, "api_read", **tokens.audit_data(token))
     screening = submission.screening or {}
     notifications = submission.notifications.order_by("created_at", "pk")
     return {

@@ -40,4 +40,22 @@ def check_settings(app_configs, **kwargs):
                 id="membership_forms.E003",
             )
         )
+    header = overrides.get("CLIENT_IP_HEADER", DEFAULTS["CLIENT_IP_HEADER"])
+    count = overrides.get("TRUSTED_PROXY_COUNT", DEFAULTS["TRUSTED_PROXY_COUNT"])
+    if header is not None and not (isinstance(header, str) and header.strip()):
+        errors.append(
+            Error(
+                f"CLIENT_IP_HEADER {header!r} is not a header name.",
+                hint="For example 'X-Forwarded-For', or None to use REMOTE_ADDR.",
+                id="membership_forms.E004",
+            )
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        errors.append(
+            Error(
+                f"TRUSTED_PROXY_COUNT {count!r} is not a whole number of at least 1.",
+                hint="The number of proxies in front of the site that write CLIENT_IP_HEADER.",
+                id="membership_forms.E005",
+            )
+        )
     return errors

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 DEFAULTS: dict[str, Any] = {
     # Per-client submission rate, "N/s", "N/m", "N/h" or "N/d" (the SUBMISSION_RATE_LIMIT env).
@@ -19,9 +20,17 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRMATIONS_PER_ADDRESS": 3,
     # Seconds a visitor takes at least to fill the HTML form (faster is a robot).
     "MIN_FILL_SECONDS": 3,
-    # The request header holding the client address behind a trusted proxy, e.g.
-    # "HTTP_X_FORWARDED_FOR"; None uses REMOTE_ADDR.
+    # Behind proxies: the request header carrying the client's address ("X-Forwarded-For",
+    # "CF-Connecting-IP"; Django's "HTTP_X_FORWARDED_FOR" spelling works too) and how many
+    # trusted proxies write to it. The address is the TRUSTED_PROXY_COUNT-th entry from the
+    # right: entries further left were written by the client. None: REMOTE_ADDR.
     "CLIENT_IP_HEADER": None,
+    "TRUSTED_PROXY_COUNT": 1,
+    # Days a new API token is valid, until its scope is changed in the admin.
+    "API_TOKEN_DAYS": 90,
+    # Dotted path to a function(request) -> bool: may this signed-in session read the
+    # staff API (e.g. its second factor is done, as the site's admin demands)? None: yes.
+    "SESSION_ACCESS_CHECK": None,
     # Other waiting submissions a screening task takes on after its own (0: only its own).
     "SCREENING_BATCH": 20,
     # Submissions re-queued by one run of the sweep.
@@ -113,6 +122,12 @@ def load_rules(kind: str) -> list:
     configured = get_setting("RULES") or {}
     paths = configured.get(kind, DEFAULT_RULES.get(kind, []))
     return import_rules(paths)
+
+
+def session_allowed(request) -> bool:
+    """Whether a signed-in session may read the staff API (SESSION_ACCESS_CHECK)."""
+    path = get_setting("SESSION_ACCESS_CHECK")
+    return True if not path else bool(import_string(path)(request))
 
 
 def get_setting(name: str) -> Any:

@@ -7,6 +7,7 @@ limits fail open and say so in the log, so an outage of Redis never refuses a vi
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -38,11 +39,34 @@ def digest(value: str) -> str:
     ).hexdigest()
 
 
+def meta_key(header: str) -> str:
+    """Django's request.META key for a header name: X-Forwarded-For -> HTTP_X_FORWARDED_FOR."""
+    key = header.upper().replace("-", "_")
+    return key if key.startswith("HTTP_") or key == "REMOTE_ADDR" else f"HTTP_{key}"
+
+
 def client_address(request) -> str:
+    """The visitor's address, for rate limits, card testing and sign-in lockouts.
+
+    Behind proxies it is the TRUSTED_PROXY_COUNT-th entry from the right of
+    CLIENT_IP_HEADER: each trusted proxy appends the address it saw, so only the entries
+    on the left can be forged, and they are never read. A header too short for the
+    proxies, or an entry that is not an address, means the request did not come the
+    expected way: the peer's address (REMOTE_ADDR) is used then.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
     header = get_setting("CLIENT_IP_HEADER")
-    if header and (forwarded := request.META.get(header)):
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    if not header:
+        return remote
+    count = get_setting("TRUSTED_PROXY_COUNT")
+    value = request.META.get(meta_key(header), "")
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if len(entries) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-count]))
+    except ValueError:
+        return remote
 
 
 def _redis():

@@ -1,4 +1,4 @@
-"""Request-level guards: the body size limit, and CORS for the forms API."""
+"""Request-level guards: the body size limit, CORS for the forms API, API token scopes."""
 
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from . import cors
 from .conf import get_setting
+from .services import tokens
 
 
 class RequestSizeLimitMiddleware:
@@ -62,4 +63,33 @@ class CorsMiddleware:
             response["Access-Control-Allow-Origin"] = origin
         # The answer depends on the Origin header whether or not it is allowed.
         patch_vary_headers(response, ["Origin"])
+        return response
+
+
+class ApiTokenScopeMiddleware:
+    """Holds every API token to its scope on every route, Wagtail's API routers included:
+    an expired token is refused with 401, a read-only token's writes with 403.
+
+    Wagtail's token authentication knows neither expiry nor scope, and its routers take
+    no other; this runs before them. Requests without a bearer token cost nothing here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
+        refused = None
+        if scheme.lower() == "bearer" and key.strip():
+            refused = tokens.refusal(key.strip(), request.method)
+        if refused is None:
+            return self.get_response(request)
+        status, message = refused
+        response = JsonResponse(
+            {"errors": {"non_field_errors": [message]}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response

@@ -1,7 +1,8 @@
-"""Receivers that keep the form cache and the CORS origins cache honest."""
+"""Receivers that keep the form cache and the CORS origins cache honest, and give every
+new API token its scope."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import APIToken, PageViewRestriction, Site
 
 from .cors import forget_allowed_origins
 from .formcache import forget_all_form_pages, forget_form_page
@@ -16,7 +17,16 @@ def _forget_all(sender, **kwargs):
     forget_all_form_pages()
 
 
+def _scope_new_token(sender, instance, created, raw=False, **kwargs):
+    """Tokens from the admin, `manage.py api_tokens create` or code: read only, expiring."""
+    if created and not raw:
+        from .services.tokens import give_default_scope
+
+        give_default_scope(instance)
+
+
 def connect() -> None:
+    post_save.connect(_scope_new_token, sender=APIToken, dispatch_uid="mf_token_scope")
     for model in FORM_PAGE_MODELS:
         post_save.connect(_forget, sender=model, dispatch_uid=f"mf_forget_{model.__name__}")
         post_delete.connect(_forget, sender=model, dispatch_uid=f"mf_forget_d_{model.__name__}")

@@ -9,7 +9,15 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from . import admin_views, review_views
-from .models import DeclineReason, Export, Review, ReviewLogEntry, ReviewQueue
+from .models import (
+    DeclineReason,
+    Export,
+    Review,
+    ReviewLogEntry,
+    ReviewQueue,
+    Submission,
+    SubmissionLogEntry,
+)
 from .services.dashboard import waiting_lines
 from .services.reviews import can_see_queue, visible_queues
 
@@ -95,20 +103,33 @@ def register_submissions_menu_item():
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
+    # Entries written before downloads were logged on the submission's own log.
     actions.register_action(
         "membership_forms.download_file", _("Download file"), _("Submitted file downloaded")
     )
     for action, label, message in REVIEW_LOG_ACTIONS:
         actions.register_action(f"membership_forms.review.{action}", label, message)
-    # Reviews and exports log into the queue-aware table (see models/audit.py).
+    for action, label, message in SUBMISSION_LOG_ACTIONS:
+        actions.register_action(f"membership_forms.submission.{action}", label, message)
+    # Reviews and exports log into the queue-aware table, submissions into the kind-aware
+    # one, so each reader sees only the entries of what they may read (models/audit.py).
     actions.register_model(Review, ReviewLogEntry)
     actions.register_model(Export, ReviewLogEntry)
+    actions.register_model(Submission, SubmissionLogEntry)
+
+
+SUBMISSION_LOG_ACTIONS = [
+    ("view", _("Viewed"), _("Submission viewed")),
+    ("download", _("Downloaded"), _("Submitted file downloaded")),
+    ("api_read", _("Read through the API"), _("Submission read through the API")),
+]
 
 
 REVIEW_LOG_ACTIONS = [
     ("open", _("Placed in queue"), _("Placed in its review queue")),
     ("view", _("Viewed"), _("Application viewed")),
     ("download", _("Downloaded"), _("File downloaded")),
+    ("api_read", _("Read through the API"), _("Application read through the API")),
     ("export", _("Exported"), _("Queue exported")),
     ("assign", _("Assigned"), _("Review assigned")),
     ("comment", _("Commented"), _("Comment added")),
@@ -202,3 +223,16 @@ def register_donation_viewset():
     from .donation_admin import donation_viewset
 
     return donation_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_api_token_viewset():
+    from .token_admin import api_token_viewset
+
+    return api_token_viewset
+
+
+@hooks.register("construct_settings_menu")
+def hide_unscoped_api_tokens(request, menu_items):
+    """Wagtail's own API tokens entry gives way to the one with scopes (token_admin.py)."""
+    menu_items[:] = [item for item in menu_items if item.name != "api_tokens"]

@@ -4,6 +4,7 @@
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -84,13 +86,36 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cms.twofactor.RequireTwoFactorMiddleware",
+    # Expired API tokens and read-only tokens' writes are refused before any API route.
+    "membership_forms.middleware.ApiTokenScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.security.ContentSecurityPolicyMiddleware",
+    # Turns a sign-in locked out by django-axes into its page (429).
+    "axes.middleware.AxesMiddleware",
     # Last, so every middleware above (headers, CSP, language) also handles cached pages.
     "cms.cache.PageCacheMiddleware",
 ]
+
+# Sign-in throttling (django-axes, docs/security.md): AXES_FAILURE_LIMIT wrong passwords
+# for one username from one client address lock that pair out, the right password too,
+# for AXES_COOLOFF_MINUTES. Keyed on both, so a guesser cannot lock a colleague out from
+# elsewhere; the address is the one the rate limits use (membership_forms.limits).
+# Unlock: manage.py axes_reset_username NAME (or axes_reset_ip ADDRESS, axes_reset).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "membership_forms.limits.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "cms/signin_locked.html"
+# Failed attempts are kept (AccessAttempt) until they expire or are reset; successful
+# sign-ins are not logged, so no table of staff addresses grows without end.
+AXES_DISABLE_ACCESS_LOG = True
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -330,6 +355,13 @@ LOGGING = {
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),
     "CLAMD_SOCKET": env.str("CLAMD_SOCKET", default="") or None,
+    # Behind proxies (docs/security.md): the header with the client's address, and how
+    # many trusted proxies write to it (counted from the right). Unset: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default="") or None,
+    "TRUSTED_PROXY_COUNT": env.int("TRUSTED_PROXY_COUNT", default=1),
+    # A staff session reads the forms API only after the admin's second factor.
+    "SESSION_ACCESS_CHECK": "cms.twofactor.session_verified",
+    "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", default=90),
     "SITE_URL": SITE_URL,
     # The outbox sweep (docs/operations.md): seconds before a row is queued again.
     "REQUEUE_AFTER": env.int("SUBMISSION_REQUEUE_AFTER", default=120),

@@ -1,4 +1,4 @@
-from .audit import ReviewLogEntry
+from .audit import ReviewLogEntry, SubmissionLogEntry
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
 from .donations import (
     Donation,
@@ -47,6 +47,7 @@ from .reviews import (
 )
 from .settings import FormsApiSettings
 from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
+from .tokens import ApiTokenScope
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -55,6 +56,7 @@ __all__ = [
     "QUEUE_PERMISSIONS",
     "VOTE_PERMISSION",
     "AbstractApplicationFormPage",
+    "ApiTokenScope",
     "Ballot",
     "CommitteeRules",
     "DeclineReason",
@@ -91,6 +93,7 @@ __all__ = [
     "StripeEvent",
     "Submission",
     "SubmissionFile",
+    "SubmissionLogEntry",
     "SubmissionStatus",
     "SupporterFormPage",
     "Vote",

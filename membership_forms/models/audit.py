@@ -1,10 +1,13 @@
-"""The review queues' audit log: Wagtail log entries that know their queue.
+"""The audit logs of personal data: Wagtail log entries that know who may read them.
 
-Registered for `Review` and `Export` in `wagtail_hooks.py`, so every
+`ReviewLogEntry` is registered for `Review` and `Export` in `wagtail_hooks.py`, so every
 `log(instance=review, ...)` lands here with the review's queue. The queue is copied into
 the entry, so a queue's history is one indexed query, and it survives the review; who may
 read an entry follows who may see its queue, in the queue's History view and in Wagtail's
 site history report alike.
+
+`SubmissionLogEntry` does the same for a `Submission` outside the queues (a newsletter
+sign-up, a donation, one not screened yet), by its kind.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
+from ..kinds import FormKind
 from .reviews import ReviewQueue
 
 
@@ -52,3 +56,42 @@ class ReviewLogEntry(BaseLogEntry):
 
     def __str__(self) -> str:
         return f"ReviewLogEntry {self.pk}: {self.action} on {self.label} ({self.queue})"
+
+
+class SubmissionLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(object_id=str(instance.pk), kind=instance.kind)
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+        )
+
+    def viewable_by_user(self, user):
+        """Entries of the kinds `user` may read (Wagtail's default goes by content type)."""
+        from ..services.reviews import visible_kinds
+
+        if user.is_superuser:
+            return self.all()
+        return self.filter(kind__in=visible_kinds(user))
+
+
+class SubmissionLogEntry(BaseLogEntry):
+    object_id = models.CharField(max_length=255, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices, blank=True)
+
+    objects = SubmissionLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        verbose_name = _("submission log entry")
+        verbose_name_plural = _("submission log entries")
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["uuid", "action", "-timestamp"], name="mf_submissionlog_uuid"),
+            models.Index(fields=["kind", "-timestamp"], name="mf_submissionlog_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SubmissionLogEntry {self.pk}: {self.action} on {self.label} ({self.kind})"

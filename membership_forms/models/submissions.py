@@ -86,7 +86,11 @@ class Submission(models.Model):
         # Also mf_submission_duplicate_keys, a GIN index on `screening -> 'keys'` for the
         # duplicate lookup (migration 0008: Django cannot declare it on an expression).
         indexes = [models.Index(fields=["status", "submitted_at"], name="mf_submission_outbox")]
-        permissions = [("download_submissionfile", "Can download submitted files")]
+        permissions = [
+            ("download_submissionfile", "Can download submitted files"),
+            # Newsletter sign-ups belong to no review queue: they have a permission of their own.
+            ("view_newsletter_signups", "Can see newsletter sign-ups"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

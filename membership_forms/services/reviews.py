@@ -160,10 +160,27 @@ def can_see_queue(user, queue: str) -> bool:
     return queue in visible_queues(user)
 
 
+# Readers of the kinds outside the review queues (docs/security.md, "What each role sees").
+DONATIONS_PERMISSION = "membership_forms.view_donation"
+NEWSLETTER_PERMISSION = "membership_forms.view_newsletter_signups"
+
+
+def visible_kinds(user) -> list[str]:
+    """Kinds of submission `user` may read: each queue's kind for whoever sees the queue;
+    donations also for whoever reads the Donations listing (it shows the same donors);
+    newsletter sign-ups, which have no queue, only with their own permission."""
+    queues = visible_queues(user)
+    kinds = [str(kind) for kind, queue in QUEUE_FOR_KIND.items() if queue in queues]
+    if FormKind.DONATION not in kinds and user.has_perm(DONATIONS_PERMISSION):
+        kinds.append(FormKind.DONATION.value)
+    if user.has_perm(NEWSLETTER_PERMISSION):
+        kinds.append(FormKind.NEWSLETTER.value)
+    return kinds
+
+
 def can_see_submission(user, submission: Submission) -> bool:
-    """Whether `user` may read a submission's answers and files through the review queues."""
-    queue = QUEUE_FOR_KIND.get(submission.kind)
-    return queue is not None and can_see_queue(user, queue)
+    """Whether `user` may read a submission's answers and files (see `visible_kinds`)."""
+    return submission.kind in visible_kinds(user)
 
 
 def reviews_visible_to(user):
@@ -583,6 +600,21 @@ def _list_in_directory(review: Review) -> None:
 def record_access(instance, user, action: str, **data: Any) -> None:
     """Log a view of personal data (`view`, `download`, `export`) on the review's log."""
     _log(instance, action, user, **data)
+
+
+def record_submission_access(submission: Submission, user, action: str, **data: Any) -> None:
+    """Log a view of a submission's personal data where its readers look: on its review
+    (the queue's History) when it is in a queue, else on the submission's own log."""
+    review = Review.objects.filter(submission=submission).first()
+    if review is not None:
+        _log(review, action, user, **data)
+    else:
+        log(
+            instance=submission,
+            action=f"membership_forms.submission.{action}",
+            user=user,
+            data=data,
+        )
 
 
 # --- Periodic ---------------------------------------------------------------------------
