@@ -1,6 +1,8 @@
 """Request-level guards: the body size limit, CORS for the forms API, API token scopes."""
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -21,10 +23,31 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > get_setting("MAX_REQUEST_BYTES") and not request.path.startswith("/admin/"):
-            return JsonResponse(
-                {"errors": {"non_field_errors": [_("The request is too large.")]}}, status=413
-            )
+            if request.path.startswith(get_setting("CORS_PATH_PREFIX")):
+                return JsonResponse(
+                    {"errors": {"non_field_errors": [_("The request is too large.")]}}, status=413
+                )
+            return self.too_large_page(request)
         return self.get_response(request)
+
+    @staticmethod
+    def too_large_page(request):
+        """A visitor's form that is too large: a page in the site's look and language that
+        says the limits (the body is never read)."""
+        language = translation.get_language_from_path(request.path_info) or (
+            translation.get_language_from_request(request)
+        )
+        with translation.override(language):
+            return render(
+                request,
+                "membership_forms/request_too_large.html",
+                {
+                    "max_file_bytes": get_setting("MAX_FILE_BYTES"),
+                    "max_request_bytes": get_setting("MAX_REQUEST_BYTES"),
+                    "back": request.path,
+                },
+                status=413,
+            )
 
 
 class CorsMiddleware:

@@ -76,6 +76,8 @@ def test_card_testing_locks_the_tester_not_every_donor_behind_the_proxy(
         tester = through_proxy(ABUSER, forged=f"203.0.113.{number}")
         donation = online_donation(tester, page, stripe_api, amount="5.00")
         pi = f"pi_test_{donation.pk}"
+        session = f"/v1/checkout/sessions/{donation.checkout_session_id}"
+        stripe_api.route("GET", session, "checkout_session_attempted")
         stripe_api.route("GET", f"/v1/payment_intents/{pi}", "payment_intent_failed")
         deliver(client, f"evt_fail_{number}", "payment_intent.payment_failed", pi, "x")
     refused = submit(through_proxy(ABUSER, forged="203.0.113.99"), page, amount="5.00")
