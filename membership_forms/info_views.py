@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from .kinds import FieldType
 from .services.reviews import answer_information_request, find_information_request
+from .validation import FieldSpec, SubmissionForm
 
 
-class AnswerForm(forms.Form):
-    def __init__(self, fields: list[tuple[str, str]], *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, label in fields:
-            self.fields[key] = forms.CharField(
-                label=label, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
-            )
+def answer_form(page, keys: list[str], data=None) -> tuple[SubmissionForm, set[str]]:
+    """The requested fields with the form's own inputs and rules, and which of them
+    correct an answer (the rest, such as a file or a field since removed, get a text box)."""
+    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
+    fields, corrections = [], set()
+    for key in keys:
+        spec = specs.get(key)
+        if spec is not None and spec.type != FieldType.FILE:
+            fields.append(spec)
+            corrections.add(key)
+        else:
+            label = spec.label if spec is not None else key
+            fields.append(FieldSpec(key=key, type=FieldType.MULTILINE, label=label))
+    return SubmissionForm(fields, data), corrections
 
 
 @never_cache
@@ -28,11 +36,12 @@ def information_request(request, token: str):
         raise Http404
     submission = info_request.review.submission
     page = submission.page.specific if submission.page else None
-    labels = {spec.key: spec.label for spec in page.get_field_specs()} if page else {}
-    fields = [(key, labels.get(key, key)) for key in info_request.fields]
-    form = AnswerForm(fields, request.POST or None)
+    form, corrections = answer_form(page, info_request.fields, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        answer_information_request(token, form.cleaned_data)
+        answers = form.cleaned_payload()
+        answer_information_request(
+            token, answers, {key: answers[key] for key in corrections if key in answers}
+        )
         return TemplateResponse(
             request, "membership_forms/info_request.html", {"done": True, "page": page}
         )
@@ -45,4 +54,5 @@ def information_request(request, token: str):
             "reference": submission.reference,
             "page": page,
         },
+        status=400 if request.method == "POST" else 200,
     )

@@ -361,8 +361,15 @@ def find_information_request(token: str) -> InformationRequest | None:
 
 
 @transaction.atomic
-def answer_information_request(token: str, answers: dict[str, str]) -> Review | None:
-    """Store the applicant's answers under payload["additional"] and resume the review."""
+def answer_information_request(
+    token: str, answers: dict[str, Any], corrections: dict[str, Any] | None = None
+) -> Review | None:
+    """Store the applicant's answers under payload["additional"] and resume the review.
+
+    `corrections` are answers to the form's own fields, validated as the form validates
+    them: they replace the submission's answers, and the submission is screened again
+    by the workers (after commit), so the reviewer sees the rules' new results.
+    """
     request = (
         InformationRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
     )
@@ -370,17 +377,43 @@ def answer_information_request(token: str, answers: dict[str, str]) -> Review | 
         return None
     review = _lock(request.review_id)
     submission = review.submission
+    now = timezone.now()
     additional = submission.payload.setdefault("additional", {})
     additional[str(request.pk)] = {key: answers.get(key, "") for key in request.fields}
-    submission.save(update_fields=["payload"])
-    request.answered_at = timezone.now()
+    submission.payload.update(corrections or {})
+    submission.rescreen_requested_at = now
+    submission.queued_at = now
+    submission.save(update_fields=["payload", "rescreen_requested_at", "queued_at"])
+    request.answered_at = now
     request.save(update_fields=["answered_at"])
     if review.status == S.INFO_REQUESTED:
         _move(review, Action.INFO_RECEIVED)
         review.resume_status = ""
         review.save(update_fields=["status", "status_changed_at", "resume_status"])
-    _log(review, "info_received", request=request.pk)
+    _log(review, "info_received", request=request.pk, corrected=sorted(corrections or {}))
+    submission_id = submission.pk
+    transaction.on_commit(
+        lambda: signals.submission_corrected.send_robust(sender=Review, submission_id=submission_id)
+    )
     return review
+
+
+def record_rescreening(submission: Submission) -> None:
+    """Inside the screening transaction: the review's copy of the new screening result
+    (outcome, reason codes, and the country, region and term a correction may change)."""
+    review = Review.objects.select_for_update().filter(submission=submission).first()
+    if review is None:
+        return
+    screening = submission.screening or {}
+    payload = submission.payload or {}
+    previous = {"previous_outcome": review.outcome, "previous_reasons": review.reason_codes}
+    review.outcome = str(screening.get("outcome", ""))
+    review.reason_codes = [reason.get("code", "") for reason in screening.get("reasons", [])]
+    review.country = str(payload.get("headquarters_country") or "").upper()[:2]
+    review.region = region_for(review.country)
+    review.term = str(payload.get("term") or "")[:20]
+    review.save(update_fields=["outcome", "reason_codes", "country", "region", "term"])
+    _log(review, "rescreen", outcome=review.outcome, reasons=review.reason_codes, **previous)
 
 
 @transaction.atomic

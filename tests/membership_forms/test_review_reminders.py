@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
@@ -17,11 +17,11 @@ from tests.conftest import wait_for
 from tests.smtp import subject, text
 
 from .conftest import submit_url, valid_payload
+from .reviewing import member_of
 
 
 def reviewer(username: str, group: str = "Secretariat", language: str = "", **fields) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", "x" * 12, **fields)
-    user.groups.add(Group.objects.get(name=group))
+    user = member_of(group, username, **fields)
     if language:
         profile = UserProfile.get_for_user(user)
         profile.preferred_language = language
