@@ -30,6 +30,17 @@ DEFAULTS: dict[str, Any] = {
     "REQUEUE_AFTER": 120,
     # Days after a decline or withdrawal before the applicant's personal data is removed.
     "RETENTION_DAYS": 365,
+    # Days after a donor's last paid gift before their name, email and dedication are
+    # removed (amounts, dates and receipt numbers stay for the accounts): 7 years, the
+    # longest period common tax rules ask a charity to keep receipts.
+    "DONATION_RETENTION_DAYS": 7 * 365,
+    # The same for gifts never paid (abandoned checkouts, pledges never honoured): half a
+    # year leaves room for a slow bank transfer and for reconciliation.
+    "UNPAID_DONATION_RETENTION_DAYS": 180,
+    # Days a queue export's file is kept (it holds every answer in the queue).
+    "EXPORT_RETENTION_DAYS": 30,
+    # Days a processed Stripe event keeps its payload (the donor's name and email).
+    "STRIPE_EVENT_RETENTION_DAYS": 180,
     # Days a review may wait in one state before its reviewers get a daily reminder.
     "REVIEW_SLA_DAYS": 14,
     # What happens to internship reviews still open after their term's deadline: "flag"

@@ -97,6 +97,8 @@ class Donation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     reconciliation_flag = models.CharField(_("reconciliation"), max_length=255, blank=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
+    # When the donor's personal data was removed (retention); amounts and dates stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("donation")
