@@ -47,7 +47,9 @@ fmt: venv ## Format the code and fix what ruff can
 # checks read the settings, never use them.
 CHECK_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production \
 	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-coalition.example.org}"
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-coalition.example.org}" \
+	TURNSTILE_SITE_KEY="$${TURNSTILE_SITE_KEY:-check-only-site-key}" \
+	TURNSTILE_SECRET_KEY="$${TURNSTILE_SECRET_KEY:-check-only-secret-key}"
 
 check: venv ## Django's system checks with production settings (--deploy); warnings fail
 	env -u HTTPS -u DEBUG $(CHECK_ENV) $(MANAGE) check --deploy --fail-level WARNING

@@ -94,6 +94,16 @@ DEFAULTS: dict[str, Any] = {
     "CORS_PATH_PREFIX": "/api/v3/forms/",
     # Seconds a browser may reuse a preflight answer (Access-Control-Max-Age).
     "CORS_MAX_AGE": 3600,
+    # A proof of a person (Cloudflare Turnstile, membership_forms/captcha.py): off by
+    # default; on, the HTML forms show the widget and the API wants its token.
+    "TURNSTILE_ENABLED": False,
+    "TURNSTILE_SITE_KEY": None,
+    "TURNSTILE_SECRET_KEY": None,
+    "TURNSTILE_VERIFY_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    # Seconds the request waits on siteverify; then the submission is refused with 503.
+    "TURNSTILE_TIMEOUT": 3,
+    # The Retry-After (seconds) of that 503.
+    "TURNSTILE_RETRY_AFTER": 30,
     # Stripe: unset keys mean donations are pledges (bank transfer or cheque).
     "STRIPE_SECRET_KEY": None,
     "STRIPE_WEBHOOK_SECRET": None,
