@@ -17,6 +17,7 @@ entries carry codes and ids only.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -174,7 +175,7 @@ def purge_old_exports(now: datetime | None = None, batch: int = BATCH) -> int:
             name = export.stored_name
             export.stored_name = ""
             export.save(update_fields=["stored_name"])
-            transaction.on_commit(lambda name=name: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
     return len(ids)
 
 
