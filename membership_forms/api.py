@@ -23,7 +23,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
-from . import formcache, intake
+from . import captcha, formcache, intake
 from .conf import get_setting, session_allowed
 from .filters import CountryParam, LocaleParam, RegionParam, clean_filters
 from .kinds import FormKind
@@ -274,12 +274,23 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
         }
 
 
+CAPTCHA_PROPERTY = {
+    captcha.API_FIELD: {
+        "type": "string",
+        "description": (
+            "When the site has Cloudflare Turnstile on: the token its widget gave the "
+            "visitor (a multipart form may carry the widget's own `cf-turnstile-response` "
+            "instead). Missing or refused: 400 with an error on `captcha_token`."
+        ),
+    }
+}
 SUBMIT_BODY = {
     "required": True,
     "content": {
         "application/json": {
             "schema": {
                 "type": "object",
+                "properties": CAPTCHA_PROPERTY,
                 "additionalProperties": True,
                 "description": "Field values keyed by field name (see the form definition).",
             }
@@ -287,6 +298,7 @@ SUBMIT_BODY = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
+                "properties": CAPTCHA_PROPERTY,
                 "additionalProperties": True,
                 "description": "Field values and files keyed by field name.",
             }
@@ -336,9 +348,16 @@ def _parse_body(request: HttpRequest):
         413: Errors,
         422: Errors,
         429: Errors,
+        503: Errors,
     },
     openapi_extra={"requestBody": SUBMIT_BODY},
     summary="Submit a form (JSON, or multipart with files)",
+    description=(
+        "Answers 202 with the reference. When the site has Cloudflare Turnstile on, "
+        "`captcha_token` is required and checked with Turnstile; if Turnstile cannot be "
+        "reached the answer is 503 with Retry-After, and nothing is stored (a retry with "
+        "the same Idempotency-Key and a new token is safe)."
+    ),
 )
 def submit_form(
     request: HttpRequest,
@@ -363,12 +382,15 @@ def submit_form(
             return parsed
         body, files, request_hash = parsed
         pre_errors = {}
+        captcha_token = captcha.token_from(body)
         if files is None:
+            if isinstance(body, dict):
+                body = {key: value for key, value in body.items() if key not in captcha.FIELDS}
             data, pre_errors = json_to_form_data(page.get_field_specs(), body)
             data = MultiValueData(data)
         else:
             data = body
-            known = {spec.key for spec in page.get_field_specs()}
+            known = {spec.key for spec in page.get_field_specs()} | set(captcha.FIELDS)
             unknown = [key for key in [*data.keys(), *files.keys()] if key not in known]
             pre_errors = {key[:100]: [_("Unknown field.")] for key in unknown}
         answer = intake.submit(
@@ -379,6 +401,7 @@ def submit_form(
             idempotency_key=idempotency_key,
             request_hash=request_hash,
             pre_errors=pre_errors,
+            captcha_token=captcha_token,
         )
         return _answer(answer.status, answer.body, **answer.headers)
 

@@ -3,9 +3,9 @@
 import re
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS
+from .conf import DEFAULTS, get_setting
 
 RATE_RE = re.compile(r"^\d+/[smhd]$")
 
@@ -59,3 +59,37 @@ def check_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_turnstile(app_configs, **kwargs):
+    """Turnstile on needs both keys, or every submission would be refused."""
+    if not get_setting("TURNSTILE_ENABLED"):
+        return []
+    missing = [
+        name for name in ("TURNSTILE_SITE_KEY", "TURNSTILE_SECRET_KEY") if not get_setting(name)
+    ]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"TURNSTILE_ENABLED is on but {' and '.join(missing)} is not set.",
+            hint="Set both keys of the Turnstile widget, or turn TURNSTILE_ENABLED off.",
+            id="membership_forms.E004",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_turnstile_deploy(app_configs, **kwargs):
+    """A deployment without a proof of a person takes scripted submissions from anywhere."""
+    if get_setting("TURNSTILE_ENABLED"):
+        return []
+    return [
+        Warning(
+            "The forms accept submissions without a proof of a person (Turnstile is off): "
+            "scripts can post to the forms API from any site, within the rate limit.",
+            hint="Set TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY (docs/security.md).",
+            id="membership_forms.W001",
+        )
+    ]

@@ -39,6 +39,17 @@ DEFAULTS: dict[str, Any] = {
     "REQUEUE_AFTER": 120,
     # Days after a decline or withdrawal before the applicant's personal data is removed.
     "RETENTION_DAYS": 365,
+    # Days after a donor's last paid gift before their name, email and dedication are
+    # removed (amounts, dates and receipt numbers stay for the accounts): 7 years, the
+    # longest period common tax rules ask a charity to keep receipts.
+    "DONATION_RETENTION_DAYS": 7 * 365,
+    # The same for gifts never paid (abandoned checkouts, pledges never honoured): half a
+    # year leaves room for a slow bank transfer and for reconciliation.
+    "UNPAID_DONATION_RETENTION_DAYS": 180,
+    # Days a queue export's file is kept (it holds every answer in the queue).
+    "EXPORT_RETENTION_DAYS": 30,
+    # Days a processed Stripe event keeps its payload (the donor's name and email).
+    "STRIPE_EVENT_RETENTION_DAYS": 180,
     # Days a review may wait in one state before its reviewers get a daily reminder.
     "REVIEW_SLA_DAYS": 14,
     # What happens to internship reviews still open after their term's deadline: "flag"
@@ -92,6 +103,16 @@ DEFAULTS: dict[str, Any] = {
     "CORS_PATH_PREFIX": "/api/v3/forms/",
     # Seconds a browser may reuse a preflight answer (Access-Control-Max-Age).
     "CORS_MAX_AGE": 3600,
+    # A proof of a person (Cloudflare Turnstile, membership_forms/captcha.py): off by
+    # default; on, the HTML forms show the widget and the API wants its token.
+    "TURNSTILE_ENABLED": False,
+    "TURNSTILE_SITE_KEY": None,
+    "TURNSTILE_SECRET_KEY": None,
+    "TURNSTILE_VERIFY_URL": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    # Seconds the request waits on siteverify; then the submission is refused with 503.
+    "TURNSTILE_TIMEOUT": 3,
+    # The Retry-After (seconds) of that 503.
+    "TURNSTILE_RETRY_AFTER": 30,
     # Stripe: unset keys mean donations are pledges (bank transfer or cheque).
     "STRIPE_SECRET_KEY": None,
     "STRIPE_WEBHOOK_SECRET": None,

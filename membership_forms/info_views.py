@@ -9,17 +9,31 @@ from django.views.decorators.csrf import csrf_protect
 
 from .kinds import FieldType
 from .services.reviews import answer_information_request, find_information_request
-from .validation import SubmissionForm
+from .validation import FieldSpec, SubmissionForm
 from .views import render_in
 
 TEMPLATE = "membership_forms/info_request.html"
 
 
+def answer_form(page, keys: list[str], data=None) -> tuple[SubmissionForm, set[str]]:
+    """The requested fields with the form's own inputs and rules, and which of them
+    correct an answer (the rest, such as a file or a field since removed, get a text box)."""
+    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
+    fields, corrections = [], set()
+    for key in keys:
+        spec = specs.get(key)
+        if spec is not None and spec.type != FieldType.FILE:
+            fields.append(spec)
+            corrections.add(key)
+        else:
+            label = spec.label if spec is not None else key
+            fields.append(FieldSpec(key=key, type=FieldType.MULTILINE, label=label))
+    return SubmissionForm(fields, data), corrections
+
+
 @never_cache
 @csrf_protect
 def information_request(request, token: str):
-    """The questions the reviewer asked again, as the form asked them (a date as a date),
-    in the language of the application."""
     info_request = find_information_request(token)
     if info_request is None:
         raise Http404
@@ -27,15 +41,12 @@ def information_request(request, token: str):
     page = submission.page.specific if submission.page else None
     language = submission.locale
     with translation.override(language):
-        specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
-        asked = [
-            specs[key]
-            for key in info_request.fields
-            if key in specs and specs[key].type != FieldType.FILE
-        ]
-        form = SubmissionForm(asked, request.POST or None)
+        form, corrections = answer_form(page, info_request.fields, request.POST or None)
         if request.method == "POST" and form.is_valid():
-            answer_information_request(token, form.cleaned_payload())
+            answers = form.cleaned_payload()
+            answer_information_request(
+                token, answers, {key: answers[key] for key in corrections if key in answers}
+            )
             return render_in(language, request, TEMPLATE, {"done": True, "page": page})
     return render_in(
         language,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from . import captcha
+from .conf import get_setting
 from .limits import RateLimited, check_submission_rate, client_address, digest
 from .models import Submission
 from .services.submissions import IdempotencyConflict, find_by_idempotency_key, record_submission
@@ -52,6 +54,15 @@ def fingerprint(data, files=None) -> str:
     return digest_.hexdigest()
 
 
+def already_sent(submission: Submission) -> Answer:
+    """The answer to a second use of a single-use key (the HTML form's start token)."""
+    message = _(
+        "This form has already been sent: its reference is %(reference)s. "
+        "To send another, fill in the form again."
+    ) % {"reference": submission.reference}
+    return errors(409, {"non_field_errors": [message]})
+
+
 def submit(
     page,
     request,
@@ -62,7 +73,16 @@ def submit(
     request_hash: str = "",
     pre_errors: dict | None = None,
     invalid_status: int = 422,
+    single_use: bool = False,
+    captcha_token: str = "",
 ) -> Answer:
+    """Check, validate and record one submission; the answer to give.
+
+    With `single_use`, the idempotency key may send one submission only: any second use
+    is refused (409) whatever it carries. With Turnstile on, `captcha_token` must be
+    there (400) and, once the answers are valid, vouched for by Turnstile (400; 503 when
+    it cannot say), so that invalid answers do not spend the visitor's token.
+    """
     if not page.is_open():
         return errors(409, {"non_field_errors": [_("This form is closed.")]})
     client_hash = digest(client_address(request))
@@ -81,16 +101,11 @@ def submit(
         try:
             existing = find_by_idempotency_key(page.translation_key, idempotency_key, request_hash)
         except IdempotencyConflict:
-            return errors(
-                422,
-                {
-                    "idempotency_key": [
-                        _("This Idempotency-Key was already used with a different request.")
-                    ]
-                },
-            )
+            return _key_conflict()
         if existing:
-            return accepted(existing, page)
+            return already_sent(existing) if single_use else accepted(existing, page)
+    if captcha.enabled() and not captcha_token:
+        return errors(400, {captcha.API_FIELD: [_("Please confirm that you are a person.")]})
 
     form = SubmissionForm(page.get_field_specs(), data=data, files=files)
     valid = form.is_valid()
@@ -98,14 +113,42 @@ def submit(
         answer = errors(invalid_status, {**form.error_dict(), **(pre_errors or {})})
         answer.form = form
         return answer
+    if captcha.enabled() and (refusal := _check_person(captcha_token, request)):
+        refusal.form = form
+        return refusal
 
-    recorded = record_submission(
-        page=page,
-        payload=form.cleaned_payload(),
-        uploads=form.uploads(),
-        locale=page.locale.language_code,
-        client_hash=client_hash,
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
-    )
+    try:
+        recorded = record_submission(
+            page=page,
+            payload=form.cleaned_payload(),
+            uploads=form.uploads(),
+            locale=page.locale.language_code,
+            client_hash=client_hash,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+        )
+    except IdempotencyConflict:  # the same key at the same moment, with another body
+        return _key_conflict()
+    if recorded.replayed and single_use:
+        return already_sent(recorded.submission)
     return accepted(recorded.submission, page)
+
+
+def _key_conflict() -> Answer:
+    return errors(
+        422,
+        {"idempotency_key": [_("This Idempotency-Key was already used with a different request.")]},
+    )
+
+
+def _check_person(token: str, request) -> Answer | None:
+    """Turnstile's verdict on the token: None when it vouches for it, else the refusal."""
+    try:
+        if captcha.verify(token, client_address(request)):
+            return None
+    except captcha.Unavailable:
+        retry_after = str(get_setting("TURNSTILE_RETRY_AFTER"))
+        message = _("We cannot check your submission just now. Please try again in a moment.")
+        return errors(503, {"non_field_errors": [message]}, **{"Retry-After": retry_after})
+    message = _("The check that you are a person failed or expired. Please try it again.")
+    return errors(400, {captcha.API_FIELD: [message]})

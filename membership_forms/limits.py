@@ -110,10 +110,10 @@ def allow_confirmations(requests: list[tuple[str, int]]) -> list[bool]:
     """For each (address, submission id): whether that submission may send the address a
     confirmation email today; one round trip for them all. An empty address gets none.
 
-    Each address keeps the day's submissions in a sorted set, by id: a submission's
-    answer is its place there, so asking again (a retried or redelivered task) gives the
-    same answer instead of counting the submission twice. When the cache is down the
-    limit lets the email through and says so in the log.
+    Each address keeps the day's submissions in a sorted set, in the order they were
+    first asked about: a submission's answer is its place there, so asking again (a
+    retried or redelivered task) gives the same answer instead of counting it twice.
+    When the cache is down the limit lets the email through and says so in the log.
     """
     day = int(time.time() // 86400)
     limit = get_setting("CONFIRMATIONS_PER_ADDRESS")
@@ -130,20 +130,33 @@ def allow_confirmations(requests: list[tuple[str, int]]) -> list[bool]:
     return allowed
 
 
+# A submission's place among the address's submissions of the day, given on first ask
+# and kept: one script, so two workers asking at once cannot take the same place. (By id,
+# a lower id asked about after higher ones took a place under the limit again.)
+_PLACE = """
+local place = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if place then return tonumber(place) end
+place = redis.call('ZCARD', KEYS[1])
+redis.call('ZADD', KEYS[1], place, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
+return place
+"""
+
+
 def _places(entries: list[tuple[str, int]], period: int) -> list[int | None]:
     """Add each id to its key's set (once) and return its place there, from 0."""
     redis = _redis()
-    if redis is None:  # any other cache backend
+    if redis is None:  # any other cache backend (not atomic: a single-process demo)
         places: list[int | None] = []
         for key, pk in entries:
-            ids = sorted(set(cache.get(key) or []) | {pk})
+            ids = list(cache.get(key) or [])
+            if pk not in ids:
+                ids.append(pk)
             cache.set(key, ids, timeout=period + 1)
             places.append(ids.index(pk))
         return places
+    place = redis.register_script(_PLACE)
     pipe = redis.pipeline(transaction=False)
     for key, pk in entries:
-        full_key = cache.make_and_validate_key(key)
-        pipe.zadd(full_key, {str(pk): pk}, nx=True)
-        pipe.expire(full_key, period + 1, nx=True)
-        pipe.zrank(full_key, str(pk))
-    return pipe.execute()[2::3]
+        place(keys=[cache.make_and_validate_key(key)], args=[str(pk), period + 1], client=pipe)
+    return [int(value) for value in pipe.execute()]

@@ -5,6 +5,10 @@ from django.dispatch import Signal
 # Sent after the transaction that stored a submission has committed; `submission_id=pk`.
 submission_received = Signal()
 
+# Sent after the transaction that stored an applicant's corrected answers has committed;
+# `submission_id=pk`. The submission is to be screened again (`rescreen_submission`).
+submission_corrected = Signal()
+
 # Sent after the transaction that took a final decision (approved, declined, withdrawn) on a
 # reviewed submission has committed; `submission_id=pk, status=<review status>`.
 submission_decided = Signal()

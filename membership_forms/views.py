@@ -1,11 +1,18 @@
 """The HTML path: a server-rendered form that works without JavaScript.
 
 Bots are turned away by a honeypot and a minimum time-to-fill, both on this path only
-(API clients are programs by design; the rate limit covers both).
+(API clients are programs by design; the rate limit covers both), and by Turnstile's
+widget when it is on (membership_forms/captcha.py; the widget needs JavaScript).
+
+The start token in the form (when the page was served, and a random nonce, signed) is
+good for one submission: it becomes the submission's idempotency key, so a second POST
+with it is refused, whatever it carries. A POST refused for its answers spends nothing,
+and the form comes back with the same token.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from django.core import signing
@@ -18,32 +25,44 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import intake
+from . import captcha, intake
 from .conf import get_setting
 from .models.submissions import SubmissionStatus
 
 HONEYPOT = "mf_website"
 STARTED = "mf_started"
 STARTED_SALT = "membership_forms.started"
+STARTED_MAX_AGE = 86400
 
 
 def started_token(now: float | None = None) -> str:
-    return signing.dumps(int(now if now is not None else time.time()), salt=STARTED_SALT)
+    started = int(now if now is not None else time.time())
+    return signing.dumps({"t": started, "n": secrets.token_urlsafe(16)}, salt=STARTED_SALT)
 
 
-def _bot_error(request) -> str | None:
+def _started(request) -> dict | None:
+    """The posted start token's contents, or None when it is missing, forged or expired."""
+    try:
+        value = signing.loads(
+            request.POST.get(STARTED, ""), salt=STARTED_SALT, max_age=STARTED_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    valid = isinstance(value, dict) and isinstance(value.get("t"), int) and value.get("n")
+    return value if valid else None
+
+
+def _bot_error(request, started: dict | None) -> str | None:
     if request.POST.get(HONEYPOT):
         return _("Your submission could not be accepted. Please try again.")
-    try:
-        started = signing.loads(request.POST.get(STARTED, ""), salt=STARTED_SALT, max_age=86400)
-    except signing.BadSignature:
+    if started is None:
         return _("This form has expired. Please check your answers and send it again.")
-    if time.time() - started < get_setting("MIN_FILL_SECONDS"):
+    if time.time() - started["t"] < get_setting("MIN_FILL_SECONDS"):
         return _("That was quick! Please check your answers and send the form again.")
     return None
 
 
-def _render(page, request, form=None, errors=None, status=200, closed=False):
+def _render(page, request, form=None, errors=None, status=200, closed=False, token=None):
     from .validation import SubmissionForm
 
     specs = page.get_field_specs()
@@ -62,7 +81,9 @@ def _render(page, request, form=None, errors=None, status=200, closed=False):
             "error_summary": errors or {},
             "honeypot_name": HONEYPOT,
             "started_name": STARTED,
-            "started_token": started_token(),
+            "started_token": token or started_token(),
+            "captcha_site_key": captcha.site_key() if captcha.enabled() else "",
+            "captcha_script": captcha.SCRIPT_URL,
         }
     )
     return TemplateResponse(request, page.get_template(request), context, status=status)
@@ -95,15 +116,32 @@ def serve_form_page(request, page):
         return _render(page, request, closed=True, status=200 if request.method == "GET" else 409)
     if request.method != "POST":
         return _render(page, request)
-    if bot := _bot_error(request):
+    started = _started(request)
+    bot = _bot_error(request, started)
+    if bot is not None or started is None:
         return _render(page, request, errors={"non_field_errors": [bot]}, status=400)
     answer = intake.submit(
-        page, request, data=request.POST, files=request.FILES, invalid_status=400
+        page,
+        request,
+        data=request.POST,
+        files=request.FILES,
+        invalid_status=400,
+        idempotency_key=f"form-start:{started['n']}",
+        single_use=True,
+        captcha_token=captcha.token_from(request.POST),
     )
     if answer.status == 202:
         return HttpResponseRedirect(page.thank_you_url(answer.body["reference"]), status=303)
+    # Refused for its answers (or the check of a person): the same token, not spent.
+    # Refused because the token sent a submission already (409): a fresh form.
+    token = None if answer.status == 409 else request.POST.get(STARTED)
     response = _render(
-        page, request, form=answer.form, errors=answer.body.get("errors"), status=answer.status
+        page,
+        request,
+        form=answer.form if answer.status != 409 else None,
+        errors=answer.body.get("errors"),
+        status=answer.status,
+        token=token,
     )
     for name, value in answer.headers.items():
         response[name] = value

@@ -135,6 +135,7 @@ REVIEW_LOG_ACTIONS = [
     ("comment", _("Commented"), _("Comment added")),
     ("request_info", _("Information requested"), _("Information requested from the applicant")),
     ("info_received", _("Information received"), _("The applicant answered")),
+    ("rescreen", _("Screened again"), _("Screened again after the applicant's answers")),
     ("approve_affiliation", _("Affiliation approved"), _("Network affiliation approved")),
     ("approve", _("Approved"), _("Approved")),
     ("ballot_opened", _("Vote opened"), _("Committee vote opened")),

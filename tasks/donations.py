@@ -6,7 +6,7 @@ import stripe
 from celery import shared_task
 
 from membership_forms.models import Donation
-from membership_forms.services import donations, stripe_events
+from membership_forms.services import donations, retention, stripe_events
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +63,10 @@ def send_yearly_summaries(year: int | None = None) -> int:
     from django.utils import timezone
 
     return donations.yearly_summaries(year or timezone.now().year - 1)
+
+
+@shared_task(name="tasks.donations.purge_expired_donations")
+def purge_expired_donations() -> int:
+    """Donors' personal data past its retention period, and old Stripe event payloads."""
+    retention.purge_stripe_event_payloads()
+    return retention.purge_expired_donations()

@@ -18,6 +18,7 @@ from membership_forms.signals import (
     export_requested,
     notification_queued,
     stripe_event_received,
+    submission_corrected,
     submission_received,
 )
 
@@ -48,6 +49,16 @@ def _screening_batch() -> int:
 
 
 submission_relay = Relay(publish_submissions, batch=_screening_batch)
+
+
+@receiver(submission_corrected, dispatch_uid="tasks.queue_rescreen")
+def queue_rescreen(sender, submission_id: int, **kwargs) -> None:
+    from .submissions import rescreen_submission
+
+    try:
+        rescreen_submission.apply_async((submission_id,), retry=False)
+    except Exception:
+        logger.exception("Could not queue the new screening of %s; the sweep will", submission_id)
 
 
 @receiver(export_requested, dispatch_uid="tasks.queue_export")

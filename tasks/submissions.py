@@ -4,13 +4,14 @@ import logging
 
 from celery import Task, shared_task
 
+from membership_forms.services import screening
 from membership_forms.services.newsletter import purge_unconfirmed
 from membership_forms.services.notifications import (
     announce_after_commit,
     stalled_notification_ids,
 )
 from membership_forms.services.screening import mark_failed, screen_submissions, screen_waiting
-from membership_forms.services.submissions import stalled_submission_ids
+from membership_forms.services.submissions import stalled_rescreen_ids, stalled_submission_ids
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,23 @@ def process_submissions(submission_ids: list[int]) -> int:
     return len(submission_ids) - len(failed)
 
 
+@shared_task(name="tasks.submissions.rescreen_submission", **SCREENING_RETRIES)
+def rescreen_submission(submission_id: int) -> bool:
+    """Screen again a submission whose applicant corrected answers (an information request)."""
+    return screening.rescreen_submission(submission_id)
+
+
 @shared_task(name="tasks.submissions.requeue_stalled_submissions")
 def requeue_stalled_submissions() -> int:
-    """The outbox sweep: queue again what the broker lost or never got (emails too)."""
+    """The outbox sweep: queue again what the broker lost or never got (emails and
+    corrected submissions' new screening too)."""
     ids = stalled_submission_ids()
     for submission_id in ids:
         process_submission.apply_async((submission_id,), retry=False)
     if ids:
         logger.info("Re-queued %d stalled submissions", len(ids))
+    for submission_id in stalled_rescreen_ids():
+        rescreen_submission.apply_async((submission_id,), retry=False)
     announce_after_commit(stalled_notification_ids())
     return len(ids)
 

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.reviews.purge_expired_applicants",
         "schedule": 3600.0,
     },
+    "purge-expired-donations": {
+        "task": "tasks.donations.purge_expired_donations",
+        "schedule": 3600.0,
+    },
+    "purge-old-exports": {"task": "tasks.exports.purge_old_exports", "schedule": 3600.0},
     "purge-unconfirmed-newsletter": {
         "task": "tasks.submissions.purge_unconfirmed_newsletter",
         "schedule": 3600.0,
@@ -369,6 +374,19 @@ MEMBERSHIP_FORMS = {
     # Unset: donations are pledges (bank transfer or cheque), see docs/donations.md.
     "STRIPE_SECRET_KEY": env.str("STRIPE_SECRET_KEY", default="") or None,
     "STRIPE_WEBHOOK_SECRET": env.str("STRIPE_WEBHOOK_SECRET", default="") or None,
+    # Cloudflare Turnstile, a proof of a person on the forms: off here unless
+    # TURNSTILE_ENABLED; production turns it on when both keys are set.
+    "TURNSTILE_ENABLED": env.bool("TURNSTILE_ENABLED", default=False),
+    "TURNSTILE_SITE_KEY": env.str("TURNSTILE_SITE_KEY", default="") or None,
+    "TURNSTILE_SECRET_KEY": env.str("TURNSTILE_SECRET_KEY", default="") or None,
+    "TURNSTILE_VERIFY_URL": env.str(
+        "TURNSTILE_VERIFY_URL", default="https://challenges.cloudflare.com/turnstile/v0/siteverify"
+    ),
+    "TURNSTILE_TIMEOUT": env.float("TURNSTILE_TIMEOUT", default=3.0),
+    # Retention (docs/security.md): days before personal data is removed.
+    "RETENTION_DAYS": env.int("RETENTION_DAYS", default=365),
+    "DONATION_RETENTION_DAYS": env.int("DONATION_RETENTION_DAYS", default=7 * 365),
+    "UNPAID_DONATION_RETENTION_DAYS": env.int("UNPAID_DONATION_RETENTION_DAYS", default=180),
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"

@@ -5,7 +5,7 @@ passes with these settings (tests/cms/test_security.py runs it).
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MEMBERSHIP_FORMS, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -23,3 +23,13 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # X_FRAME_OPTIONS is SAMEORIGIN, not DENY, because Wagtail's preview panel frames the page
 # being edited; frame-ancestors 'self' in the CSP says the same to current browsers.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# The forms' proof of a person (docs/security.md): on when the widget's keys are set;
+# `check --deploy` warns while it is off.
+_TURNSTILE_KEYS = bool(
+    MEMBERSHIP_FORMS["TURNSTILE_SITE_KEY"] and MEMBERSHIP_FORMS["TURNSTILE_SECRET_KEY"]
+)
+MEMBERSHIP_FORMS = {
+    **MEMBERSHIP_FORMS,
+    "TURNSTILE_ENABLED": env.bool("TURNSTILE_ENABLED", default=_TURNSTILE_KEYS),
+}

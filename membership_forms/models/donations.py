@@ -119,6 +119,8 @@ class Donation(models.Model):
     # amount, currency or mode: never applied, left to staff (see services.stripe_events).
     payment_issue = models.CharField(_("payment issue"), max_length=500, blank=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
+    # When the donor's personal data was removed (retention); amounts and dates stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = DonationQuerySet.as_manager()
 

@@ -67,6 +67,9 @@ class Submission(models.Model):
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     request_hash = models.CharField(max_length=64, blank=True)
     client_hash = models.CharField(max_length=64, blank=True)
+    # Set when the applicant corrected answers (an information request): the worker screens
+    # the submission again and clears it; the sweep re-queues one left set too long.
+    rescreen_requested_at = models.DateTimeField(null=True, blank=True)
     confirmation_allowed = models.BooleanField(
         _("confirmation email allowed"),
         default=True,

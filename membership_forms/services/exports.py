@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -142,6 +143,8 @@ def open_export(export: Export, user):
         raise PermissionDenied
     if not can_see_queue(user, export.queue):
         raise PermissionDenied
+    if not export.stored_name:  # removed after EXPORT_RETENTION_DAYS
+        raise Http404
     log(
         instance=export,
         action="membership_forms.review.export",

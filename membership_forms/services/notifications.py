@@ -86,9 +86,11 @@ def _new_notification(
     recipient: str | None,
     discriminator: str,
     context: dict[str, Any] | None,
+    language: str | None = None,
 ) -> Notification:
     recipient = recipient if recipient is not None else default_recipient(submission, kind)
-    language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
+    if language is None:
+        language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
     suppressed = not recipient or (
         kind in CONFIRMATION_KINDS and not submission.confirmation_allowed
     )
@@ -110,9 +112,13 @@ def queue_notification(
     recipient: str | None = None,
     discriminator: str = "",
     context: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> Notification:
-    """Record one email for `submission` and send it after commit (once, whatever happens)."""
-    new = _new_notification(submission, kind, recipient, discriminator, context)
+    """Record one email for `submission` and send it after commit (once, whatever happens).
+
+    The email is in `language`, else the applicant's for their emails and the site's for
+    staff's."""
+    new = _new_notification(submission, kind, recipient, discriminator, context, language)
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(

@@ -35,6 +35,7 @@ from wagtail.log_actions import log
 
 from .. import signals
 from ..kinds import FormKind
+from ..limits import digest
 from ..links import absolute
 from ..models.directory import DirectoryCategory, DirectoryEntry
 from ..models.reviews import (
@@ -374,8 +375,15 @@ def find_information_request(token: str) -> InformationRequest | None:
 
 
 @transaction.atomic
-def answer_information_request(token: str, answers: dict[str, str]) -> Review | None:
-    """Store the applicant's answers under payload["additional"] and resume the review."""
+def answer_information_request(
+    token: str, answers: dict[str, Any], corrections: dict[str, Any] | None = None
+) -> Review | None:
+    """Store the applicant's answers under payload["additional"] and resume the review.
+
+    `corrections` are answers to the form's own fields, validated as the form validates
+    them: they replace the submission's answers, and the submission is screened again
+    by the workers (after commit), so the reviewer sees the rules' new results.
+    """
     request = (
         InformationRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
     )
@@ -383,17 +391,43 @@ def answer_information_request(token: str, answers: dict[str, str]) -> Review | 
         return None
     review = _lock(request.review_id)
     submission = review.submission
+    now = timezone.now()
     additional = submission.payload.setdefault("additional", {})
     additional[str(request.pk)] = {key: answers.get(key, "") for key in request.fields}
-    submission.save(update_fields=["payload"])
-    request.answered_at = timezone.now()
+    submission.payload.update(corrections or {})
+    submission.rescreen_requested_at = now
+    submission.queued_at = now
+    submission.save(update_fields=["payload", "rescreen_requested_at", "queued_at"])
+    request.answered_at = now
     request.save(update_fields=["answered_at"])
     if review.status == S.INFO_REQUESTED:
         _move(review, Action.INFO_RECEIVED)
         review.resume_status = ""
         review.save(update_fields=["status", "status_changed_at", "resume_status"])
-    _log(review, "info_received", request=request.pk)
+    _log(review, "info_received", request=request.pk, corrected=sorted(corrections or {}))
+    submission_id = submission.pk
+    transaction.on_commit(
+        lambda: signals.submission_corrected.send_robust(sender=Review, submission_id=submission_id)
+    )
     return review
+
+
+def record_rescreening(submission: Submission) -> None:
+    """Inside the screening transaction: the review's copy of the new screening result
+    (outcome, reason codes, and the country, region and term a correction may change)."""
+    review = Review.objects.select_for_update().filter(submission=submission).first()
+    if review is None:
+        return
+    screening = submission.screening or {}
+    payload = submission.payload or {}
+    previous = {"previous_outcome": review.outcome, "previous_reasons": review.reason_codes}
+    review.outcome = str(screening.get("outcome", ""))
+    review.reason_codes = [reason.get("code", "") for reason in screening.get("reasons", [])]
+    review.country = str(payload.get("headquarters_country") or "").upper()[:2]
+    review.region = region_for(review.country)
+    review.term = str(payload.get("term") or "")[:20]
+    review.save(update_fields=["outcome", "reason_codes", "country", "region", "term"])
+    _log(review, "rescreen", outcome=review.outcome, reasons=review.reason_codes, **previous)
 
 
 @transaction.atomic
@@ -620,14 +654,63 @@ def record_submission_access(submission: Submission, user, action: str, **data: 
 # --- Periodic ---------------------------------------------------------------------------
 
 
+def queue_reviewers(queue: str):
+    """Active users holding the queue's review permission through a group or directly."""
+    codename = QUEUE_PERMISSIONS[queue]
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename))
+        .distinct()
+    )
+
+
+def _language_of(user) -> str:
+    """The user's preferred language (Wagtail's account settings) when the site has it."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    language = getattr(profile, "preferred_language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def reminder_recipients(review: Review) -> list[tuple[str, str]]:
+    """(address, language) for each person a waiting review reminds, each address once:
+    the assignee; unassigned, every reviewer of the queue and the form page's staff
+    recipients (in the language of the user with that address, if there is one)."""
+    from ..models.pages import split_recipients
+
+    User = get_user_model()
+    assignee = review.assigned_to
+    if assignee is not None and assignee.is_active and assignee.email:
+        users, addresses = [assignee], []
+    else:
+        page = _form_page(review.submission)
+        addresses = split_recipients(page.staff_recipients) if page is not None else []
+        users = list(queue_reviewers(review.queue))
+        known = {user.email.casefold() for user in users}
+        users += [
+            user
+            for user in User.objects.filter(is_active=True, email__in=addresses)
+            if user.email.casefold() not in known
+        ]
+    recipients: dict[str, tuple[str, str]] = {}
+    for user in User.objects.filter(pk__in=[u.pk for u in users]).select_related(
+        "wagtail_userprofile"
+    ):
+        if user.email:
+            recipients.setdefault(user.email.casefold(), (user.email, _language_of(user)))
+    for address in addresses:
+        recipients.setdefault(address.casefold(), (address, settings.LANGUAGE_CODE))
+    return sorted(recipients.values())
+
+
 def send_review_reminders(today=None, batch: int = 500) -> int:
     """One reminder a day for each review waiting in its state longer than REVIEW_SLA_DAYS.
 
-    Reviews waiting on the applicant (`info_requested`) are left alone. The reminder goes
-    to the assignee, or to the form page's staff recipients.
+    Reviews waiting on the applicant (`info_requested`) are left alone. Each person
+    `reminder_recipients` names gets their own email, recorded under its own key (the day
+    and a hash of the address), so a rerun sends nobody a second one.
     """
     from ..conf import get_setting
-    from ..models.pages import split_recipients
 
     today = today or timezone.localdate()
     cutoff = timezone.now() - timedelta(days=get_setting("REVIEW_SLA_DAYS"))
@@ -645,18 +728,20 @@ def send_review_reminders(today=None, batch: int = 500) -> int:
                 continue
             review.reminded_on = today
             review.save(update_fields=["reminded_on"])
-            page = _form_page(review.submission)
-            recipients = [review.assigned_to.email] if review.assigned_to else []
-            if not recipients and page is not None:
-                recipients = split_recipients(page.staff_recipients)
+            recipients = reminder_recipients(review)
             _log(review, "reminder", status=review.status, date=today.isoformat())
-            queue_notification(
-                review.submission,
-                "reminder",
-                recipient=recipients[0] if recipients else None,
-                discriminator=today.isoformat(),
-                context={"status": review.status, "since": review.status_changed_at.isoformat()},
-            )
+            for address, language in recipients:
+                queue_notification(
+                    review.submission,
+                    "reminder",
+                    recipient=address,
+                    language=language,
+                    discriminator=f"{today.isoformat()}:{digest(address.casefold())}",
+                    context={
+                        "status": review.status,
+                        "since": review.status_changed_at.isoformat(),
+                    },
+                )
             sent += 1
     return sent
 

@@ -28,7 +28,7 @@ from ..kinds import CONTACT_FIELDS, FormKind
 from ..limits import allow_confirmations
 from ..models import NotificationKind, Submission, SubmissionStatus
 from .notifications import announce_after_commit, record_notifications
-from .reviews import open_review
+from .reviews import open_review, record_rescreening
 from .submissions import private_storage
 
 logger = logging.getLogger(__name__)
@@ -358,6 +358,30 @@ def _queue_emails(submission: Submission) -> list[int]:
     if page is not None and page.staff_recipients.strip() and not page.staff_digest:
         kinds.append(NotificationKind.STAFF_ALERT)
     return record_notifications(submission, kinds)
+
+
+def rescreen_submission(submission_id: int) -> bool:
+    """Screen again a submission whose applicant corrected answers; False if none was asked.
+
+    The same screening as the first time (files, duplicates, rules), computed before the
+    lock; then the result replaces the old one, the review takes its outcome and reason
+    codes, and the request is cleared, unless a newer correction arrived meanwhile (its
+    own task screens that). No email: the applicant was told when they answered.
+    """
+    submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
+    if submission is None or submission.rescreen_requested_at is None:
+        return False
+    requested_at = submission.rescreen_requested_at
+    result = screen(submission)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if locked is None or locked.rescreen_requested_at != requested_at:
+            return False
+        locked.screening = result
+        locked.rescreen_requested_at = None
+        locked.save(update_fields=["screening", "rescreen_requested_at"])
+        record_rescreening(locked)
+    return True
 
 
 def mark_failed(submission_id: int, error: str) -> bool:

@@ -229,6 +229,22 @@ def stalled_submission_ids(limit: int | None = None) -> list[int]:
     return ids
 
 
+def stalled_rescreen_ids(limit: int | None = None) -> list[int]:
+    """Corrected submissions still waiting for their new screening after the grace period
+    (the broker lost the task), marked as queued now."""
+    limit = limit or get_setting("REQUEUE_BATCH")
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=get_setting("REQUEUE_AFTER"))
+    with transaction.atomic():
+        ids = list(
+            Submission.objects.filter(rescreen_requested_at__lte=cutoff, queued_at__lte=cutoff)
+            .order_by("rescreen_requested_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Submission.objects.filter(pk__in=ids).update(queued_at=now)
+    return ids
+
+
 def mark_processed(submission_id: int, screening: dict | None = None) -> bool:
     """Record the screening result once; False when the row is gone or already processed."""
     with transaction.atomic():

@@ -191,3 +191,30 @@ def no_stripe(settings):
         "STRIPE_SECRET_KEY": None,
         "STRIPE_WEBHOOK_SECRET": None,
     }
+
+
+@pytest.fixture(scope="session")
+def _siteverify():
+    from .turnstile_server import Siteverify
+
+    server = Siteverify()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def turnstile(_siteverify, settings):
+    """Turnstile on, verified against the local siteverify server."""
+    from .turnstile_server import SECRET_KEY, SITE_KEY
+
+    _siteverify.reset()
+    settings.MEMBERSHIP_FORMS = {
+        **settings.MEMBERSHIP_FORMS,
+        "TURNSTILE_ENABLED": True,
+        "TURNSTILE_SITE_KEY": SITE_KEY,
+        "TURNSTILE_SECRET_KEY": SECRET_KEY,
+        "TURNSTILE_VERIFY_URL": _siteverify.url,
+        "TURNSTILE_TIMEOUT": 1,
+    }
+    yield _siteverify
+    _siteverify.reset()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, User
+import importlib
+
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from membership_forms.services.reviews import open_review
@@ -27,7 +29,20 @@ def screen(submission, outcome: str = "needs_review", codes: tuple[str, ...] = (
         return opened
 
 
-def member_of(group: str, username: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", "x" * 12)
-    user.groups.add(Group.objects.get(name=group))
+def reviewers_group(name: str) -> Group:
+    """The group as migration 0004 made it; made again after a transactional test's flush."""
+    groups = importlib.import_module("membership_forms.migrations.0004_review_groups").GROUPS
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codenames = [("wagtailadmin", "access_admin"), *groups[name]]
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in codenames
+        )
+    return group
+
+
+def member_of(group: str, username: str, **fields) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", "x" * 12, **fields)
+    user.groups.add(reviewers_group(group))
     return user

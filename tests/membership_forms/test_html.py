@@ -77,6 +77,32 @@ def test_honeypot_and_fast_fill_are_refused(form_pages, client):
     assert Submission.objects.count() == 0
 
 
+def test_a_start_token_sends_one_submission(form_pages, client):
+    """The token in the page is bound to the submission it sent: a replay is refused."""
+    page = form_pages["newsletter"]["en"]
+    data = form_data("newsletter")
+    assert client.post(page.url, data).status_code == 303
+    again = client.post(page.url, data)
+    assert again.status_code == 409
+    reference = Submission.objects.get().reference
+    assert "already been sent" in again.content.decode() and reference in again.content.decode()
+    other = client.post(page.url, {**data, "email": "other@example.org"})
+    assert other.status_code == 409
+    assert Submission.objects.count() == 1
+    fresh = re.search(rf'name="{STARTED}" value="([^"]+)"', other.content.decode())[1]
+    assert fresh != data[STARTED]  # the page offers a new form with its own token
+
+
+def test_a_visitor_correcting_errors_sends_with_the_same_token(form_pages, client):
+    page = form_pages["newsletter"]["en"]
+    data = form_data("newsletter", email="not an address")
+    invalid = client.post(page.url, data)
+    assert invalid.status_code == 400
+    kept = re.search(rf'name="{STARTED}" value="([^"]+)"', invalid.content.decode())[1]
+    assert kept == data[STARTED]  # not spent by a refused submission
+    assert client.post(page.url, {**data, "email": "fixed@example.org"}).status_code == 303
+
+
 def test_csrf_is_enforced(form_pages):
     page = form_pages["newsletter"]["en"]
     strict = Client(enforce_csrf_checks=True)

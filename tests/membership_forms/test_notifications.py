@@ -228,3 +228,57 @@ def test_exhausted_retries_end_failed_and_staff_can_retry(
 
     wait_for(sent, timeout=30)
     assert len(smtp_server.settle()) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_send_one_address_no_more_confirmations_than_the_limit(
+    live_form_pages, celery_worker, smtp_server, api, settings
+):
+    """Four workers screen interleaved batches of one address's twelve sign-ups at the
+    same moment: the address gets its three confirmations a day, whoever asks first."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from membership_forms.signals import submission_received
+    from tasks.signals import queue_submission
+    from tasks.submissions import process_submissions
+
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "SUBMISSION_RATE_LIMIT": "100/m"}
+    page = live_form_pages["newsletter"]["en"]
+    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    try:
+        ids = [
+            _submit(api, page, {"email": "same@example.org", "name": f"Reader {n}"}).pk
+            for n in range(12)
+        ]
+    finally:
+        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+    batches = [ids[start::4] for start in range(4)]  # as four web processes queued them
+    ready = threading.Barrier(len(batches))
+
+    def work(batch):
+        ready.wait()
+        try:
+            return process_submissions(batch)  # the task's body, as a worker runs it
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(batches)) as workers:
+        assert sum(workers.map(work, batches)) == 12
+
+    def delivered():
+        """every confirmation sent or suppressed"""
+        return not Notification.objects.filter(
+            kind="newsletter_confirmation", status="pending"
+        ).exists()
+
+    wait_for(delivered, timeout=60)
+    allowed = Submission.objects.filter(pk__in=ids, confirmation_allowed=True).count()
+    assert allowed == 3
+    assert len(smtp_server.to("same@example.org")) == 3
+    statuses = Notification.objects.filter(kind="newsletter_confirmation").values_list(
+        "status", flat=True
+    )
+    assert sorted(statuses) == ["sent"] * 3 + ["suppressed"] * 9

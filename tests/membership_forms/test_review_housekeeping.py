@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from membership_forms.models import Export, Review, ReviewLogEntry, Submission, SubmissionFile
+from membership_forms.models import (
+    Export,
+    Notification,
+    Review,
+    ReviewLogEntry,
+    Submission,
+    SubmissionFile,
+)
 from membership_forms.services import exports
 from membership_forms.services import reviews as services
 from membership_forms.services.submissions import private_storage
@@ -117,9 +124,7 @@ def test_retention_purge_removes_personal_data_once(
     assert Submission.objects.get(pk=kept.pk).payload["contact_email"] == "amina@example.org"
 
 
-def test_reminders_once_a_day(form_pages, api, monkeypatch):
-    sent = []
-    monkeypatch.setattr(services, "queue_notification", lambda *a, **k: sent.append((a, k)))
+def test_reminders_once_a_day(form_pages, api):
     submission = submitted(form_pages, api, "supporter")
     screen(submission, "eligible")
     fresh = submitted(form_pages, api, "supporter")
@@ -129,10 +134,10 @@ def test_reminders_once_a_day(form_pages, api, monkeypatch):
     )
     assert review_tasks.send_review_reminders() == 1
     assert review_tasks.send_review_reminders() == 0
-    (args, kwargs) = sent[0]
-    assert args[1] == "reminder" and kwargs["discriminator"] == date.today().isoformat()
-    assert kwargs["recipient"] == "secretariat@example.org"
-    assert len(sent) == 1
+    (reminder,) = Notification.objects.filter(kind="reminder")
+    assert reminder.submission == submission
+    assert reminder.discriminator.startswith(date.today().isoformat() + ":")
+    assert reminder.recipient == "secretariat@example.org"
 
 
 def test_internship_reviews_flagged_after_their_term(form_pages, api):
