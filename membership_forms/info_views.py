@@ -58,4 +58,5 @@ def information_request(request, token: str):
             "reference": submission.reference,
             "page": page,
         },
+        status=400 if request.method == "POST" else 200,
     )
