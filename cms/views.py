@@ -1,4 +1,5 @@
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,3 +23,11 @@ def healthz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form (token expired, cookies blocked) explained in the
+    site's look and the visitor's language, with a link back to the form, which a GET
+    of the same address shows afresh."""
+    context = {"back_url": request.get_full_path(), "has_primary_action": True}
+    return render(request, "cms/errors/csrf_failure.html", context, status=403)

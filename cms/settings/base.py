@@ -305,6 +305,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site's own pages
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets a page in the site's look and language (templates/cms/errors/).
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # Admin users sign in with a second factor (cms/twofactor.py); production turns it on.
 STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ICRtoP")
