@@ -1,8 +1,12 @@
-"""Menus, the language switcher and the untranslated-page notice."""
+"""Menus, the language switcher, the untranslated-page notice and the page's meta tags."""
+
+import html
 
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
 
@@ -153,3 +157,83 @@ def newsletter_page(context):
             page = page.get_translation_or_none(locale) or page
         request._newsletter_page = page
     return request._newsletter_page
+
+
+# OpenGraph names locales language_TERRITORY; these are the ones its consumers know.
+OPENGRAPH_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
+SHARE_IMAGE_FILTER = "fill-1200x630"  # the size OpenGraph consumers show best
+
+
+@register.filter
+def plain_text(value) -> str:
+    """Words only, for a meta description or a listing: tags dropped and entities decoded,
+    so that autoescaping then escapes the text exactly once (rich text or plain)."""
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+
+
+def _absolute(request, url: str | None) -> str | None:
+    return request.build_absolute_uri(url) if url else None
+
+
+def _canonical_url(request, page: Page) -> str | None:
+    """The page's own address; a placeholder's is its original's (the content shown).
+    Other pages of a listing keep their number, as search engines expect."""
+    original = page.alias_of if page.alias_of_id else page
+    url = _absolute(request, original.get_url(request))
+    number = request.GET.get("page", "")
+    if url and number.isdigit() and int(number) > 1:
+        url = f"{url}?page={number}"
+    return url
+
+
+@register.inclusion_tag("cms/includes/meta.html", takes_context=True)
+def page_meta(context) -> dict:
+    """Description, canonical and hreflang links, OpenGraph and Twitter card of a page.
+
+    Alternates list only real translations (no wagtail-localize placeholder, which shows
+    another language's text), with absolute addresses and the default language as
+    x-default.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or not isinstance(page, Page):
+        return {}
+    translations = {
+        candidate.locale.language_code: candidate
+        for candidate in Page.objects.live()
+        .public()
+        .filter(translation_key=page.translation_key, alias_of__isnull=True)
+        .select_related("locale")
+    }
+    alternates = [
+        (code, url)
+        for code, _name in settings.LANGUAGES
+        if code in translations and (url := _absolute(request, translations[code].get_url(request)))
+    ]
+    default = dict(alternates).get(settings.LANGUAGE_CODE)
+    if default:
+        alternates.append(("x-default", default))
+    source = untranslated_source(context)
+    language = source.locale.language_code if source else translation.get_language()
+    description = plain_text(page.search_description) or plain_text(getattr(page, "intro", ""))
+    meta = {
+        "title": page.seo_title or page.title,
+        "description": Truncator(description).words(40),
+        "url": _canonical_url(request, page),
+        "type": "article" if getattr(page, "date", None) else "website",
+        "locale": OPENGRAPH_LOCALES.get(language, language),
+        "other_locales": [
+            OPENGRAPH_LOCALES.get(code, code) for code in translations if code != language
+        ],
+        "alternates": alternates,
+    }
+    image = page.get_share_image() if hasattr(page, "get_share_image") else None
+    if image is not None:
+        rendition = image.get_rendition(SHARE_IMAGE_FILTER)
+        meta["image"] = {
+            "url": _absolute(request, rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.default_alt_text,
+        }
+    return meta
