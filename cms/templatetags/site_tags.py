@@ -11,6 +11,7 @@ from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
 
 from cms.models import NavigationSettings
+from cms.seo import absolute_url, alternates, real_translations
 
 register = template.Library()
 
@@ -171,15 +172,11 @@ def plain_text(value) -> str:
     return " ".join(html.unescape(strip_tags(str(value or ""))).split())
 
 
-def _absolute(request, url: str | None) -> str | None:
-    return request.build_absolute_uri(url) if url else None
-
-
 def _canonical_url(request, page: Page) -> str | None:
     """The page's own address; a placeholder's is its original's (the content shown).
     Other pages of a listing keep their number, as search engines expect."""
     original = page.alias_of if page.alias_of_id else page
-    url = _absolute(request, original.get_url(request))
+    url = absolute_url(request, original.get_url(request))
     number = request.GET.get("page", "")
     if url and number.isdigit() and int(number) > 1:
         url = f"{url}?page={number}"
@@ -198,21 +195,7 @@ def page_meta(context) -> dict:
     page = context.get("page")
     if request is None or not isinstance(page, Page):
         return {}
-    translations = {
-        candidate.locale.language_code: candidate
-        for candidate in Page.objects.live()
-        .public()
-        .filter(translation_key=page.translation_key, alias_of__isnull=True)
-        .select_related("locale")
-    }
-    alternates = [
-        (code, url)
-        for code, _name in settings.LANGUAGES
-        if code in translations and (url := _absolute(request, translations[code].get_url(request)))
-    ]
-    default = dict(alternates).get(settings.LANGUAGE_CODE)
-    if default:
-        alternates.append(("x-default", default))
+    translations = real_translations([page])[page.translation_key]
     source = untranslated_source(context)
     language = source.locale.language_code if source else translation.get_language()
     description = plain_text(page.search_description) or plain_text(getattr(page, "intro", ""))
@@ -225,13 +208,13 @@ def page_meta(context) -> dict:
         "other_locales": [
             OPENGRAPH_LOCALES.get(code, code) for code in translations if code != language
         ],
-        "alternates": alternates,
+        "alternates": alternates(request, translations),
     }
     image = page.get_share_image() if hasattr(page, "get_share_image") else None
     if image is not None:
         rendition = image.get_rendition(SHARE_IMAGE_FILTER)
         meta["image"] = {
-            "url": _absolute(request, rendition.url),
+            "url": absolute_url(request, rendition.url),
             "width": rendition.width,
             "height": rendition.height,
             "alt": image.default_alt_text,
