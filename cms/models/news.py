@@ -8,6 +8,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Locale
@@ -24,8 +25,9 @@ class ArticleKind(models.TextChoices):
     BLOG = "blog", _("Blog post")
 
 
-class NewsIndexPage(AbstractSitePage):
-    """Lists the articles below it, newest first, filtered by kind, region or tag."""
+class NewsIndexPage(RoutablePageMixin, AbstractSitePage):
+    """Lists the articles below it, newest first, filtered by kind, region or tag; its
+    RSS and Atom feeds at `rss/` and `atom/`."""
 
     subpage_types = ["cms.ArticlePage"]
     cacheable_query_params = ("kind", "region", "tag", "page")
@@ -33,31 +35,52 @@ class NewsIndexPage(AbstractSitePage):
     class Meta:
         verbose_name = _("news index page")
 
-    def get_context(self, request, *args, **kwargs):
-        from .documents import Region
-
-        context = super().get_context(request, *args, **kwargs)
+    def articles(self, kind: str = "", region: str = "", tag: str = ""):
+        """The live articles below this index, newest first, of `kind`, `region`, `tag`."""
         articles = (
             ArticlePage.objects.live()
             .public()
             .child_of(self)
             .select_related("image", "region")
-            .order_by("-date")
+            .order_by("-date", "-pk")
         )
-        kind = request.GET.get("kind", "")
         if kind in ArticleKind.values:
             articles = articles.filter(kind=kind)
-        region = request.GET.get("region", "")
         if region:
             articles = articles.filter(region__slug=region)
-        tag = request.GET.get("tag", "")
         if tag:
             articles = articles.filter(tags__slug=tag)
+        return articles
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("rss/", name="feed_rss")
+    def feed_rss(self, request):
+        from cms.feeds import ArticleFeed
+
+        return ArticleFeed(self, request)(request)
+
+    @path("atom/", name="feed_atom")
+    def feed_atom(self, request):
+        from cms.feeds import AtomArticleFeed
+
+        return AtomArticleFeed(self, request)(request)
+
+    def get_context(self, request, *args, **kwargs):
+        from .documents import Region
+
+        context = super().get_context(request, *args, **kwargs)
+        kind = request.GET.get("kind", "")
+        region = request.GET.get("region", "")
+        tag = request.GET.get("tag", "")
+        articles = self.articles(kind, region, tag)
         context.update(
             articles=Paginator(articles, 10).get_page(request.GET.get("page")),
             kinds=ArticleKind.choices,
             regions=Region.objects.filter(locale=Locale.get_default()).order_by("name"),
-            selected_kind=kind,
+            selected_kind=kind if kind in ArticleKind.values else "",
             selected_region=region,
             selected_tag=tag,
         )

@@ -39,6 +39,22 @@ def home_page(context):
     return getattr(request, key)
 
 
+@register.simple_tag(takes_context=True)
+def news_index(context):
+    """The site's news index in the active language: every page links to its feeds."""
+    from cms.models import NewsIndexPage
+
+    request = context.get("request")
+    home = home_page(context)
+    if home is None:
+        return None
+    key = f"_news_index_{translation.get_language()}"
+    if not hasattr(request, key):
+        index = NewsIndexPage.objects.live().public().descendant_of(home).order_by("path")
+        setattr(request, key, index.first())
+    return getattr(request, key)
+
+
 def _links(context, relation: str) -> list[tuple[str, str]]:
     request = context.get("request")
     if request is None:
