@@ -6,7 +6,8 @@ survive a rerun. Pages with no text in a language get a wagtail-localize placeho
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -54,8 +55,9 @@ def _stream(blocks: list[dict]) -> str:
     return json.dumps(blocks)
 
 
-def _aware(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+def _aware(value: str, time_zone: str) -> datetime:
+    """The content's times are the event's local time, in its time zone."""
+    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(time_zone))
 
 
 def _fill_home(page: HomePage, content: dict, pages_by_slug: dict[str, Page]) -> None:
@@ -202,8 +204,9 @@ class TreeBuilder:
 
     def _new_event(self, page: EventPage, item: dict) -> None:
         _fill_event(page, item)
-        page.start = _aware(item["start"])
-        page.end = _aware(item["end"]) if item.get("end") else None
+        page.time_zone = item["time_zone"]
+        page.start = _aware(item["start"], page.time_zone)
+        page.end = _aware(item["end"], page.time_zone) if item.get("end") else None
         page.online_url = item.get("online_url", "")
 
     # Translations --------------------------------------------------------------------

@@ -16,6 +16,7 @@ def ensure_settings(pages: dict) -> None:
     organisation = OrganisationSettings.for_site(site)
     if not organisation.contact_email:
         organisation.contact_email = content["contact_email"]
+        organisation.time_zone = content["site"]["time_zone"]
         organisation.save()
     if not organisation.offices.exists():
         for order, office in enumerate(content["offices"]):

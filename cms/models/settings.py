@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
+from .events import time_zone_choices
+
 
 @register_setting(icon="site")
 class OrganisationSettings(ClusterableModel, BaseSiteSetting):
@@ -18,9 +20,17 @@ class OrganisationSettings(ClusterableModel, BaseSiteSetting):
     x_url = models.URLField(_("X (Twitter)"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    time_zone = models.CharField(
+        _("time zone of events"),
+        max_length=64,
+        choices=time_zone_choices,
+        default="UTC",
+        help_text=_("For events that name no time zone of their own."),
+    )
 
     panels = [
         FieldPanel("contact_email"),
+        FieldPanel("time_zone"),
         InlinePanel("offices", heading=_("Offices"), label=_("Office")),
         MultiFieldPanel(
             [
