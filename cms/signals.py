@@ -19,7 +19,17 @@ def purge_on_settings_change(created: bool = False, **kwargs) -> None:
         cache.purge_all()
 
 
+def reindex_region_documents(instance: Region, **kwargs) -> None:
+    """Documents are found by their region's name in every language (search index)."""
+    from wagtail.search.index import insert_or_update_object
+
+    documents = LibraryDocument.objects.filter(region__translation_key=instance.translation_key)
+    for document in documents:
+        insert_or_update_object(document)
+
+
 def connect() -> None:
+    post_save.connect(reindex_region_documents, sender=Region, dispatch_uid="region-documents")
     page_published.connect(purge_page_cache, dispatch_uid="pagecache-published")
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")
