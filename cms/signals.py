@@ -5,7 +5,14 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import cache
-from cms.models import LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region
+from cms.models import (
+    ArticleTopic,
+    LibraryDocument,
+    NavigationSettings,
+    Office,
+    OrganisationSettings,
+    Region,
+)
 from membership_forms.models import DirectoryEntry
 
 
@@ -34,7 +41,14 @@ def connect() -> None:
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")
     post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted")
-    models = (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region)
+    models = (
+        ArticleTopic,
+        LibraryDocument,
+        NavigationSettings,
+        Office,
+        OrganisationSettings,
+        Region,
+    )
     # The directory page lists entries created on approval, without a publish.
     for model in (*models, DirectoryEntry):
         uid = model._meta.label_lower

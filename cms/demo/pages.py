@@ -140,9 +140,10 @@ def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
 
 
 class TreeBuilder:
-    def __init__(self, images: dict, regions: dict):
+    def __init__(self, images: dict, regions: dict, tags: dict):
         self.images = images
         self.regions = regions
+        self.tags = tags
         self.content = load(DEFAULT_LANGUAGE)
         self.default_locale = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
         self.pages: dict[str, Page] = {}  # English pages by slug
@@ -200,7 +201,7 @@ class TreeBuilder:
         page.date = date.fromisoformat(item["date"])
         page.region = self.regions.get(item["region"])
         page.image = self.images.get(item["kind"])
-        page.tags.add(*item["tags"])
+        page.tags.add(*(self.tags[slug] for slug in item["tags"]))
 
     def _new_event(self, page: EventPage, item: dict) -> None:
         _fill_event(page, item)

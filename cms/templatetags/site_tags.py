@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
 
-from cms.models import NavigationSettings
+from cms.models import NavigationSettings, Office
 from cms.seo import absolute_url, alternates, real_translations
 
 register = template.Library()
@@ -88,6 +88,18 @@ def _locales(request) -> dict[str, Locale]:
 
 def _active_locale(request) -> Locale | None:
     return _locales(request).get(translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def offices(context) -> list[Office]:
+    """The offices for the footer, in the active language where translated."""
+    request = context.get("request")
+    if request is None:
+        return []
+    key = f"_offices_{translation.get_language()}"
+    if not hasattr(request, key):
+        setattr(request, key, Office.for_language(_active_locale(request)))
+    return getattr(request, key)
 
 
 @register.simple_tag(takes_context=True)
