@@ -228,7 +228,8 @@ def page_meta(context) -> dict:
     language = source.locale.language_code if source else translation.get_language()
     description = plain_text(page.search_description) or plain_text(getattr(page, "intro", ""))
     meta = {
-        "title": page.seo_title or page.title,
+        # As in the <title>: the home page is shared under its hero heading, not "Home".
+        "title": page.seo_title or getattr(page, "hero_heading", "") or page.title,
         "description": Truncator(description).words(40),
         "url": _canonical_url(request, page),
         "type": "article" if getattr(page, "date", None) else "website",

@@ -166,6 +166,9 @@ def test_untranslated_placeholder_points_at_its_original(client, editor_client, 
 
 
 def test_every_page_of_the_demo_has_its_card(client, demo_site):
+    home = head(client, "/fr/")
+    assert home.one("og:title") == HomePage.objects.get(locale__language_code="fr").hero_heading
+
     for path in ("/", "/ar/", "/news/", "/es/events/", "/library/", "/fr/join/"):
         tags = head(client, path)
         for key in ("og:title", "og:url", "og:locale", "twitter:card", "twitter:title"):
