@@ -5,7 +5,14 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import cache
-from cms.models import LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region
+from cms.models import (
+    ArticleTopic,
+    LibraryDocument,
+    NavigationSettings,
+    Office,
+    OrganisationSettings,
+    Region,
+)
 from membership_forms.models import DirectoryEntry
 
 
@@ -19,12 +26,29 @@ def purge_on_settings_change(created: bool = False, **kwargs) -> None:
         cache.purge_all()
 
 
+def reindex_region_documents(instance: Region, **kwargs) -> None:
+    """Documents are found by their region's name in every language (search index)."""
+    from wagtail.search.index import insert_or_update_object
+
+    documents = LibraryDocument.objects.filter(region__translation_key=instance.translation_key)
+    for document in documents:
+        insert_or_update_object(document)
+
+
 def connect() -> None:
+    post_save.connect(reindex_region_documents, sender=Region, dispatch_uid="region-documents")
     page_published.connect(purge_page_cache, dispatch_uid="pagecache-published")
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")
     post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted")
-    models = (LibraryDocument, NavigationSettings, Office, OrganisationSettings, Region)
+    models = (
+        ArticleTopic,
+        LibraryDocument,
+        NavigationSettings,
+        Office,
+        OrganisationSettings,
+        Region,
+    )
     # The directory page lists entries created on approval, without a publish.
     for model in (*models, DirectoryEntry):
         uid = model._meta.label_lower

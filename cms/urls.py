@@ -7,9 +7,11 @@ from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import twofactor, views
+from cms.sitemaps import SiteSitemap
 from membership_forms.api import database_unavailable
 from membership_forms.api import router as forms_router
 
@@ -31,6 +33,8 @@ def _forms_first(api_urls):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("django-admin/", admin.site.urls),
     path("admin/2fa/", include(twofactor.urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,5 +1,7 @@
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from tasks import celery_app
@@ -22,3 +24,41 @@ def healthz(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form (token expired, cookies blocked) explained in the
+    site's look and the visitor's language, with a link back to the form, which a GET
+    of the same address shows afresh."""
+    context = {"back_url": request.get_full_path(), "has_primary_action": True}
+    return render(request, "cms/errors/csrf_failure.html", context, status=403)
+
+
+# Private or endless parts: the admin, the API, the plugin's personal token links and
+# payment endpoints, the language switch, and search results (one per query).
+ROBOTS_DISALLOWED = [
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/i18n/",
+    "/payments/",
+    "/forms/more-information/",
+    "/forms/newsletter/",
+]
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    """Crawlers may read the site, not its private parts; the sitemap lists the pages."""
+    default = settings.LANGUAGE_CODE
+    searches = [
+        "/search/" if code == default else f"/{code}/search/" for code, _name in settings.LANGUAGES
+    ]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in [*ROBOTS_DISALLOWED, *searches]),
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import cache
-from cms.models import Region
+from cms.models import ArticleTopic, Office, Region
 
 
 class RegionViewSet(SnippetViewSet):
@@ -16,6 +16,29 @@ class RegionViewSet(SnippetViewSet):
 
 
 register_snippet(RegionViewSet)
+
+
+class OfficeViewSet(SnippetViewSet):
+    model = Office
+    icon = "home"
+    menu_label = _("Offices")
+    list_display = ["name", "locale"]
+    list_filter = ["locale"]
+
+
+register_snippet(OfficeViewSet)
+
+
+class ArticleTopicViewSet(SnippetViewSet):
+    model = ArticleTopic
+    icon = "tag"
+    menu_label = _("Tags")
+    list_display = ["name", "slug", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["name"]
+
+
+register_snippet(ArticleTopicViewSet)
 
 hooks.register("on_serve_page", cache.mark_cacheable)
 

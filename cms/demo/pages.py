@@ -6,8 +6,9 @@ survive a rerun. Pages with no text in a language get a wagtail-localize placeho
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
@@ -56,8 +57,9 @@ def _stream(blocks: list[dict]) -> str:
     return json.dumps(blocks)
 
 
-def _aware(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+def _aware(value: str, time_zone: str) -> datetime:
+    """The content's times are the event's local time, in its time zone."""
+    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(time_zone))
 
 
 def _fill_home(page: HomePage, content: dict, pages_by_slug: dict[str, Page]) -> None:
@@ -156,9 +158,10 @@ def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
 
 
 class TreeBuilder:
-    def __init__(self, images: dict, regions: dict):
+    def __init__(self, images: dict, regions: dict, tags: dict):
         self.images = images
         self.regions = regions
+        self.tags = tags
         self.content = load(DEFAULT_LANGUAGE)
         self.default_locale = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
         self.pages: dict[str, Page] = {}  # English pages by slug
@@ -216,12 +219,13 @@ class TreeBuilder:
         page.date = date.fromisoformat(item["date"])
         page.region = self.regions.get(item["region"])
         page.image = self.images.get(item["kind"])
-        page.tags.add(*item["tags"])
+        page.tags.add(*(self.tags[slug] for slug in item["tags"]))
 
     def _new_event(self, page: EventPage, item: dict) -> None:
         _fill_event(page, item)
-        page.start = _aware(item["start"])
-        page.end = _aware(item["end"]) if item.get("end") else None
+        page.time_zone = item["time_zone"]
+        page.start = _aware(item["start"], page.time_zone)
+        page.end = _aware(item["end"], page.time_zone) if item.get("end") else None
         page.online_url = item.get("online_url", "")
 
     # Translations --------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Offices, contact email and menus, set once on the default site."""
+"""Contact email, the events' time zone and menus, set once on the default site."""
 
 from wagtail.models import Site
 
-from cms.models import FooterLink, MenuItem, NavigationSettings, Office, OrganisationSettings
+from cms.models import FooterLink, MenuItem, NavigationSettings, OrganisationSettings
 
 from .content import DEFAULT_LANGUAGE, load
 
@@ -16,17 +16,8 @@ def ensure_settings(pages: dict) -> None:
     organisation = OrganisationSettings.for_site(site)
     if not organisation.contact_email:
         organisation.contact_email = content["contact_email"]
+        organisation.time_zone = content["site"]["time_zone"]
         organisation.save()
-    if not organisation.offices.exists():
-        for order, office in enumerate(content["offices"]):
-            Office.objects.create(
-                settings=organisation,
-                sort_order=order,
-                name=office["name"],
-                address=office["address"],
-                phone=office["phone"],
-                fax=office["fax"],
-            )
     navigation = NavigationSettings.for_site(site)
     if not navigation.pk:
         navigation.save()

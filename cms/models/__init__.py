@@ -1,7 +1,7 @@
 from .documents import DocumentLibraryPage, LibraryDocument, Region
 from .events import EventIndexPage, EventPage
 from .navigation import FooterLink, MenuItem, NavigationSettings
-from .news import ArticleKind, ArticlePage, ArticleTag, NewsIndexPage
+from .news import ArticleKind, ArticlePage, ArticleTag, ArticleTopic, NewsIndexPage
 from .operations import Heartbeat, TaskRun
 from .pages import HomePage, SearchPage, StandardPage
 from .settings import Office, OrganisationSettings
@@ -10,6 +10,7 @@ __all__ = [
     "ArticleKind",
     "ArticlePage",
     "ArticleTag",
+    "ArticleTopic",
     "DocumentLibraryPage",
     "EventIndexPage",
     "EventPage",

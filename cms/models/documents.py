@@ -42,11 +42,22 @@ class LibraryDocument(AbstractDocument):
     description = models.TextField(_("description"), blank=True)
 
     admin_form_fields = (*WagtailDocument.admin_form_fields, "region", "description")
-    search_fields = [*AbstractDocument.search_fields, index.SearchField("description")]
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.SearchField("description"),
+        index.SearchField("region_names"),
+    ]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+    def region_names(self) -> str:
+        """The region's name in every language, so a search in any of them finds it."""
+        if self.region_id is None:
+            return ""
+        regions = Region.objects.filter(translation_key=self.region.translation_key)
+        return " ".join(regions.values_list("name", flat=True))
 
 
 class DocumentLibraryPage(AbstractSitePage):

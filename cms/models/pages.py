@@ -1,5 +1,6 @@
 """Home, standard and search pages."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -115,11 +116,21 @@ class SearchPage(AbstractSitePage):
         verbose_name = _("search page")
 
     def get_context(self, request, *args, **kwargs):
+        from cms.search import search_backend
+
+        from .documents import LibraryDocument
+
         context = super().get_context(request, *args, **kwargs)
         query = request.GET.get("q", "").strip()[:200]
-        results = None
+        results = documents = None
         if query:
+            # Pages of this language, stemmed by its rules; the library's documents are
+            # indexed in the default language (their titles), with every region name.
             pages = Page.objects.live().public().filter(locale=self.locale).exclude(pk=self.pk)
-            results = Paginator(pages.search(query), 10).get_page(request.GET.get("page"))
-        context.update(query=query, results=results)
+            found = search_backend(self.locale.language_code).search(query, pages)
+            results = Paginator(found, 10).get_page(request.GET.get("page"))
+            documents = search_backend(settings.LANGUAGE_CODE).search(
+                query, LibraryDocument.objects.select_related("region")
+            )[:10]
+        context.update(query=query, results=results, documents=documents)
         return context

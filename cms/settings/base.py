@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "django.contrib.staticfiles",
 ]
 
@@ -305,7 +307,9 @@ SITE_URL = (
     or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Each language stemmed by its own rules on PostgreSQL (cms/search.py); after changing
+# LANGUAGE_CONFIGS or upgrading, rebuild the index: manage.py update_index.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
@@ -343,6 +347,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site's own pages
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets a page in the site's look and language (templates/cms/errors/).
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # Admin users sign in with a second factor (cms/twofactor.py); production turns it on.
 STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ICRtoP")

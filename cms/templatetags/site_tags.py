@@ -1,12 +1,17 @@
-"""Menus, the language switcher and the untranslated-page notice."""
+"""Menus, the language switcher, the untranslated-page notice and the page's meta tags."""
+
+import html
 
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
 
-from cms.models import NavigationSettings
+from cms.models import NavigationSettings, Office
+from cms.seo import absolute_url, alternates, real_translations
 
 register = template.Library()
 
@@ -31,6 +36,22 @@ def home_page(context):
     key = f"_home_page_{translation.get_language()}"
     if not hasattr(request, key):
         setattr(request, key, site.root_page.localized.specific)
+    return getattr(request, key)
+
+
+@register.simple_tag(takes_context=True)
+def news_index(context):
+    """The site's news index in the active language: every page links to its feeds."""
+    from cms.models import NewsIndexPage
+
+    request = context.get("request")
+    home = home_page(context)
+    if home is None:
+        return None
+    key = f"_news_index_{translation.get_language()}"
+    if not hasattr(request, key):
+        index = NewsIndexPage.objects.live().public().descendant_of(home).order_by("path")
+        setattr(request, key, index.first())
     return getattr(request, key)
 
 
@@ -67,6 +88,18 @@ def _locales(request) -> dict[str, Locale]:
 
 def _active_locale(request) -> Locale | None:
     return _locales(request).get(translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def offices(context) -> list[Office]:
+    """The offices for the footer, in the active language where translated."""
+    request = context.get("request")
+    if request is None:
+        return []
+    key = f"_offices_{translation.get_language()}"
+    if not hasattr(request, key):
+        setattr(request, key, Office.for_language(_active_locale(request)))
+    return getattr(request, key)
 
 
 @register.simple_tag(takes_context=True)
@@ -153,3 +186,66 @@ def newsletter_page(context):
             page = page.get_translation_or_none(locale) or page
         request._newsletter_page = page
     return request._newsletter_page
+
+
+# OpenGraph names locales language_TERRITORY; these are the ones its consumers know.
+OPENGRAPH_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
+SHARE_IMAGE_FILTER = "fill-1200x630"  # the size OpenGraph consumers show best
+
+
+@register.filter
+def plain_text(value) -> str:
+    """Words only, for a meta description or a listing: tags dropped and entities decoded,
+    so that autoescaping then escapes the text exactly once (rich text or plain)."""
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+
+
+def _canonical_url(request, page: Page) -> str | None:
+    """The page's own address; a placeholder's is its original's (the content shown).
+    Other pages of a listing keep their number, as search engines expect."""
+    original = page.alias_of if page.alias_of_id else page
+    url = absolute_url(request, original.get_url(request))
+    number = request.GET.get("page", "")
+    if url and number.isdigit() and int(number) > 1:
+        url = f"{url}?page={number}"
+    return url
+
+
+@register.inclusion_tag("cms/includes/meta.html", takes_context=True)
+def page_meta(context) -> dict:
+    """Description, canonical and hreflang links, OpenGraph and Twitter card of a page.
+
+    Alternates list only real translations (no wagtail-localize placeholder, which shows
+    another language's text), with absolute addresses and the default language as
+    x-default.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or not isinstance(page, Page):
+        return {}
+    translations = real_translations([page])[page.translation_key]
+    source = untranslated_source(context)
+    language = source.locale.language_code if source else translation.get_language()
+    description = plain_text(page.search_description) or plain_text(getattr(page, "intro", ""))
+    meta = {
+        # As in the <title>: the home page is shared under its hero heading, not "Home".
+        "title": page.seo_title or getattr(page, "hero_heading", "") or page.title,
+        "description": Truncator(description).words(40),
+        "url": _canonical_url(request, page),
+        "type": "article" if getattr(page, "date", None) else "website",
+        "locale": OPENGRAPH_LOCALES.get(language, language),
+        "other_locales": [
+            OPENGRAPH_LOCALES.get(code, code) for code in translations if code != language
+        ],
+        "alternates": alternates(request, translations),
+    }
+    image = page.get_share_image() if hasattr(page, "get_share_image") else None
+    if image is not None:
+        rendition = image.get_rendition(SHARE_IMAGE_FILTER)
+        meta["image"] = {
+            "url": absolute_url(request, rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.default_alt_text,
+        }
+    return meta

@@ -207,7 +207,7 @@ def test_menus_offices_and_contact_come_from_site_settings(client, editor_client
     organisation.contact_email = "info@example.org"
     organisation.save()
     Office.objects.create(
-        settings=organisation, name="The Hague office", address="Bezuidenhoutseweg 99A"
+        locale=home.locale, name="The Hague office", address="Bezuidenhoutseweg 99A"
     )
     navigation = NavigationSettings.for_site(site)
     navigation.save()

@@ -9,6 +9,7 @@ from cms.demo.documents import ensure_documents, ensure_regions
 from cms.demo.images import ensure_images
 from cms.demo.pages import TreeBuilder, ensure_site_address
 from cms.demo.site_settings import ensure_settings
+from cms.demo.snippets import ensure_offices, ensure_tags
 
 LANGUAGES = ("en", "fr", "es", "ar")
 
@@ -22,9 +23,11 @@ class Command(BaseCommand):
                 Locale.objects.get_or_create(language_code=code)
             translations = [code for code in LANGUAGES if code != "en"]
             regions = ensure_regions(translations)
+            tags = ensure_tags(translations)
+            ensure_offices(translations)
             images = ensure_images()
             ensure_documents(regions)
-            builder = TreeBuilder(images, regions)
+            builder = TreeBuilder(images, regions, tags)
             builder.build_default()
             for code in translations:
                 builder.translate(code)
