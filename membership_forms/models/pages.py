@@ -445,6 +445,12 @@ def term_label(term: str) -> str:
     }
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount as people write it in the active language: 5, 100,000, 12.50."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 class DonationFormPage(AbstractReviewedFormPage):
     kind = FormKind.DONATION
     form_template = "membership_forms/donation_form_page.html"
@@ -563,8 +569,8 @@ class DonationFormPage(AbstractReviewedFormPage):
     def get_core_help(self, key):
         if key == "amount":
             limits = _("At least %(minimum)s and at most %(maximum)s.") % {
-                "minimum": number_format(self.minimum_amount, use_l10n=True, force_grouping=True),
-                "maximum": number_format(self.maximum_amount, use_l10n=True, force_grouping=True),
+                "minimum": amount_text(self.minimum_amount),
+                "maximum": amount_text(self.maximum_amount),
             }
             if amounts := self.amounts():
                 return _("For example %(amounts)s. %(limits)s") % {
