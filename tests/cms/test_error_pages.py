@@ -12,7 +12,7 @@ LANGUAGES = [
     ("/", "en", "ltr", "Skip to main content", "International Coalition for the Responsibility"),
     ("/fr/", "fr", "ltr", "Aller au contenu principal", "Coalition internationale pour la"),
     ("/es/", "es", "ltr", "Ir al contenido principal", "Coalición Internacional para la"),
-    ("/ar/", "ar", "rtl", "انتقل إلى المحتوى الرئيسي", "التحالف الدولي من أجل مسؤولية الحماية"),
+    ("/ar/", "ar", "rtl", "الانتقال إلى المحتوى الرئيسي", "التحالف الدولي من أجل مسؤولية الحماية"),
 ]
 
 
