@@ -113,14 +113,23 @@ def prepare_site() -> None:
     call_command("ensure_admin")
 
 
+def shared_environment(environ=os.environ) -> str:
+    """Set what every process of `make run` shares, in `environ`; return the web's port."""
+    environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    environ.setdefault("HTTPS", "false")  # served over plain HTTP on loopback
+    # The demo's printed account signs in with its password alone; production asks for more.
+    environ.setdefault("STAFF_TWO_FACTOR", "false")
+    port = environ.setdefault("PORT", "8000")
+    # Said once for every process: a process manager may give each process a PORT of its
+    # own (honcho gives the worker PORT+100), and links in emails must name the web's.
+    environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    return port
+
+
 def main() -> None:
     VAR_DIR.mkdir(exist_ok=True)
     os.chdir(BASE_DIR)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
-    os.environ.setdefault("HTTPS", "false")  # served over plain HTTP on loopback
-    # The demo's printed account signs in with its password alone; production asks for more.
-    os.environ.setdefault("STAFF_TWO_FACTOR", "false")
-    port = os.environ.setdefault("PORT", "8000")
+    port = shared_environment()
     redis_url, redis_proc = start_redis()
     os.environ["REDIS_URL"] = redis_url
     mail_port = None
