@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from ..kinds import FormKind
@@ -186,7 +187,7 @@ def pledge_details(submission) -> str:
     lines = [
         gettext("Your pledge: %(amount)s %(currency)s (%(frequency)s).")
         % {
-            "amount": donation.amount,
+            "amount": number_format(donation.amount, decimal_pos=2, use_l10n=True),
             "currency": donation.currency,
             "frequency": donation.get_frequency_display(),
         },

@@ -120,7 +120,7 @@ def test_the_pledge_email_says_what_to_pay_and_where(
         return smtp_server.to(valid_payload("donation")["donor_email"])
 
     body = text(wait_for(mailed, timeout=30)[0])
-    assert "75.00 EUR" in body and reference in body
+    assert "75,00 EUR" in body and reference in body  # as French writes amounts
     assert "IBAN: NL00 DEMO 0123 4567 89" in body  # the site's bank details
     with translation.override("fr"):
         assert str(Frequency.MONTHLY.label) in body  # in the donor's language
