@@ -10,12 +10,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Donation
+from .services.reviews import record_submission_access
 from .spreadsheets import InertSpreadsheetExportMixin
 
 READ_ACTIONS = {"view"}
@@ -60,12 +61,43 @@ class DonationFilterSet(WagtailFilterSet):
 
 
 class DonationIndexView(InertSpreadsheetExportMixin, IndexView):
-    """The listing; its CSV and XLSX exports hold donors' own words (names, dedications)."""
+    """The listing; its CSV and XLSX exports hold donors' own words (names, dedications),
+    so each exported gift is entered in its submission's audit log."""
+
+    def write_xlsx_response(self, queryset):
+        self._record_export(queryset, "xlsx")
+        return super().write_xlsx_response(queryset)
+
+    def write_csv_response(self, queryset):
+        self._record_export(queryset, "csv")
+        return super().write_csv_response(queryset)
+
+    def _record_export(self, queryset, file_format: str) -> None:
+        for donation in queryset.select_related("submission"):
+            record_submission_access(
+                donation.submission,
+                self.request.user,
+                "export",
+                donation=donation.pk,
+                format=file_format,
+            )
+
+
+class DonationInspectView(InspectView):
+    """A gift's details: the donor's name, address and dedication; each look is audited."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_submission_access(
+            self.object.submission, request.user, "view", donation=self.object.pk
+        )
+        return response
 
 
 class DonationViewSet(ModelViewSet):
     model = Donation
     index_view_class = DonationIndexView
+    inspect_view_class = DonationInspectView
     icon = "pick"
     menu_label = _("Donations")
     menu_order = 260

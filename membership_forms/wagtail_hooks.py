@@ -122,6 +122,7 @@ SUBMISSION_LOG_ACTIONS = [
     ("view", _("Viewed"), _("Submission viewed")),
     ("download", _("Downloaded"), _("Submitted file downloaded")),
     ("api_read", _("Read through the API"), _("Submission read through the API")),
+    ("export", _("Exported"), _("Submission exported")),
 ]
 
 

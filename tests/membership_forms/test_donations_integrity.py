@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from membership_forms.models import Donation, DonationSubscription, Receipt, StripeEvent
+from membership_forms.models.audit import SubmissionLogEntry
 from membership_forms.services import donations as donation_services
 from membership_forms.services import exports
 from tasks import exports as export_tasks
@@ -390,3 +391,21 @@ def test_review_queue_export_makes_formulas_inert_and_keeps_amounts_numbers(
     cells = dict(zip(header, row, strict=True))
     assert cells["donor_name"] == "'" + DDE
     assert cells["amount"] == ("50.00" if fmt == "csv" else 50)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_look_at_a_donor_in_the_admin_is_audited(form_pages, no_stripe, api, treasurer, fmt):
+    page = form_pages["donation"]["en"]
+    assert submit(api, page).status_code == 202
+    donation = Donation.objects.get()
+
+    def entries(action):
+        return SubmissionLogEntry.objects.filter(
+            object_id=str(donation.submission_id), action=f"membership_forms.submission.{action}"
+        )
+
+    assert treasurer.get(f"{ADMIN}inspect/{donation.pk}/").status_code == 200
+    assert treasurer.get(f"{ADMIN}?export={fmt}").status_code == 200
+    viewed, exported = entries("view").get(), entries("export").get()
+    assert viewed.user.username == exported.user.username == "treasurer"
+    assert exported.data == {"donation": donation.pk, "format": fmt}
