@@ -1,6 +1,6 @@
 """Event times in the event's time zone, on the page and in its calendar file."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from wagtail.models import Site
@@ -13,14 +13,18 @@ from .conftest import create_through_admin
 
 pytestmark = pytest.mark.django_db
 
+# A January always ahead (New York keeps standard time, UTC-05:00, then): upcoming events
+# show their calendar link, past ones do not.
+YEAR = date.today().year + 1
+
 
 def event_fields(**extra) -> dict:
     return {
         "title": "Briefing; Q&A, with members",
         "slug": "briefing",
         "intro": "A briefing on early warning, then questions.",
-        "start": "2027-01-28 11:00",
-        "end": "2027-01-28 12:30",
+        "start": f"{YEAR}-01-28 11:00",
+        "end": f"{YEAR}-01-28 12:30",
         "time_zone": "America/New_York",
         "place": "Church Center, 777 UN Plaza, New York",
         "online_url": "",
@@ -46,20 +50,20 @@ def test_times_are_typed_and_shown_in_the_events_time_zone(client, editor_client
     editor.current_time_zone = "Europe/Paris"
     editor.save()
     event = create_through_admin(editor_client, events, EventPage, event_fields())
-    assert event.start == datetime(2027, 1, 28, 16, 0, tzinfo=UTC)
-    assert event.end == datetime(2027, 1, 28, 17, 30, tzinfo=UTC)
+    assert event.start == datetime(YEAR, 1, 28, 16, 0, tzinfo=UTC)
+    assert event.end == datetime(YEAR, 1, 28, 17, 30, tzinfo=UTC)
 
     content = client.get("/events/briefing/").content.decode()
-    assert 'datetime="2027-01-28T11:00:00-05:00"' in content
+    assert f'datetime="{YEAR}-01-28T11:00:00-05:00"' in content
     assert "11 a.m." in content and "12:30 p.m." in content
     assert "New York (UTC-05:00)" in content
     assert "(UTC)" not in content
     listing = client.get("/events/").content.decode()
-    assert 'datetime="2027-01-28T11:00:00-05:00"' in listing
+    assert f'datetime="{YEAR}-01-28T11:00:00-05:00"' in listing
 
     # Editing shows the local time again, not UTC nor Paris time.
     edit = editor_client.get(f"/admin/pages/{event.pk}/edit/").content.decode()
-    assert 'value="2027-01-28 11:00"' in edit
+    assert f'value="{YEAR}-01-28 11:00"' in edit
 
 
 def test_an_event_without_a_zone_uses_the_sites(client, editor_client, events):
@@ -68,9 +72,9 @@ def test_an_event_without_a_zone_uses_the_sites(client, editor_client, events):
     organisation.save()
     create_through_admin(editor_client, events, EventPage, event_fields(time_zone=""))
     event = EventPage.objects.get(slug="briefing")
-    assert event.start == datetime(2027, 1, 28, 10, 0, tzinfo=UTC)
+    assert event.start == datetime(YEAR, 1, 28, 10, 0, tzinfo=UTC)
     content = client.get("/events/briefing/").content.decode()
-    assert 'datetime="2027-01-28T11:00:00+01:00"' in content
+    assert f'datetime="{YEAR}-01-28T11:00:00+01:00"' in content
     assert "Amsterdam (UTC+01:00)" in content
 
 
@@ -79,7 +83,7 @@ def test_an_end_before_the_start_is_refused(editor_client, events):
     from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
     data = nested_form_data(
-        {"comments": inline_formset([]), **event_fields(end="2027-01-28 10:00")}
+        {"comments": inline_formset([]), **event_fields(end=f"{YEAR}-01-28 10:00")}
     )
     data["action-publish"] = "action-publish"
     url = reverse("wagtailadmin_pages:add", args=["cms", "eventpage", events.pk])
@@ -114,8 +118,8 @@ def test_calendar_file_for_an_event(client, editor_client, events):
     lines = _unfold(raw)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert "VERSION:2.0" in lines
-    assert "DTSTART;TZID=America/New_York:20270128T110000" in lines
-    assert "DTEND;TZID=America/New_York:20270128T123000" in lines
+    assert f"DTSTART;TZID=America/New_York:{YEAR}0128T110000" in lines
+    assert f"DTEND;TZID=America/New_York:{YEAR}0128T123000" in lines
     assert "BEGIN:VTIMEZONE" in lines and "TZID:America/New_York" in lines
     assert "SUMMARY:Briefing\\; Q&A\\, with members" in lines
     assert "LOCATION:Church Center\\, 777 UN Plaza\\, New York" in lines
