@@ -48,6 +48,7 @@ fmt: venv ## Format the code and fix what ruff can
 CHECK_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production \
 	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-coalition.example.org}" \
+	SITE_URL="$${SITE_URL:-https://coalition.example.org}" \
 	TURNSTILE_SITE_KEY="$${TURNSTILE_SITE_KEY:-check-only-site-key}" \
 	TURNSTILE_SECRET_KEY="$${TURNSTILE_SECRET_KEY:-check-only-secret-key}"
 

@@ -9,6 +9,6 @@ class CmsConfig(AppConfig):
     def ready(self) -> None:
         # The Celery app must exist before any task is sent from a web process.
         import tasks  # noqa: F401
-        from cms import signals
+        from cms import checks, signals  # noqa: F401  (checks register themselves)
 
         signals.connect()

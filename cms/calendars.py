@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
@@ -54,5 +55,5 @@ def event_calendar_response(event, request) -> HttpResponse:
     response = HttpResponse(
         event_calendar(event, request).to_ical(), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{event.slug}.ics")
     return response

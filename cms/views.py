@@ -51,13 +51,17 @@ ROBOTS_DISALLOWED = [
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     """Crawlers may read the site, not its private parts; the sitemap lists the pages."""
+    from cms.models import SearchPage
+
     default = settings.LANGUAGE_CODE
-    searches = [
+    searches = {
         "/search/" if code == default else f"/{code}/search/" for code, _name in settings.LANGUAGES
-    ]
+    }
+    # A search page an editor gave another slug in some language is kept out too.
+    searches |= {page.url for page in SearchPage.objects.live() if page.url}
     lines = [
         "User-agent: *",
-        *(f"Disallow: {path}" for path in [*ROBOTS_DISALLOWED, *searches]),
+        *(f"Disallow: {path}" for path in [*ROBOTS_DISALLOWED, *sorted(searches)]),
         "",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]

@@ -116,10 +116,20 @@ def site_address() -> tuple[str, int]:
     return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
 
 
+# Where the demo's Site may have been put by an earlier run: a host an editor typed (a
+# real domain) is theirs, and stays.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+
+
 def ensure_site_address() -> None:
-    """Move the demo's Site to SITE_URL (a `make run` on another PORT), if it is elsewhere."""
+    """Move the demo's Site to SITE_URL (a `make run` on another PORT), if it is elsewhere
+    on this machine."""
     site = Site.objects.filter(is_default_site=True).first()
-    if site is not None and (site.hostname, site.port) != site_address():
+    if (
+        site is not None
+        and site.hostname in LOCAL_HOSTS
+        and (site.hostname, site.port) != site_address()
+    ):
         site.hostname, site.port = site_address()
         site.save()
 

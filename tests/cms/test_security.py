@@ -9,19 +9,21 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def test_production_settings_pass_check_deploy():
+def check_deploy(**overrides) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "coalition.example.org",
+        "SITE_URL": "https://coalition.example.org",
         # A deployment has Turnstile's keys (without, the check warns: test_turnstile.py).
         "TURNSTILE_SITE_KEY": "0x4AAAAAAA-site",
         "TURNSTILE_SECRET_KEY": "0x4AAAAAAA-secret",
+        **overrides,
     }
-    env.pop("HTTPS", None)
-    env.pop("TURNSTILE_ENABLED", None)
-    result = subprocess.run(
+    for name in ("HTTPS", "TURNSTILE_ENABLED", "PORT", "WAGTAILADMIN_BASE_URL"):
+        env.pop(name, None)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env=env,
@@ -29,8 +31,19 @@ def test_production_settings_pass_check_deploy():
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_check_deploy():
+    result = check_deploy()
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_production_without_its_public_address_is_warned():
+    """Links in emails are built on SITE_URL; the loopback default would reach nobody."""
+    result = check_deploy(SITE_URL="")
+    assert result.returncode != 0
+    assert "cms.W001" in result.stderr
 
 
 @pytest.mark.django_db
