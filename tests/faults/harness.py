@@ -259,6 +259,7 @@ class Stack:
             SUBMISSION_REQUEUE_AFTER="6",
             NOTIFICATION_REQUEUE_AFTER="10",
             CELERY_TASK_TIME_LIMIT="60",
+            BEAT_HEARTBEAT_MAX_AGE="10",  # beat writes it every 5 s
             CONN_MAX_AGE="60",
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
@@ -371,6 +372,20 @@ class Stack:
                 return error.code, json.loads(body or b"{}")
             except ValueError:
                 return error.code, {"raw": body[:200].decode(errors="replace")}
+        except OSError:
+            return 0, {}
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, dict]:
+        """GET a path of the site: (status, JSON body); status 0 if no answer came."""
+        url = f"http://127.0.0.1:{self.web_port}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.loads(error.read() or b"{}")
+            except ValueError:
+                return error.code, {}
         except OSError:
             return 0, {}
 
