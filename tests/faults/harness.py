@@ -134,6 +134,12 @@ class PostgreSQL:
     def restart(self) -> None:
         self._ctl("restart", "-m", "fast")
 
+    def copy(self, name: str) -> str:
+        """A copy of the prepared database, for a second deployment: its URL."""
+        with psycopg.connect(self.admin_url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {DATABASE}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._ctl("stop", "-m", "immediate")
@@ -233,6 +239,7 @@ class Stack:
         self.smtp = MailServer(self.base)
         self.web_port = free_port()
         self.form_id = 0
+        self.spare_database_url = ""  # the prepared site again, for test_make_run.py
         self.warm_ups = 0
         self.worker_pid = 0  # the worker process the tests last saw running
 
@@ -280,6 +287,7 @@ class Stack:
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         self.form_id = int(out.split("SUPPORTER")[1].split()[0])
+        self.spare_database_url = self.postgres.copy("spare")  # while nothing is connected
         # What `make run` runs after preparing the site: supervisord with the Procfile's
         # processes (the mail goes to the SMTP server above, so no catcher of its own).
         log = (self.base / "run.log").open("ab")
@@ -356,10 +364,11 @@ class Stack:
 
     # --- what the tests use ---------------------------------------------------------
 
-    def submit(self, email: str, timeout: float = 30) -> tuple[int, dict]:
-        """POST one application over HTTP: (status, body); status 0 if no answer came."""
+    def submit(self, email: str, timeout: float = 30, port: int = 0) -> tuple[int, dict]:
+        """POST one application over HTTP (to the stack's web, or to `port`): (status,
+        body); status 0 if no answer came."""
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.web_port}/api/v3/forms/{self.form_id}/submissions/",
+            f"http://127.0.0.1:{port or self.web_port}/api/v3/forms/{self.form_id}/submissions/",
             data=json.dumps({**PAYLOAD, "contact_email": email}).encode(),
             headers={"Content-Type": "application/json", "Accept-Language": "en"},
         )
