@@ -41,14 +41,14 @@ def test_worker_rides_out_redis_loss_while_holding_unacknowledged_tasks(
     worker = stack.supervised_pid("worker")
     exits_before = len(stack.restarts("worker"))
     with Celery(broker=stack.redis.url, set_as_current=False) as app:
-        app.send_task(
+        task = app.send_task(
             "tasks.maintenance.record_heartbeat", args=["flap"], countdown=60, queue="coalition"
         )
     broker = redis.Redis.from_url(stack.redis.url)
 
     def held():
         """the worker holds the task's message, unacknowledged, until the task is due"""
-        return broker.hlen("unacked") >= 1
+        return any(task.id.encode() in message for message in broker.hvals("unacked"))
 
     wait_for(held, timeout=30)
     seen = len(stack.log("worker"))
