@@ -1,13 +1,23 @@
-"""Operational checks: the health endpoint's probes and the heartbeat."""
+"""Operational checks: the health endpoint's probes and the heartbeats."""
 
+import logging
 import socket
+import time
 from dataclasses import dataclass
 
-from django.db import connection
+from celery.beat import PersistentScheduler
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone
 
 from .models import Heartbeat, TaskRun
+
+logger = logging.getLogger(__name__)
+
+# The heartbeat beat's own process writes (HeartbeatScheduler); "beat", written by the
+# periodic task a worker runs, shows that beat and a worker both run.
+BEAT_SOURCE = "beat-scheduler"
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,25 @@ def record_heartbeat(source: str) -> Heartbeat:
         defaults={"beat_at": timezone.now(), "hostname": socket.gethostname()},
     )
     return heartbeat
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery beat's scheduler (CELERY_BEAT_SCHEDULER), recording as it ticks that beat
+    runs, in the database, so /healthz can report beat missing whatever the broker does."""
+
+    heartbeat_every = 5.0  # seconds; beat ticks at least every CELERY_BEAT_MAX_LOOP_INTERVAL
+    _last_heartbeat = float("-inf")
+
+    def tick(self, *args, **kwargs):
+        now = time.monotonic()
+        if now - self._last_heartbeat >= self.heartbeat_every:
+            try:
+                close_old_connections()  # beat has no requests to recycle a broken one
+                record_heartbeat(BEAT_SOURCE)
+                self._last_heartbeat = now
+            except DatabaseError:
+                logger.warning("beat could not record its heartbeat", exc_info=True)
+        return super().tick(*args, **kwargs)
 
 
 def record_task_run(name: str, error: str | None = None) -> None:
@@ -62,4 +91,20 @@ def probe_workers(celery_app, timeout: float = 1.0) -> Probe:
         return Probe(False, f"unreachable: {exc.__class__.__name__}")
     if not replies:
         return Probe(False, "no worker answered")
+    return Probe(True)
+
+
+def probe_beat() -> Probe:
+    """Beat's own heartbeat is recent (BEAT_HEARTBEAT_MAX_AGE seconds)."""
+    try:
+        beat_at = (
+            Heartbeat.objects.filter(source=BEAT_SOURCE).values_list("beat_at", flat=True).first()
+        )
+    except DatabaseError as exc:
+        return Probe(False, f"unknown: {exc.__class__.__name__}")
+    if beat_at is None:
+        return Probe(False, "no heartbeat yet")
+    age = (timezone.now() - beat_at).total_seconds()
+    if age > settings.BEAT_HEARTBEAT_MAX_AGE:
+        return Probe(False, f"no heartbeat for {age:.0f} s")
     return Probe(True)

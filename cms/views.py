@@ -6,18 +6,20 @@ from django.views.decorators.http import require_GET
 
 from tasks import celery_app
 
-from .operations import Probe, probe_broker, probe_database, probe_workers
+from .operations import Probe, probe_beat, probe_broker, probe_database, probe_workers
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and broker answer and a worker replies to a ping; 503 otherwise."""
+    """200 when the database and broker answer, a worker replies to a ping and beat's
+    heartbeat is recent; 503 naming the failing parts otherwise."""
     broker = probe_broker(celery_app)
     parts: dict[str, Probe] = {
         "database": probe_database(),
         "broker": broker,
         "workers": probe_workers(celery_app) if broker.ok else Probe(False, "broker unreachable"),
+        "beat": probe_beat(),
     }
     body: dict[str, object] = {name: probe.detail for name, probe in parts.items()}
     failing = [name for name, probe in parts.items() if not probe.ok]

@@ -4,7 +4,11 @@ import os
 
 from celery import Celery
 
+from .resilience import patch_for_broker_restarts
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+
+patch_for_broker_restarts()  # upstream bugs: see tasks/resilience.py
 
 app = Celery("coalition")
 app.config_from_object("django.conf:settings", namespace="CELERY")

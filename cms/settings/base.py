@@ -256,6 +256,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="coalition")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat records its own heartbeat as it ticks, at least every 10 s; /healthz reports beat
+# missing when that heartbeat is older than BEAT_HEARTBEAT_MAX_AGE seconds.
+CELERY_BEAT_SCHEDULER = "cms.operations:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 10
+BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
     "requeue-stalled-submissions": {

@@ -1,20 +1,58 @@
-import pytest
+from datetime import timedelta
 
+import pytest
+from celery import Celery
+from django.utils import timezone
+
+from cms.models import Heartbeat
+from cms.operations import BEAT_SOURCE, HeartbeatScheduler, record_heartbeat
 from tasks import celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_healthz_ok_with_database_broker_and_worker(client, celery_worker):
+def test_healthz_ok_with_database_broker_worker_and_beat(client, celery_worker):
+    record_heartbeat(BEAT_SOURCE)  # what beat writes at each tick
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "workers": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "workers": "ok", "beat": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_names_beat_when_its_heartbeat_is_old(client, celery_worker, settings):
+    record_heartbeat(BEAT_SOURCE)
+    late = timezone.now() - timedelta(seconds=settings.BEAT_HEARTBEAT_MAX_AGE + 30)
+    Heartbeat.objects.filter(source=BEAT_SOURCE).update(beat_at=late)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["beat"].startswith("no heartbeat for 9")  # seconds, from the default 60 + 30
+    assert body["failing"] == ["beat"]
+    assert (body["database"], body["broker"], body["workers"]) == ("ok", "ok", "ok")
+
+
+def test_healthz_names_beat_that_never_ran(client, celery_worker):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["beat"] == "no heartbeat yet"
+    assert response.json()["failing"] == ["beat"]
+
+
+def test_beat_records_its_heartbeat_as_it_ticks(tmp_path):
+    """The scheduler beat runs (CELERY_BEAT_SCHEDULER) writes the heartbeat /healthz reads."""
+    app = Celery(set_as_current=False)  # no periodic task: this tick sends nothing
+    scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
+    scheduler.tick()
+    heartbeat = Heartbeat.objects.get(source=BEAT_SOURCE)
+    assert timezone.now() - heartbeat.beat_at < timedelta(seconds=60)
+    scheduler.tick()  # again at once: the heartbeat is written every few seconds, not more
+    assert Heartbeat.objects.get(source=BEAT_SOURCE).beat_at == heartbeat.beat_at
 
 
 def test_healthz_names_the_broker_when_redis_is_unreachable(client, monkeypatch):
     # Port 1 on loopback: nothing listens there, the connection is refused at once.
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    record_heartbeat(BEAT_SOURCE)
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

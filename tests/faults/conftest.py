@@ -30,10 +30,11 @@ def record_figures():
 
 @pytest.fixture(autouse=True)
 def supervised_worker(stack):
-    """A worker that exited (pool processes killed while it restarts them can stop it) is
-    started again before the next test, as systemd or another supervisor does in production."""
-    if stack.revive_worker():
-        FIGURES.append("fault harness: the worker had exited and was started again")
+    """Each test starts with a worker whose pool has taken work: one that exited in the test
+    before (pool processes killed while it restarts them can stop it) was started again by
+    supervisord, as by systemd in production."""
+    if stack.worker_restarted():
+        FIGURES.append("fault harness: the worker had exited; supervisord started it again")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,11 +1,12 @@
-"""The fault tests' stack: private PostgreSQL and Redis, gunicorn, a Celery worker and beat.
+"""The fault tests' stack: private PostgreSQL and Redis, and `make run`'s processes.
 
 Everything runs as separate processes, as deployed (cms.settings.production over plain
 HTTP on loopback), against services of its own so faults can be injected without touching
-the machine's shared PostgreSQL and Redis. The SMTP server is a process of its own too
+the machine's shared PostgreSQL and Redis. Web, worker and beat are the Procfile's, run by
+`scripts/run.py --serve-only` under its supervisord, which starts again any of them that
+exits, as it does for `make run`. The SMTP server is a process of its own
 (`cms.mailcatcher`, answering as fast as a real mail server), which logs every message it
 accepts, before it answers, so the tests count what reached it; they stop it at will.
-A worker that exits is started again before the next test, as a process supervisor would.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -24,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -131,6 +134,12 @@ class PostgreSQL:
     def restart(self) -> None:
         self._ctl("restart", "-m", "fast")
 
+    def copy(self, name: str) -> str:
+        """A copy of the prepared database, for a second deployment: its URL."""
+        with psycopg.connect(self.admin_url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {DATABASE}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._ctl("stop", "-m", "immediate")
@@ -223,17 +232,16 @@ class Stack:
     def __init__(self) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="coalition-faults-"))
         self.base.chmod(0o755)
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.var = self.base / "var"
+        self.run: subprocess.Popen | None = None
         self.postgres: PostgreSQL | None = None
         self.redis = Redis(self.base)
         self.smtp = MailServer(self.base)
         self.web_port = free_port()
         self.form_id = 0
+        self.spare_database_url = ""  # the prepared site again, for test_make_run.py
         self.warm_ups = 0
-        self.worker_command = [
-            str(BIN / "celery"), "-A", "tasks", "worker", "-P", "prefork", "-c", "2",
-            "--without-gossip", "--without-mingle", "-l", "WARNING",
-        ]  # fmt: skip
+        self.worker_pid = 0  # the worker process the tests last saw running
 
     # --- set-up and tear-down -------------------------------------------------------
 
@@ -250,13 +258,15 @@ class Stack:
             EMAIL_URL=f"smtp://127.0.0.1:{self.smtp.port}",
             EMAIL_TIMEOUT="5",
             ALLOWED_HOSTS="127.0.0.1,localhost",
-            VAR_DIR=str(self.base / "var"),
+            PORT=str(self.web_port),
+            VAR_DIR=str(self.var),
             SUBMISSION_RATE_LIMIT="100000/m",
             # The sweep's real code path, on a test's time scale.
             REQUEUE_INTERVAL="2",
             SUBMISSION_REQUEUE_AFTER="6",
             NOTIFICATION_REQUEUE_AFTER="10",
             CELERY_TASK_TIME_LIMIT="60",
+            BEAT_HEARTBEAT_MAX_AGE="10",  # beat writes it every 5 s
             CONN_MAX_AGE="60",
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
@@ -277,19 +287,18 @@ class Stack:
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         self.form_id = int(out.split("SUPPORTER")[1].split()[0])
-        self.spawn(
-            "web",
-            [str(BIN / "gunicorn"), "cms.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.web_port}",
-             "--timeout", "60", "--log-level", "warning"],
+        self.spare_database_url = self.postgres.copy("spare")  # while nothing is connected
+        # What `make run` runs after preparing the site: supervisord with the Procfile's
+        # processes (the mail goes to the SMTP server above, so no catcher of its own).
+        log = (self.base / "run.log").open("ab")
+        self.run = subprocess.Popen(
+            [sys.executable, "scripts/run.py", "--serve-only"], cwd=ROOT, env=env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        self.spawn("worker", self.worker_command)
-        self.spawn(
-            "beat",
-            [str(BIN / "celery"), "-A", "tasks", "beat", "-l", "WARNING",
-             "-s", str(self.base / "celerybeat-schedule")],
-        )  # fmt: skip
+        log.close()
         wait_port(self.web_port, timeout=60)
         self.warm_up()
+        self.worker_pid = self.supervised_pid("worker")
 
     def warm_up(self, timeout: float = 120) -> None:
         """One application end to end: web, worker pool and SMTP all answer before faults.
@@ -307,27 +316,42 @@ class Stack:
                 raise RuntimeError("the stack did not deliver the warm-up acknowledgement")
             time.sleep(0.2)
 
-    def revive_worker(self) -> bool:
-        """Start the worker again if it exited (True then), as a supervisor would."""
-        if self.processes["worker"].poll() is None:
+    def worker_restarted(self) -> bool:
+        """Whether supervisord started the worker again since the tests last looked (True
+        then, once its new pool has taken work)."""
+        pid = self.supervised_pid("worker")
+        if pid == self.worker_pid:
             return False
-        self.spawn("worker", self.worker_command)
         self.warm_up()
+        self.worker_pid = self.supervised_pid("worker")
         return True
 
-    def spawn(self, name: str, command: list[str]) -> None:
-        log = (self.base / f"{name}.log").open("ab")  # the child keeps its own copy
-        self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        log.close()
+    def supervisorctl(self, *args: str) -> str:
+        return subprocess.run(
+            [str(BIN / "supervisorctl"), "-c", str(self.var / "supervisord.conf"), *args],
+            capture_output=True, text=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+
+    def supervised_pid(self, name: str, timeout: float = 60) -> int:
+        """The pid of a program supervisord runs, once it runs (0 while it is restarted)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            out = self.supervisorctl("pid", name)
+            if out.isdigit() and int(out):
+                return int(out)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"supervisord does not run {name}: {out!r}")
+            time.sleep(0.2)
 
     def stop(self) -> None:
         """Everything started here goes, even after a failure half-way through `start`."""
-        for name, process in self.processes.items():
-            _stop_group(process, timeout=15 if name == "worker" else 5)
-        self.processes.clear()
+        if self.run is not None:
+            programs = [int(p) for p in self.supervisorctl("pid", "all").split() if p.isdigit()]
+            _stop_group(self.run, timeout=40)  # supervisord stops its programs, then exits
+            for pid in programs:  # had supervisord itself not managed to
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+            self.run = None
         self.smtp.stop()
         self.redis.kill()
         if self.postgres is not None:
@@ -340,10 +364,11 @@ class Stack:
 
     # --- what the tests use ---------------------------------------------------------
 
-    def submit(self, email: str, timeout: float = 30) -> tuple[int, dict]:
-        """POST one application over HTTP: (status, body); status 0 if no answer came."""
+    def submit(self, email: str, timeout: float = 30, port: int = 0) -> tuple[int, dict]:
+        """POST one application over HTTP (to the stack's web, or to `port`): (status,
+        body); status 0 if no answer came."""
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.web_port}/api/v3/forms/{self.form_id}/submissions/",
+            f"http://127.0.0.1:{port or self.web_port}/api/v3/forms/{self.form_id}/submissions/",
             data=json.dumps({**PAYLOAD, "contact_email": email}).encode(),
             headers={"Content-Type": "application/json", "Accept-Language": "en"},
         )
@@ -356,6 +381,20 @@ class Stack:
                 return error.code, json.loads(body or b"{}")
             except ValueError:
                 return error.code, {"raw": body[:200].decode(errors="replace")}
+        except OSError:
+            return 0, {}
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, dict]:
+        """GET a path of the site: (status, JSON body); status 0 if no answer came."""
+        url = f"http://127.0.0.1:{self.web_port}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.loads(error.read() or b"{}")
+            except ValueError:
+                return error.code, {}
         except OSError:
             return 0, {}
 
@@ -372,7 +411,7 @@ class Stack:
 
     def pool_pids(self) -> list[int]:
         """The worker's pool processes (children of the main worker process)."""
-        worker = self.processes["worker"].pid
+        worker = self.supervised_pid("worker")
         try:
             children = Path(f"/proc/{worker}/task/{worker}/children").read_text().split()
         except OSError:
@@ -380,8 +419,32 @@ class Stack:
         return [int(pid) for pid in children]
 
     def log(self, name: str) -> str:
-        path = self.base / f"{name}.log"
+        """What a supervised program (or "supervisord") wrote to its log so far."""
+        path = self.var / "log" / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def restarts(self, name: str) -> list[tuple[float, float | None, str]]:
+        """Each exit of a supervised program that supervisord did not ask for: (when it
+        exited, when supervisord started it again or None, how it ended), from its log."""
+        found: list[tuple[float, float | None, str]] = []
+        for line in self.log("supervisord").splitlines():
+            moment = _log_time(line)
+            if moment is None:
+                continue
+            message = line[24:]
+            if message.startswith(f"WARN exited: {name} ("):
+                found.append((moment, None, message.split("(", 1)[1].rstrip(")")))
+            elif message.startswith(f"INFO spawned: '{name}'") and found and found[-1][1] is None:
+                found[-1] = (found[-1][0], moment, found[-1][2])
+        return found
+
+
+def _log_time(line: str) -> float | None:
+    """The time supervisord wrote at the start of a line of its log, if any."""
+    match = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ", line)
+    if not match:
+        return None
+    return datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
 def _stop_group(process: subprocess.Popen, timeout: float) -> None:
