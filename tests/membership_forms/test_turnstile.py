@@ -148,6 +148,7 @@ def check_deploy(**env) -> subprocess.CompletedProcess:
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "coalition.example.org",
+        "SITE_URL": "https://coalition.example.org",
         **env,
     }
     for name in ("HTTPS", "TURNSTILE_SITE_KEY", "TURNSTILE_SECRET_KEY", "TURNSTILE_ENABLED"):
