@@ -41,10 +41,17 @@ def accepted(submission: Submission, page=None) -> Answer:
 
 
 def fingerprint(data, files=None) -> str:
-    """A hash of what was sent, to tell a retry from a different request under one key."""
+    """A hash of what was sent, to tell a retry from a different request under one key.
+
+    The proof of a person is left out: a retry carries a new one (a token proves one
+    submission), and it is still the same submission."""
     digest_ = hashlib.sha256()
     if hasattr(data, "lists"):
-        data = sorted((key, sorted(values)) for key, values in data.lists())
+        data = sorted(
+            (key, sorted(values)) for key, values in data.lists() if key not in captcha.FIELDS
+        )
+    elif isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key not in captcha.FIELDS}
     digest_.update(json.dumps(data, sort_keys=True, default=str).encode())
     for key in sorted(files or {}):
         for upload in files.getlist(key) if hasattr(files, "getlist") else [files[key]]:

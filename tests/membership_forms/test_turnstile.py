@@ -172,3 +172,30 @@ def test_production_warns_when_the_proof_of_a_person_is_off():
     assert check_deploy(**keys).returncode == 0
     half = check_deploy(TURNSTILE_ENABLED="true", TURNSTILE_SITE_KEY="site")
     assert "membership_forms.E004" in half.stderr + half.stdout
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_retry_with_a_new_token_is_the_same_submission(form_pages, api, turnstile, multipart):
+    """The first answer was lost; the client retries the same answers under the same
+    Idempotency-Key with a fresh token (the first was spent): the first answer again."""
+    page = form_pages["newsletter"]["en"]
+    field = "cf-turnstile-response" if multipart else "captcha_token"
+
+    def send(token):
+        body = {**valid_payload("newsletter"), field: token}
+        if multipart:
+            return api.post(submit_url(page), body, HTTP_IDEMPOTENCY_KEY="retry-2")
+        return post(api, page, body, HTTP_IDEMPOTENCY_KEY="retry-2")
+
+    first = send(turnstile.issue())
+    again = send(turnstile.issue())
+    assert first.status_code == again.status_code == 202, again.content
+    assert first.json()["reference"] == again.json()["reference"]
+    assert Submission.objects.count() == 1
+    other = api.post(
+        submit_url(page),
+        json.dumps({**valid_payload("newsletter"), "email": "x@example.org", field: "t"}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="retry-2",
+    )
+    assert other.status_code == 422  # other answers under the same key are still refused
