@@ -171,7 +171,8 @@ def test_production_warns_when_the_proof_of_a_person_is_off():
     keys = {"TURNSTILE_SITE_KEY": "site", "TURNSTILE_SECRET_KEY": "secret"}
     assert check_deploy(**keys).returncode == 0
     half = check_deploy(TURNSTILE_ENABLED="true", TURNSTILE_SITE_KEY="site")
-    assert "membership_forms.E004" in half.stderr + half.stdout
+    assert "membership_forms.E006" in half.stderr + half.stdout
+    assert "membership_forms.E004" not in half.stderr + half.stdout  # CLIENT_IP_HEADER's
 
 
 @pytest.mark.parametrize("multipart", [False, True])
@@ -199,3 +200,13 @@ def test_a_retry_with_a_new_token_is_the_same_submission(form_pages, api, turnst
         HTTP_IDEMPOTENCY_KEY="retry-2",
     )
     assert other.status_code == 422  # other answers under the same key are still refused
+
+
+def test_each_check_has_its_own_id(settings):
+    """An operator looking up an id finds the one setting it is about."""
+    from membership_forms.checks import check_settings, check_turnstile
+
+    settings.MEMBERSHIP_FORMS = {"CLIENT_IP_HEADER": "", "TURNSTILE_ENABLED": True}
+    proxy = {error.id for error in check_settings(None)}
+    keys = {error.id for error in check_turnstile(None)}
+    assert proxy == {"membership_forms.E004"} and keys == {"membership_forms.E006"}
