@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import cors
@@ -44,10 +45,16 @@ class RequestSizeLimitMiddleware:
                 {
                     "max_file_bytes": get_setting("MAX_FILE_BYTES"),
                     "max_request_bytes": get_setting("MAX_REQUEST_BYTES"),
-                    "back": request.path,
+                    "back": _same_site_path(request.path),
                 },
                 status=413,
             )
+
+
+def _same_site_path(path: str) -> str:
+    """`path` when it is a path on this site; the home page for `//other.example/` and
+    the like, which a browser would follow off the site."""
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else "/"
 
 
 class CorsMiddleware:
