@@ -111,10 +111,12 @@ def submit(
             return _key_conflict()
         if existing:
             return already_sent(existing) if single_use else accepted(existing, page)
-    if captcha.enabled() and not captcha_token:
-        return errors(400, {captcha.API_FIELD: [_("Please confirm that you are a person.")]})
-
     form = SubmissionForm(page.get_field_specs(), data=data, files=files)
+    if captcha.enabled() and not captcha_token:
+        answer = errors(400, {captcha.API_FIELD: [_("Please confirm that you are a person.")]})
+        answer.form = form  # the HTML form comes back filled in
+        return answer
+
     valid = form.is_valid()
     if pre_errors or not valid:
         answer = errors(invalid_status, {**form.error_dict(), **(pre_errors or {})})

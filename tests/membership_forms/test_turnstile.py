@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
 
 from membership_forms.models import Submission
 from tests.smtp import free_port
@@ -131,6 +133,28 @@ def test_the_html_form_shows_the_widget_and_checks_its_token(form_pages, client,
     )
     assert accepted.status_code == 303
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["", "made-up"])
+def test_a_refused_check_keeps_the_visitors_answers(form_pages, client, turnstile, token):
+    """No token (the widget had not finished) or one Turnstile refuses: the form again,
+    filled in, with the reason next to the widget."""
+    page = form_pages["newsletter"]["fr"]
+    data = form_data("newsletter", name="Amina Odhiambo", **{"cf-turnstile-response": token})
+    refused = client.post(page.url, data)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'value="Amina Odhiambo"' in html and f'value="{data["email"]}"' in html
+    widget = html[html.index('id="mf-captcha"') :]
+    widget = widget[: widget.index("</div>", widget.index('class="cf-turnstile"') + 30)]
+    with translation.override("fr"):
+        reason = translation.gettext(
+            "Please confirm that you are a person."
+            if not token
+            else "The check that you are a person failed or expired. Please try it again."
+        )
+    assert 'class="mf-errors"' in widget and escape(reason) in widget
+    assert Submission.objects.count() == 0
 
 
 def test_the_admin_policy_stays_closed_to_the_widget(db, client, turnstile):
