@@ -25,7 +25,7 @@ from wagtail.rich_text import expand_db_html
 
 from . import captcha, formcache, intake
 from .conf import get_setting, session_allowed
-from .filters import CountryParam, LocaleParam, RegionParam, clean_filters
+from .filters import CountryParam, LocaleParam, RegionParam, clean_filters, language_codes
 from .kinds import FormKind
 from .models import FORM_PAGE_MODELS, Donation, Submission
 from .services import tokens
@@ -34,8 +34,6 @@ from .validation import MultiValueData, json_to_form_data
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["forms"])
-
-LANGUAGES = ("en", "fr", "es", "ar")
 
 
 class FormSummary(Schema):
@@ -180,7 +178,7 @@ def database_unavailable(request: HttpRequest, exc: Exception) -> JsonResponse:
 def _language(request: HttpRequest) -> str:
     """?locale= first, then Accept-Language (unprefixed URLs otherwise mean English)."""
     wanted = (request.GET.get("locale") or "")[:5]
-    if wanted in LANGUAGES:
+    if wanted in language_codes():
         return wanted
     return translation.get_language_from_request(request) or "en"
 
@@ -531,3 +529,24 @@ def donation_status(request: HttpRequest, token: str):
         if donation is None:
             return _error(404, "non_field_errors", _("No such donation."))
         return donation_answer(donation)
+
+
+_registered = False
+
+
+def register_router() -> None:
+    """Add the forms router to Wagtail's API v3, once (the app's ``ready()`` calls it).
+
+    Wagtail's API is one NinjaAPI object; routers join it before its URLs are read. A
+    database restart answers 503 with Retry-After, not 500 (docs/reliability.md).
+    """
+    from django.db import InterfaceError, OperationalError
+    from wagtail.api.v3.urls import api
+
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    api.add_router("/forms/", router)
+    api.add_exception_handler(OperationalError, database_unavailable)
+    api.add_exception_handler(InterfaceError, database_unavailable)

@@ -1,4 +1,5 @@
-"""Signals the plugin sends; a project connects them to its task queue (see tasks/signals.py)."""
+"""Signals the plugin sends; membership_forms/queueing.py connects them to
+the plugin's Celery tasks; a project may connect more receivers."""
 
 from django.dispatch import Signal
 

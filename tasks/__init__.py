@@ -1,6 +1,9 @@
-"""The Celery app and its tasks: thin wrappers that load a row by key and call one service."""
+"""The project's Celery app, its workarounds and its own periodic jobs.
 
-from . import signals  # noqa: F401  (queues submissions after commit)
+The plugin's tasks live in `membership_forms.tasks`, found by `autodiscover_tasks()`.
+"""
+
+from . import signals  # noqa: F401  (records periodic task runs)
 from .celery import app as celery_app
 
 __all__ = ["celery_app"]

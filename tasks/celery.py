@@ -12,4 +12,6 @@ patch_for_broker_restarts()  # upstream bugs: see tasks/resilience.py
 
 app = Celery("coalition")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tasks"], related_name=None)
+# Each installed app's tasks module (membership_forms.tasks), and the project's own jobs.
+app.autodiscover_tasks()
+app.autodiscover_tasks(["tasks"], related_name="maintenance")

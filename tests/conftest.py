@@ -8,8 +8,8 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
+from membership_forms.queueing import submission_relay
 from tasks import celery_app
-from tasks.signals import submission_relay
 
 # The real SMTP server fixture (`smtp_server`).
 pytest_plugins = ["tests.smtp"]

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
-from celery.schedules import crontab
+
+from membership_forms.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -261,46 +262,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "cms.operations:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 10
 BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=60)
+# The plugin's periodic tasks (membership_forms.schedule), then the project's own.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
+    **BEAT_SCHEDULE,
     "requeue-stalled-submissions": {
-        "task": "tasks.submissions.requeue_stalled_submissions",
+        **BEAT_SCHEDULE["requeue-stalled-submissions"],
         "schedule": env.float("REQUEUE_INTERVAL", default=60.0),
     },
-    "close-expired-ballots": {"task": "tasks.reviews.close_expired_ballots", "schedule": 900.0},
-    "send-review-reminders": {"task": "tasks.reviews.send_review_reminders", "schedule": 3600.0},
-    "flag-closed-terms": {"task": "tasks.reviews.flag_closed_terms", "schedule": 3600.0},
-    "purge-expired-applicants": {
-        "task": "tasks.reviews.purge_expired_applicants",
-        "schedule": 3600.0,
-    },
-    "purge-expired-donations": {
-        "task": "tasks.donations.purge_expired_donations",
-        "schedule": 3600.0,
-    },
-    "purge-old-exports": {"task": "tasks.exports.purge_old_exports", "schedule": 3600.0},
-    "purge-unconfirmed-newsletter": {
-        "task": "tasks.submissions.purge_unconfirmed_newsletter",
-        "schedule": 3600.0,
-    },
-    "send-staff-digests": {
-        "task": "tasks.notifications.send_staff_digests",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    "reconcile-donations": {"task": "tasks.donations.reconcile_donations", "schedule": 3600.0},
-    "yearly-donation-summaries": {
-        "task": "tasks.donations.send_yearly_summaries",
-        "schedule": crontab(minute=0, hour=6, day_of_month=15, month_of_year=1),
-    },
+    "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
 }
-CELERY_IMPORTS = [
-    "tasks.maintenance",
-    "tasks.submissions",
-    "tasks.notifications",
-    "tasks.reviews",
-    "tasks.exports",
-    "tasks.donations",
-]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "International Coalition for the Responsibility to Protect"

@@ -16,7 +16,7 @@ from membership_forms.kinds import core_fields
 from membership_forms.limits import allow_confirmations
 from membership_forms.models import Notification, Submission, SubmissionFile
 from membership_forms.services.submissions import record_submission
-from tasks.submissions import process_submission
+from membership_forms.tasks import process_submission
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 
@@ -227,7 +227,7 @@ def test_email_tasks_retry_when_the_database_is_away():
     """The email is still owed after a database restart: the task retries, not fails."""
     from django.db import InterfaceError, OperationalError
 
-    from tasks.notifications import send_notification
+    from membership_forms.tasks import send_notification
 
     assert {OperationalError, InterfaceError} <= set(send_notification.autoretry_for)
 

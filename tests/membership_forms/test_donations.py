@@ -20,8 +20,8 @@ from membership_forms.models import (
 )
 from membership_forms.services import donations as donation_services
 from membership_forms.services.stripe_events import process_event
+from membership_forms.tasks import create_checkout_session, process_stripe_event
 from membership_forms.views import STARTED, started_token
-from tasks.donations import create_checkout_session, process_stripe_event
 from tests.conftest import wait_for
 from tests.smtp import text
 

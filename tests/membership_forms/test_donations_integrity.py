@@ -18,12 +18,12 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from membership_forms import tasks as export_tasks
 from membership_forms.models import Donation, DonationSubscription, Receipt, StripeEvent
 from membership_forms.models.audit import SubmissionLogEntry
 from membership_forms.services import donations as donation_services
 from membership_forms.services import exports
-from tasks import exports as export_tasks
-from tasks.donations import create_checkout_session
+from membership_forms.tasks import create_checkout_session
 
 from .reviewing import member_of, screen
 from .stripe_server import event, sign

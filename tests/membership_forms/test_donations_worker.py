@@ -121,18 +121,18 @@ def test_an_event_stripe_sends_again_is_processed_again_when_it_never_was(
 def test_the_donor_tries_again_after_the_payment_page_could_not_be_made(
     live_form_pages, celery_worker, stripe_api, client
 ):
+    from membership_forms.queueing import queue_checkout_session
     from membership_forms.signals import donation_created
-    from tasks.donations import create_checkout_session
-    from tasks.signals import queue_checkout_session
+    from membership_forms.tasks import create_checkout_session
 
     page = live_form_pages["donation"]["en"]
     stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
-    donation_created.disconnect(dispatch_uid="tasks.create_checkout_session")
+    donation_created.disconnect(dispatch_uid="membership_forms.queue_checkout")
     try:
         response = client.post(submit_url(page), valid_payload("donation"), "application/json")
     finally:
         donation_created.connect(
-            queue_checkout_session, dispatch_uid="tasks.create_checkout_session"
+            queue_checkout_session, dispatch_uid="membership_forms.queue_checkout"
         )
     donation = Donation.objects.get(token=response.json()["donation"]["token"])
     assert create_checkout_session.apply(args=(donation.pk,)).failed()  # retries spent

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from membership_forms.models import NewsletterConsent, Notification, Submission
-from tasks.submissions import purge_unconfirmed_newsletter
+from membership_forms.tasks import purge_unconfirmed_newsletter
 from tests.conftest import wait_for
 from tests.smtp import html, subject, text
 

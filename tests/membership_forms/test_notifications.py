@@ -9,8 +9,11 @@ import pytest
 from membership_forms.models import Notification, NotificationStatus, Submission
 from membership_forms.services.email_texts import fill
 from membership_forms.services.notifications import queue_notification
-from tasks.notifications import send_notifications
-from tasks.submissions import process_submission, requeue_stalled_submissions
+from membership_forms.tasks import (
+    process_submission,
+    requeue_stalled_submissions,
+    send_notifications,
+)
 from tests.conftest import wait_for
 from tests.smtp import subject, text
 
@@ -98,18 +101,20 @@ def test_a_screening_task_takes_on_waiting_submissions_and_mails_them_together(
 ):
     """Three submissions whose messages the broker lost: the first task screens all three
     and their six emails go out over one SMTP connection; the other two tasks find nothing."""
+    from membership_forms.queueing import queue_submission
     from membership_forms.signals import submission_received
-    from tasks.signals import queue_submission
 
     page = live_form_pages["membership"]["en"]
-    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    submission_received.disconnect(dispatch_uid="membership_forms.queue_submission")
     try:
         submissions = [
             _submit(api, page, {**valid_payload("membership"), "contact_email": f"a{n}@ex.org"})
             for n in range(3)
         ]
     finally:
-        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+        submission_received.connect(
+            queue_submission, dispatch_uid="membership_forms.queue_submission"
+        )
     assert {s.status for s in Submission.objects.filter(pk__in=[s.pk for s in submissions])} == {
         "received"
     }
@@ -137,15 +142,15 @@ def test_a_submission_that_cannot_be_screened_does_not_hold_up_the_batch(
     """clamd is unreachable, so the internship (it has files) cannot be screened: the
     membership application behind it is screened all the same; the internship stays
     `received` for its own task's retries."""
+    from membership_forms.queueing import queue_submission
     from membership_forms.services.screening import screen_submissions, screen_waiting
     from membership_forms.signals import submission_received
-    from tasks.signals import queue_submission
     from tests.documents import good_internship_files
 
     from .conftest import multipart
 
     settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "CLAMD_SOCKET": "/nonexistent"}
-    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    submission_received.disconnect(dispatch_uid="membership_forms.queue_submission")
     try:
         first = _submit(api, live_form_pages["membership"]["en"])
         response = api.post(
@@ -160,7 +165,9 @@ def test_a_submission_that_cannot_be_screened_does_not_hold_up_the_batch(
             {**valid_payload("supporter"), "contact_email": "second@example.net"},
         )
     finally:
-        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+        submission_received.connect(
+            queue_submission, dispatch_uid="membership_forms.queue_submission"
+        )
 
     ids = [first.pk, internship.pk, second.pk]
     if batch_from == "web":  # the relay's message: the failed one goes to its own task
@@ -241,20 +248,22 @@ def test_concurrent_batches_send_one_address_no_more_confirmations_than_the_limi
 
     from django.db import connection
 
+    from membership_forms.queueing import queue_submission
     from membership_forms.signals import submission_received
-    from tasks.signals import queue_submission
-    from tasks.submissions import process_submissions
+    from membership_forms.tasks import process_submissions
 
     settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "SUBMISSION_RATE_LIMIT": "100/m"}
     page = live_form_pages["newsletter"]["en"]
-    submission_received.disconnect(dispatch_uid="tasks.queue_submission")
+    submission_received.disconnect(dispatch_uid="membership_forms.queue_submission")
     try:
         ids = [
             _submit(api, page, {"email": "same@example.org", "name": f"Reader {n}"}).pk
             for n in range(12)
         ]
     finally:
-        submission_received.connect(queue_submission, dispatch_uid="tasks.queue_submission")
+        submission_received.connect(
+            queue_submission, dispatch_uid="membership_forms.queue_submission"
+        )
     batches = [ids[start::4] for start in range(4)]  # as four web processes queued them
     ready = threading.Barrier(len(batches))
 

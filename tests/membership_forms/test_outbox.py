@@ -13,12 +13,12 @@ import pytest
 from django.db import connection
 
 from membership_forms.models import Notification, Submission, SubmissionStatus
-from tasks import celery_app
-from tasks.submissions import (
+from membership_forms.tasks import (
     process_submission,
     process_submissions,
     requeue_stalled_submissions,
 )
+from tasks import celery_app
 from tests.conftest import wait_for
 
 from .conftest import submit_url, valid_payload

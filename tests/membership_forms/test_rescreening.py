@@ -99,7 +99,7 @@ def test_a_corrected_answer_is_screened_again(
 def test_a_lost_rescreening_is_queued_again_by_the_sweep(form_pages, api, settings):
     """The task's message never reached the broker (here: the commit hook never runs)."""
     from membership_forms.services.submissions import stalled_rescreen_ids
-    from tasks.submissions import process_submission, rescreen_submission
+    from membership_forms.tasks import process_submission, rescreen_submission
 
     page = form_pages["membership"]["en"]
     payload = {**valid_payload("membership"), "legally_registered": False}

@@ -10,6 +10,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from membership_forms import tasks as donation_tasks
+from membership_forms import tasks as review_tasks
 from membership_forms.models import (
     Donation,
     Notification,
@@ -21,8 +23,6 @@ from membership_forms.models import (
 from membership_forms.services import donations, exports, retention
 from membership_forms.services import reviews as services
 from membership_forms.services.submissions import private_storage
-from tasks import donations as donation_tasks
-from tasks import reviews as review_tasks
 from tests.conftest import wait_for
 
 from .conftest import submit_url, valid_payload

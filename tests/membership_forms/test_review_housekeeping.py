@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from membership_forms import tasks as export_tasks
+from membership_forms import tasks as review_tasks
 from membership_forms.models import (
     Export,
     Notification,
@@ -20,8 +22,6 @@ from membership_forms.models import (
 from membership_forms.services import exports
 from membership_forms.services import reviews as services
 from membership_forms.services.submissions import private_storage
-from tasks import exports as export_tasks
-from tasks import reviews as review_tasks
 
 from .conftest import internship_files, multipart, stored_files, submit_url, valid_payload
 from .reviewing import member_of, screen

@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from membership_forms import tasks as review_tasks
 from membership_forms.models import Notification, Review, Submission
 from membership_forms.services import reviews as services
-from tasks import reviews as review_tasks
 from tests.conftest import wait_for
 from tests.smtp import subject, text
 

@@ -13,8 +13,11 @@ from django.utils import timezone
 from cms.models import TaskRun
 from cms.operations import record_task_run
 from membership_forms.models import Notification, Submission
-from tasks.notifications import send_staff_digests
-from tasks.submissions import process_submission, requeue_stalled_submissions
+from membership_forms.tasks import (
+    process_submission,
+    requeue_stalled_submissions,
+    send_staff_digests,
+)
 from tests.conftest import wait_for
 from tests.documents import good_internship_files
 from tests.membership_forms.conftest import multipart, submit_url, valid_payload

@@ -3,7 +3,7 @@
 import os
 import threading
 
-from tasks.relay import Relay
+from membership_forms.relay import Relay
 
 
 class Broker:
