@@ -1,4 +1,7 @@
-"""System checks: a misconfigured plugin says so at start-up, not on the first submission."""
+"""System checks: a misconfigured plugin says so at start-up, not on the first submission.
+
+Each id is listed in docs/operations.md ("System checks"); a new check takes the next one.
+"""
 
 import re
 
@@ -75,7 +78,7 @@ def check_turnstile(app_configs, **kwargs):
         Error(
             f"TURNSTILE_ENABLED is on but {' and '.join(missing)} is not set.",
             hint="Set both keys of the Turnstile widget, or turn TURNSTILE_ENABLED off.",
-            id="membership_forms.E004",
+            id="membership_forms.E006",
         )
     ]
 

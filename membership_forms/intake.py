@@ -41,10 +41,17 @@ def accepted(submission: Submission, page=None) -> Answer:
 
 
 def fingerprint(data, files=None) -> str:
-    """A hash of what was sent, to tell a retry from a different request under one key."""
+    """A hash of what was sent, to tell a retry from a different request under one key.
+
+    The proof of a person is left out: a retry carries a new one (a token proves one
+    submission), and it is still the same submission."""
     digest_ = hashlib.sha256()
     if hasattr(data, "lists"):
-        data = sorted((key, sorted(values)) for key, values in data.lists())
+        data = sorted(
+            (key, sorted(values)) for key, values in data.lists() if key not in captcha.FIELDS
+        )
+    elif isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key not in captcha.FIELDS}
     digest_.update(json.dumps(data, sort_keys=True, default=str).encode())
     for key in sorted(files or {}):
         for upload in files.getlist(key) if hasattr(files, "getlist") else [files[key]]:
@@ -78,10 +85,11 @@ def submit(
 ) -> Answer:
     """Check, validate and record one submission; the answer to give.
 
-    With `single_use`, the idempotency key may send one submission only: any second use
-    is refused (409) whatever it carries. With Turnstile on, `captcha_token` must be
-    there (400) and, once the answers are valid, vouched for by Turnstile (400; 503 when
-    it cannot say), so that invalid answers do not spend the visitor's token.
+    With `single_use`, the idempotency key may send one submission only: a second use
+    with the same request (`request_hash`) gets the first answer, any other is refused
+    (409). With Turnstile on, `captcha_token` must be there (400) and, once the answers
+    are valid, vouched for by Turnstile (400; 503 when it cannot say), so that invalid
+    answers do not spend the visitor's token.
     """
     if not page.is_open():
         return errors(409, {"non_field_errors": [_("This form is closed.")]})
@@ -101,13 +109,15 @@ def submit(
         try:
             existing = find_by_idempotency_key(page.translation_key, idempotency_key, request_hash)
         except IdempotencyConflict:
-            return _key_conflict()
-        if existing:
-            return already_sent(existing) if single_use else accepted(existing, page)
-    if captcha.enabled() and not captcha_token:
-        return errors(400, {captcha.API_FIELD: [_("Please confirm that you are a person.")]})
-
+            return _key_conflict(page, idempotency_key, single_use)
+        if existing:  # the same request again (a retry, a double click): its first answer
+            return accepted(existing, page)
     form = SubmissionForm(page.get_field_specs(), data=data, files=files)
+    if captcha.enabled() and not captcha_token:
+        answer = errors(400, {captcha.API_FIELD: [_("Please confirm that you are a person.")]})
+        answer.form = form  # the HTML form comes back filled in
+        return answer
+
     valid = form.is_valid()
     if pre_errors or not valid:
         answer = errors(invalid_status, {**form.error_dict(), **(pre_errors or {})})
@@ -128,13 +138,18 @@ def submit(
             request_hash=request_hash,
         )
     except IdempotencyConflict:  # the same key at the same moment, with another body
-        return _key_conflict()
-    if recorded.replayed and single_use:
-        return already_sent(recorded.submission)
+        return _key_conflict(page, idempotency_key, single_use)
     return accepted(recorded.submission, page)
 
 
-def _key_conflict() -> Answer:
+def _key_conflict(page, key: str, single_use: bool) -> Answer:
+    """Another request under a key already used: for a single-use key, what it sent."""
+    sent = (
+        single_use
+        and Submission.objects.filter(form_key=page.translation_key, idempotency_key=key).first()
+    )
+    if sent:
+        return already_sent(sent)
     return errors(
         422,
         {"idempotency_key": [_("This Idempotency-Key was already used with a different request.")]},

@@ -3,7 +3,9 @@ with `membership_forms.cors`)."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .conf import get_setting
@@ -43,10 +45,28 @@ class RequestSizeLimitMiddleware:
                 {
                     "max_file_bytes": get_setting("MAX_FILE_BYTES"),
                     "max_request_bytes": get_setting("MAX_REQUEST_BYTES"),
-                    "back": request.path,
+                    "back": _same_site_path(request.path),
                 },
                 status=413,
             )
+
+
+def _same_site_path(path: str) -> str:
+    """`path` when it is a path on this site; the home page for `//other.example/` and
+    the like, which a browser would follow off the site."""
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else "/"
+
+
+# The forms API's routes anyone may call, writes included: a token sent along (a
+# partner's script that sends it with every call) is not looked at there.
+PUBLIC_ROUTES = frozenset({"wagtailapi_v3:submit_form"})
+
+
+def _public_route(request) -> bool:
+    try:
+        return resolve(request.path_info).view_name in PUBLIC_ROUTES
+    except Resolver404:
+        return False
 
 
 class ApiTokenScopeMiddleware:
@@ -63,7 +83,7 @@ class ApiTokenScopeMiddleware:
     def __call__(self, request):
         scheme, _sep, key = request.headers.get("Authorization", "").partition(" ")
         refused = None
-        if scheme.lower() == "bearer" and key.strip():
+        if scheme.lower() == "bearer" and key.strip() and not _public_route(request):
             refused = tokens.refusal(key.strip(), request.method)
         if refused is None:
             return self.get_response(request)

@@ -6,7 +6,8 @@ widget when it is on (membership_forms/captcha.py; the widget needs JavaScript).
 
 The start token in the form (when the page was served, and a random nonce, signed) is
 good for one submission: it becomes the submission's idempotency key, so a second POST
-with it is refused, whatever it carries. A POST refused for its answers spends nothing,
+with it leads to the same thank-you page when it carries the same answers (a double
+click) and is refused otherwise. A POST refused for its answers spends nothing,
 and the form comes back with the same token.
 """
 
@@ -127,6 +128,7 @@ def serve_form_page(request, page):
         files=request.FILES,
         invalid_status=400,
         idempotency_key=f"form-start:{started['n']}",
+        request_hash=intake.fingerprint(request.POST, request.FILES),
         single_use=True,
         captcha_token=captcha.token_from(request.POST),
     )

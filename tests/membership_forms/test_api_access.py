@@ -97,6 +97,21 @@ def test_a_new_token_is_read_only_and_expires(submissions, boss, api):
     assert api.delete("/api/v3/sites/999999/", **bearer(key)).status_code == 404
 
 
+def test_a_public_submission_carrying_a_staff_token_is_taken_as_anyones(form_pages, boss, api):
+    """A partner's script that sends its token with every call (a read-only one, or one
+    past its expiry) submits like any visitor: the token matters to staff routes only."""
+    _token, key = new_token(boss)
+    _expired, old_key = new_token(boss, expires_at=timezone.now() - timedelta(seconds=1))
+    page = form_pages["newsletter"]["en"]
+    for credentials in (key, old_key):
+        payload = {**valid_payload("newsletter"), "email": f"{credentials[:6]}@example.org"}
+        sent = api.post(submit_url(page), payload, "application/json", **bearer(credentials))
+        assert sent.status_code == 202, sent.content
+    assert Submission.objects.count() == 2
+    # Staff writes still need a writable token.
+    assert api.delete("/api/v3/sites/999999/", **bearer(key)).status_code == 403
+
+
 def test_an_expired_or_revoked_token_answers_401(submissions, boss, api):
     token, key = new_token(boss, expires_at=timezone.now() - timedelta(seconds=1))
     url = status_url(submissions["membership"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.utils import timezone, translation
@@ -33,6 +34,17 @@ def test_a_too_large_upload_is_a_page_in_the_visitors_language(form_pages, setti
         assert translation.gettext("The files are too large") in html
         assert filesizeformat(settings.MEMBERSHIP_FORMS.get("MAX_FILE_BYTES", 10 * 2**20)) in html
     assert f'href="{page.url}"' in html  # back to the form
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/", "///evil.example/x"])
+def test_the_too_large_page_links_back_only_within_the_site(db, path):
+    """A link sent to a visitor that posts too much to `//evil.example/` (a path the
+    request line allows) must not offer a way off the site."""
+    response = Client().post("/", {}, CONTENT_LENGTH=TOO_LARGE, PATH_INFO=path)
+    html = response.content.decode()
+    assert response.status_code == 413
+    assert "evil.example" not in html
+    assert 'href="/"' in html  # the home page instead
 
 
 def test_a_too_large_body_for_the_api_stays_json(form_pages):

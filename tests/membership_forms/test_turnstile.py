@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
 
 from membership_forms.models import Submission
 from tests.smtp import free_port
@@ -133,6 +135,28 @@ def test_the_html_form_shows_the_widget_and_checks_its_token(form_pages, client,
     assert Submission.objects.count() == 1
 
 
+@pytest.mark.parametrize("token", ["", "made-up"])
+def test_a_refused_check_keeps_the_visitors_answers(form_pages, client, turnstile, token):
+    """No token (the widget had not finished) or one Turnstile refuses: the form again,
+    filled in, with the reason next to the widget."""
+    page = form_pages["newsletter"]["fr"]
+    data = form_data("newsletter", name="Amina Odhiambo", **{"cf-turnstile-response": token})
+    refused = client.post(page.url, data)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'value="Amina Odhiambo"' in html and f'value="{data["email"]}"' in html
+    widget = html[html.index('id="mf-captcha"') :]
+    widget = widget[: widget.index("</div>", widget.index('class="cf-turnstile"') + 30)]
+    with translation.override("fr"):
+        reason = translation.gettext(
+            "Please confirm that you are a person."
+            if not token
+            else "The check that you are a person failed or expired. Please try it again."
+        )
+    assert 'class="mf-errors"' in widget and escape(reason) in widget
+    assert Submission.objects.count() == 0
+
+
 def test_the_admin_policy_stays_closed_to_the_widget(db, client, turnstile):
     assert WIDGET_ORIGIN not in client.get("/admin/login/")["Content-Security-Policy"]
 
@@ -171,4 +195,42 @@ def test_production_warns_when_the_proof_of_a_person_is_off():
     keys = {"TURNSTILE_SITE_KEY": "site", "TURNSTILE_SECRET_KEY": "secret"}
     assert check_deploy(**keys).returncode == 0
     half = check_deploy(TURNSTILE_ENABLED="true", TURNSTILE_SITE_KEY="site")
-    assert "membership_forms.E004" in half.stderr + half.stdout
+    assert "membership_forms.E006" in half.stderr + half.stdout
+    assert "membership_forms.E004" not in half.stderr + half.stdout  # CLIENT_IP_HEADER's
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_retry_with_a_new_token_is_the_same_submission(form_pages, api, turnstile, multipart):
+    """The first answer was lost; the client retries the same answers under the same
+    Idempotency-Key with a fresh token (the first was spent): the first answer again."""
+    page = form_pages["newsletter"]["en"]
+    field = "cf-turnstile-response" if multipart else "captcha_token"
+
+    def send(token):
+        body = {**valid_payload("newsletter"), field: token}
+        if multipart:
+            return api.post(submit_url(page), body, HTTP_IDEMPOTENCY_KEY="retry-2")
+        return post(api, page, body, HTTP_IDEMPOTENCY_KEY="retry-2")
+
+    first = send(turnstile.issue())
+    again = send(turnstile.issue())
+    assert first.status_code == again.status_code == 202, again.content
+    assert first.json()["reference"] == again.json()["reference"]
+    assert Submission.objects.count() == 1
+    other = api.post(
+        submit_url(page),
+        json.dumps({**valid_payload("newsletter"), "email": "x@example.org", field: "t"}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="retry-2",
+    )
+    assert other.status_code == 422  # other answers under the same key are still refused
+
+
+def test_each_check_has_its_own_id(settings):
+    """An operator looking up an id finds the one setting it is about."""
+    from membership_forms.checks import check_settings, check_turnstile
+
+    settings.MEMBERSHIP_FORMS = {"CLIENT_IP_HEADER": "", "TURNSTILE_ENABLED": True}
+    proxy = {error.id for error in check_settings(None)}
+    keys = {error.id for error in check_turnstile(None)}
+    assert proxy == {"membership_forms.E004"} and keys == {"membership_forms.E006"}
