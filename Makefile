@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON ?= python3
 
-.PHONY: help run test test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
+.PHONY: help run test test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -26,10 +26,15 @@ venv: $(VENV)/.synced ## Create .venv and install the locked dependencies
 run: venv ## Prepare the demo site and serve web + worker + beat on http://127.0.0.1:$${PORT:-8000}
 	$(PY) scripts/run.py
 
-test: venv ## Deploy checks, dependency audit, then the whole suite on PostgreSQL and Redis
+test: venv ## Deploy checks, dependency audit, the whole suite, then the plugin's own test project
 	scripts/services.sh
 	$(MAKE) --no-print-directory check audit
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-plugin
+
+test-plugin: venv ## The plugin installed in a project of its own (tests/plugin_project), not cms/
+	scripts/services.sh
+	$(VENV)/bin/pytest --ds tests.plugin_project.settings tests/plugin_project
 
 test-fast: venv ## Pure unit tests only (no database, no services)
 	$(VENV)/bin/pytest tests/unit -p no:django

@@ -96,3 +96,32 @@ def check_turnstile_deploy(app_configs, **kwargs):
             id="membership_forms.W001",
         )
     ]
+
+
+CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
+
+
+@register()
+def check_cors(app_configs, **kwargs):
+    """The origins editors allow under Settings → Forms API need django-cors-headers."""
+    if CORS_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", []):
+        return [
+            Warning(
+                "django-cors-headers' CorsMiddleware is not in MIDDLEWARE: the origins "
+                "allowed in the Forms API settings get no CORS headers.",
+                hint=f"Add 'corsheaders' to INSTALLED_APPS and {CORS_MIDDLEWARE!r} to "
+                "MIDDLEWARE, before RequestSizeLimitMiddleware.",
+                id="membership_forms.W002",
+            )
+        ]
+    prefix = get_setting("CORS_PATH_PREFIX")
+    pattern = getattr(settings, "CORS_URLS_REGEX", r"^.*$")
+    if not re.match(pattern, prefix):
+        return [
+            Warning(
+                f"CORS_URLS_REGEX {pattern!r} does not match the forms API ({prefix}).",
+                hint=f"Set CORS_URLS_REGEX = r'^{prefix}'.",
+                id="membership_forms.W003",
+            )
+        ]
+    return []

@@ -98,11 +98,9 @@ DEFAULTS: dict[str, Any] = {
         "laposte.net",
         "wanadoo.fr",
     ],
-    # Where the forms API is mounted: CORS headers (for the origins each site's "Forms API"
-    # setting allows) are answered for paths under it only.
+    # Where the forms API is mounted: the origins each site's "Forms API" setting allows
+    # are allowed there only (django-cors-headers' CORS_URLS_REGEX should match it too).
     "CORS_PATH_PREFIX": "/api/v3/forms/",
-    # Seconds a browser may reuse a preflight answer (Access-Control-Max-Age).
-    "CORS_MAX_AGE": 3600,
     # A proof of a person (Cloudflare Turnstile, membership_forms/captcha.py): off by
     # default; on, the HTML forms show the widget and the API wants its token.
     "TURNSTILE_ENABLED": False,

@@ -1,9 +1,13 @@
 """Cross-origin access to the forms API, for the origins an editor allows on each site.
 
-The allowed origins are a per-site setting (`FormsApiSettings`). Requests without an
-`Origin` header, or outside the API prefix, never touch the setting, so the same-origin
-submit path costs nothing; the per-host origin list is kept in the cache and dropped when
-the setting or a site changes.
+django-cors-headers answers preflights and writes the headers; its settings (in the
+project: `CORS_URLS_REGEX` for the API's paths, the methods, headers and max age) say
+how. Which origins may call is a per-site setting (`FormsApiSettings`), edited in the
+admin: `allow_site_origins` answers django-cors-headers' `check_request_enabled` signal
+with it. Requests without an `Origin` header, or outside the API prefix
+(`CORS_PATH_PREFIX`), never touch the setting, so the same-origin submit path costs
+nothing; the per-host origin list is kept in the cache and dropped when the setting or a
+site changes.
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-ALLOWED_METHODS = "GET, POST, OPTIONS"
-ALLOWED_HEADERS = "Content-Type, Idempotency-Key, Accept-Language"
-EXPOSED_HEADERS = "Retry-After, Content-Language"
+from .conf import get_setting
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 GENERATION_KEY = "membership_forms:cors:generation"
@@ -78,6 +81,15 @@ def parse_origins(text: str) -> list[str]:
 def _host_key(request) -> str:
     # Wagtail picks the site from the raw host and the port; so does the cache key.
     return f"{request._get_raw_host()}|{request.get_port()}"
+
+
+def allow_site_origins(sender, request, **kwargs) -> bool:
+    """django-cors-headers' `check_request_enabled`: may this request's origin call the
+    forms API? Only under CORS_PATH_PREFIX, and only an origin its site allows."""
+    if not request.path_info.startswith(get_setting("CORS_PATH_PREFIX")):
+        return False
+    origin = request.headers.get("Origin")
+    return bool(origin) and origin in allowed_origins(request)
 
 
 def allowed_origins(request) -> frozenset[str]:

@@ -1,14 +1,13 @@
-"""Request-level guards: the body size limit, CORS for the forms API, API token scopes."""
+"""Request-level guards: the body size limit and API token scopes (CORS: django-cors-headers
+with `membership_forms.cors`)."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import cors
 from .conf import get_setting
 from .services import tokens
 
@@ -56,45 +55,6 @@ def _same_site_path(path: str) -> str:
     """`path` when it is a path on this site; the home page for `//other.example/` and
     the like, which a browser would follow off the site."""
     return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else "/"
-
-
-class CorsMiddleware:
-    """CORS for the forms API: the request's origin echoed when its site allows it.
-
-    A preflight (OPTIONS with Access-Control-Request-Method) is answered here, with the
-    CORS headers for an allowed origin and without them otherwise, so the browser refuses.
-    No credentials: the API's public endpoints need no cookie, and the staff endpoint is
-    not meant for other sites' pages.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.path.startswith(get_setting("CORS_PATH_PREFIX")):
-            return self.get_response(request)
-        origin = request.headers.get("Origin")
-        allowed = bool(origin) and origin in cors.allowed_origins(request)
-        preflight = (
-            request.method == "OPTIONS"
-            and origin
-            and "Access-Control-Request-Method" in request.headers
-        )
-        if preflight:
-            response = HttpResponse(status=204)
-            if allowed:
-                response["Access-Control-Allow-Methods"] = cors.ALLOWED_METHODS
-                response["Access-Control-Allow-Headers"] = cors.ALLOWED_HEADERS
-                response["Access-Control-Max-Age"] = str(get_setting("CORS_MAX_AGE"))
-        else:
-            response = self.get_response(request)
-            if allowed:
-                response["Access-Control-Expose-Headers"] = cors.EXPOSED_HEADERS
-        if allowed:
-            response["Access-Control-Allow-Origin"] = origin
-        # The answer depends on the Origin header whether or not it is allowed.
-        patch_vary_headers(response, ["Origin"])
-        return response
 
 
 # The forms API's routes anyone may call, writes included: a token sent along (a

@@ -1,4 +1,9 @@
-"""The site's five regions, and which one an ISO 3166-1 country belongs to."""
+"""The site's five regions, and which one an ISO 3166-1 country belongs to.
+
+Keyed on django-countries' codes: every country it lists has exactly one region
+(tests/membership_forms/test_regions.py holds that). Codes it does not list (XK, user-assigned, is
+not in ISO 3166-1 nor in django-countries) have none: a form cannot take them.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ _MEMBERS = {
     ),
     "europe": (
         "AD AL AM AT AX AZ BA BE BG BV BY CH CY CZ DE DK EE ES FI FO FR GB GE GG GI GR HR HU IE"
-        " IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK"
+        " IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA"
     ),
 }
 # fmt: on

@@ -1,10 +1,11 @@
 """Receivers that keep the form cache and the CORS origins cache honest, and give every
 new API token its scope."""
 
+from corsheaders.signals import check_request_enabled
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import APIToken, PageViewRestriction, Site
 
-from .cors import forget_allowed_origins
+from .cors import allow_site_origins, forget_allowed_origins
 from .formcache import forget_all_form_pages, forget_form_page
 from .models import FORM_PAGE_MODELS, FormsApiSettings
 
@@ -32,6 +33,8 @@ def connect() -> None:
         post_delete.connect(_forget, sender=model, dispatch_uid=f"mf_forget_d_{model.__name__}")
     post_save.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr")
     post_delete.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr_d")
+    # Cross-origin calls to the forms API: the origins each site allows (django-cors-headers).
+    check_request_enabled.connect(allow_site_origins, dispatch_uid="mf_cors_allow")
     # The cached CORS origins follow the setting and the sites' host names.
     for model in (FormsApiSettings, Site):
         post_save.connect(forget_allowed_origins, sender=model, dispatch_uid=f"mf_cors_{model}")

@@ -12,6 +12,7 @@ import logging
 import smtplib
 
 import stripe
+from anymail.exceptions import AnymailAPIError
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -119,8 +120,15 @@ class NotificationTask(Task):
 
 NOTIFICATION_RETRIES = {
     "base": NotificationTask,
-    # A database restart is retried like a mail server's outage: the email is still owed.
-    "autoretry_for": (smtplib.SMTPException, OSError, OperationalError, InterfaceError),
+    # A database restart is retried like a mail server's outage, and so is an email
+    # provider's API (django-anymail) that fails or refuses: the email is still owed.
+    "autoretry_for": (
+        smtplib.SMTPException,
+        OSError,
+        AnymailAPIError,
+        OperationalError,
+        InterfaceError,
+    ),
     "retry_backoff": True,
     "retry_backoff_max": 900,
     "retry_jitter": True,

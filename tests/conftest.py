@@ -1,5 +1,6 @@
 """Shared fixtures: a real Celery worker on Redis, a way to wait for its effects, the site."""
 
+import os
 import time
 from collections.abc import Callable
 
@@ -9,13 +10,29 @@ from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
 from membership_forms.queueing import submission_relay
-from tasks import celery_app
 
 # The real SMTP server fixture (`smtp_server`).
 pytest_plugins = ["tests.smtp"]
 
 
 _running: set[str] = set()
+
+PLUGIN_PROJECT = "tests.plugin_project.settings"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The plugin's test project runs under its own settings, in a run of its own
+    (`make test`: pytest --ds tests.plugin_project.settings tests/plugin_project)."""
+    if collection_path.name == "plugin_project":
+        return os.environ.get("DJANGO_SETTINGS_MODULE") != PLUGIN_PROJECT
+    return None
+
+
+def celery_app():
+    """The project's Celery app: the site's (`tasks`) or the plugin test project's."""
+    from celery import current_app
+
+    return current_app._get_current_object()
 
 
 @task_prerun.connect
@@ -44,7 +61,7 @@ def clear_run_cache() -> None:
 
 def _queued() -> int:
     """Messages waiting in this run's queue (a Redis list, absent when empty)."""
-    with celery_app.connection_for_write() as conn:
+    with celery_app().connection_for_write() as conn:
         return conn.default_channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
@@ -66,7 +83,7 @@ def _session_worker(django_db_setup, django_db_blocker):
     with (
         django_db_blocker.unblock(),
         start_worker(
-            celery_app,
+            celery_app(),
             pool="solo",
             concurrency=1,
             perform_ping_check=False,

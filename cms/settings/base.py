@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_countries",
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,7 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the size limit, so a 413 still carries the CORS headers a browser client needs.
-    "membership_forms.middleware.CorsMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "membership_forms.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,9 +226,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Email: SMTP by default; EMAIL_URL (smtp://user:pass@host:port, or an anymail backend) wins.
+# Email: SMTP by default, at EMAIL_URL (smtp://user:pass@host:port, smtp+tls://...).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
 globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ...
+# Or a provider's HTTP API through django-anymail (docs/operations.md, "Mail"): its backend
+# in EMAIL_BACKEND (anymail.backends.postmark.EmailBackend, ...), its keys as JSON in
+# ANYMAIL ('{"POSTMARK_SERVER_TOKEN": "..."}').
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+ANYMAIL = env.json("ANYMAIL", default={})
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ICRtoP <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -337,6 +343,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Cross-origin calls (django-cors-headers): the forms API only; which origins may call is
+# each site's "Forms API" setting in the admin (membership_forms.cors). No cookies.
+CORS_URLS_REGEX = r"^/api/v3/forms/"
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["content-type", "idempotency-key", "accept-language"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Language"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 MEMBERSHIP_FORMS = {
     "SUBMISSION_RATE_LIMIT": env.str("SUBMISSION_RATE_LIMIT", default="10/m"),

@@ -39,6 +39,7 @@ from ..limits import digest
 from ..links import absolute
 from ..models.directory import DirectoryCategory, DirectoryEntry
 from ..models.reviews import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     QUEUE_PERMISSIONS,
     VOTE_PERMISSION,
@@ -390,6 +391,8 @@ def answer_information_request(
     if request is None or request.answered_at or request.expires_at <= timezone.now():
         return None
     review = _lock(request.review_id)
+    if review.status in CLOSED_STATUSES:  # decided or withdrawn meanwhile: nothing stored
+        return None
     submission = review.submission
     now = timezone.now()
     additional = submission.payload.setdefault("additional", {})

@@ -5,7 +5,8 @@ from itertools import product
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 from wagtail.models import Locale
 
 from membership_forms.models import (
@@ -233,6 +234,39 @@ def test_decisions_are_logged_and_signalled(
         )
     )
     assert {"membership_forms.review.open", "membership_forms.review.approve"} <= actions
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_information_request_closes_with_its_application(
+    form_pages, api, secretariat, client, language
+):
+    """Withdrawn (or otherwise decided) while the applicant had the link: the page says
+    the request is closed, and answers sent anyway are not stored."""
+    page = form_pages["membership"][language]
+    response = api.post(submit_url(page), valid_payload("membership"), "application/json")
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    screen(submission, "needs_review", ("NOT_REGISTERED",))
+    _request, token = services.request_information(
+        submission.review.pk, secretariat, "Please describe your registration.", ["mandate"]
+    )
+    services.withdraw_review(submission.review.pk, secretariat)
+    url = f"/forms/more-information/{token}/"
+    with translation.override(language):
+        closed = translation.gettext(
+            "This request for information is closed: your application has already been "
+            "decided or withdrawn, so no answers can be added to it."
+        )
+    shown = client.get(url)
+    assert shown.status_code == 410
+    html = shown.content.decode()
+    assert escape(closed) in html and "<form" not in html.split("<main", 1)[-1]
+    sent = client.post(url, {"mandate": "Registered in 2001."})
+    assert sent.status_code == 410 and escape(closed) in sent.content.decode()
+    submission.refresh_from_db()
+    assert "additional" not in submission.payload and submission.rescreen_requested_at is None
+    review = Review.objects.get(pk=submission.review.pk)
+    assert review.status == ReviewStatus.WITHDRAWN
+    assert services.answer_information_request(token, {"mandate": "x"}) is None
 
 
 def test_information_request_round_trip(form_pages, api, secretariat, client, monkeypatch):
