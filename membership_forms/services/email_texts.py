@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from ..kinds import FormKind
@@ -25,6 +27,10 @@ from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# The values that are the site's own links (absolute, made by `links`): the only
+# placeholders shown as links in the HTML part. Every other value (names, messages,
+# reasons: what people typed) stays text there, however much it looks like an address.
+LINK_VALUES = ("link", "cancel_url")
 
 
 def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
@@ -36,6 +42,23 @@ def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
         template = html.escape(template, quote=False)
         values = {key: html.escape(value) for key, value in values.items()}
     return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
+
+
+def html_paragraphs(template: str, values: dict[str, str]) -> list[str]:
+    """The HTML part's paragraphs: the text as `fill` makes it, escaped, where addresses
+    in the template (the editor's or the standard text) and the site's own links are
+    clickable, and nothing a placeholder's other values hold is."""
+    link_style = 'style="color:#0b4f6c;"'
+    shown = {key: html.escape(value) for key, value in values.items()}
+    for key in LINK_VALUES:
+        if url := values.get(key):
+            shown[key] = f'<a href="{html.escape(url)}" {link_style}>{html.escape(url)}</a>'
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    filled = "".join(
+        urlize(mark_safe(html.escape(part))) if index % 2 == 0 else shown.get(part, f"{{{part}}}")
+        for index, part in enumerate(parts)
+    )
+    return [mark_safe(part) for part in filled.split("\n\n") if part.strip()]
 
 
 def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
@@ -270,7 +293,7 @@ def render_notification(
             "membership_forms/emails/message.html",
             {
                 "subject": subject_text,
-                "paragraphs": [part for part in text.split("\n\n") if part.strip()],
+                "paragraphs": html_paragraphs(body, values),
                 "language": language,
                 "rtl": translation.get_language_bidi(),
                 "site_name": site_name(),
