@@ -384,6 +384,37 @@ def rescreen_submission(submission_id: int) -> bool:
     return True
 
 
+RESCREEN_FAILED = "RESCREEN_FAILED"
+
+
+def give_up_rescreening(submission_id: int, error: str) -> bool:
+    """After the rescreening task's last retry: the applicant's correction stays, the
+    request is cleared (the sweep stops queueing it) and the review waits for a person,
+    `needs_review` with the RESCREEN_FAILED reason and the error. False if none waited."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.rescreen_requested_at is None:
+            return False
+        screening = dict(submission.screening or {})
+        with translation.override(submission.locale or "en"):
+            message = gettext(
+                "The corrected answers could not be screened again: please check them."
+            )
+        reasons = [r for r in screening.get("reasons", []) if r.get("code") != RESCREEN_FAILED]
+        reason = {"code": RESCREEN_FAILED, "effect": "review", "message": message, "params": {}}
+        screening.update(
+            outcome=str(eligibility.Outcome.NEEDS_REVIEW),
+            reasons=[*reasons, reason],
+            error=error[:2000],
+        )
+        submission.screening = screening
+        submission.rescreen_requested_at = None
+        submission.save(update_fields=["screening", "rescreen_requested_at"])
+        record_rescreening(submission)
+    logger.error("Gave up screening corrected submission %s again: %s", submission_id, error)
+    return True
+
+
 def mark_failed(submission_id: int, error: str) -> bool:
     """After the last retry: `failed`, with the error for staff; False if it moved on."""
     with transaction.atomic():
