@@ -13,33 +13,19 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from membership_forms.models import (
-    DonationFormPage,
-    FormsApiSettings,
-    InternshipFormPage,
-    MembershipFormPage,
-    NewsletterFormPage,
-    SupporterFormPage,
-)
+from membership_forms import kinds
+from membership_forms.models import FormsApiSettings
 
 CONTENT = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "fr", "es", "ar")
-# Slugs of their own: /join/, /internships/ and /donate/ are editorial pages of the site.
-PAGES = {
-    "membership": (MembershipFormPage, "apply-for-membership"),
-    "supporter": (SupporterFormPage, "become-a-supporter"),
-    "internship": (InternshipFormPage, "apply-for-an-internship"),
-    "donation": (DonationFormPage, "make-a-donation"),
-    "newsletter": (NewsletterFormPage, "newsletter"),
-}
-SETTINGS = {
-    "donation": {
-        "suggested_amounts": "25,50,100,250",
-        "currencies": "USD,EUR",
-        "review_threshold": Decimal("5000"),
-        "minimum_amount": Decimal("5"),
-    },
-    "internship": {"terms_offered": 3},
+# Each kind's demo page (its model comes from the kind's declaration). Slugs of their own:
+# /join/, /internships/ and /donate/ are editorial pages of the site.
+SLUGS = {
+    "membership": "apply-for-membership",
+    "supporter": "become-a-supporter",
+    "internship": "apply-for-an-internship",
+    "donation": "make-a-donation",
+    "newsletter": "newsletter",
 }
 
 
@@ -70,6 +56,18 @@ RECEIPT_ORGANISATION = (
     "International Coalition for the Responsibility to Protect (demo), "
     "708 Third Avenue, New York, NY 10017, USA. EIN 00-0000000 (demo)."
 )
+# Page settings per kind; a dict of languages gives each translation its own value.
+SETTINGS = {
+    "donation": {
+        "suggested_amounts": "25,50,100,250",
+        "currencies": "USD,EUR",
+        "review_threshold": Decimal("5000"),
+        "minimum_amount": Decimal("5"),
+        "pledge_instructions": PLEDGE_INSTRUCTIONS,
+        "receipt_organisation": RECEIPT_ORGANISATION,
+    },
+    "internship": {"terms_offered": 3},
+}
 
 
 def content_for(language: str) -> dict:
@@ -95,11 +93,11 @@ def _fill(page, text: dict, kind: str, language: str = "en") -> bool:
         "confirmation_subject": text["confirmation_subject"],
         "confirmation_body": text["confirmation_body"],
         "staff_recipients": "secretariat@example.org",
-        **SETTINGS.get(kind, {}),
+        **{
+            name: value[language] if isinstance(value, dict) else value
+            for name, value in SETTINGS.get(kind, {}).items()
+        },
     }
-    if kind == "donation":
-        values["pledge_instructions"] = PLEDGE_INSTRUCTIONS[language]
-        values["receipt_organisation"] = RECEIPT_ORGANISATION
     changed = False
     for name, value in values.items():
         if getattr(page, name) != value:
@@ -126,7 +124,8 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     home = site.root_page.specific
     built: dict[str, dict[str, Page]] = {}
     content = {language: _content(language) for language in LANGUAGES}
-    for kind, (model, slug) in PAGES.items():
+    for kind, slug in SLUGS.items():
+        model = kinds.get(kind).get_page_model()
         page = model.objects.child_of(home).filter(slug=slug).first()
         if page is None:
             page = model(slug=slug)
@@ -202,7 +201,7 @@ def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
                             ("call_to_action", {"label": cta["label"], "page": target})
                         )
                 _publish(home_page)
-        for slug, kinds in FORM_LINKS.items():
+        for slug, linked in FORM_LINKS.items():
             source = home.get_children().filter(slug=slug).first()
             page = source.get_translation_or_none(locale) if source else None
             if page is None or page.alias_of_id:
@@ -210,7 +209,7 @@ def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
             page = page.specific
             if any(block.block_type == "call_to_action" for block in page.body):
                 continue
-            for kind in kinds:
+            for kind in linked:
                 form = built[kind][language]
                 page.body.append(
                     ("call_to_action", {"label": form.title, "page": built[kind]["en"]})

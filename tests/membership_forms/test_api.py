@@ -33,6 +33,9 @@ def test_list_filters_by_kind_and_locale(form_pages, api):
         "membership", "supporter", "internship", "donation", "newsletter",
     }  # fmt: skip
     assert len(items) == 20
+    unknown = api.get("/api/v3/forms/?kind=petition")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"]["kind"] == ["Choose one of the kinds of form."]
     french = api.get("/api/v3/forms/?kind=donation&locale=fr").json()["items"]
     assert [(item["kind"], item["locale"]) for item in french] == [("donation", "fr")]
     assert french[0]["is_open"] is True
