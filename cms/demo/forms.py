@@ -26,6 +26,7 @@ SLUGS = {
     "internship": "apply-for-an-internship",
     "donation": "make-a-donation",
     "newsletter": "newsletter",
+    "contact": "write-to-the-secretariat",
 }
 
 
@@ -135,6 +136,8 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
         else:
             _publish_if_needed(page, _fill(page, content["en"][kind], kind))
         built[kind] = {"en": page}
+        if kind in FOOTER_FORMS:
+            _add_footer_link(site, page)
         for language in LANGUAGES[1:]:
             locale = Locale.objects.get(language_code=language)
             translation = page.get_translation_or_none(locale)
@@ -150,6 +153,26 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     link_forms(home, built)
     _fill_settings(site, home)
     return built
+
+
+def _add_footer_link(site, page) -> None:
+    """The form in the footer, after the page that leads to it (the contact page)."""
+    from cms.models import FooterLink, NavigationSettings
+
+    navigation = NavigationSettings.objects.filter(site=site).first()
+    if navigation is None or navigation.footer_links.filter(page=page).exists():
+        return
+    links = list(navigation.footer_links.order_by("sort_order"))
+    if not links:  # no footer yet: the site's settings make it (site_settings.py)
+        return
+    after = next(
+        (index for index, link in enumerate(links) if link.page and link.page.slug == "contact"),
+        len(links) - 1,
+    )
+    for link in links[after + 1 :]:
+        link.sort_order += 1
+        link.save(update_fields=["sort_order"])
+    FooterLink.objects.create(navigation=navigation, sort_order=after + 1, page=page)
 
 
 BANK_DETAILS = (
@@ -180,7 +203,10 @@ FORM_LINKS = {
     "join": ("membership", "supporter"),
     "internships": ("internship",),
     "donate": ("donation",),
+    "contact": ("contact",),  # the offices and addresses page offers the contact form
 }
+# Forms the footer links to as well, after the page that leads to them.
+FOOTER_FORMS = ("contact",)
 
 
 def link_forms(home, built: dict[str, dict[str, Page]]) -> None:

@@ -34,7 +34,7 @@ from .registry import (
 
 # The plugin's own kinds, registered on import, in the order the admin lists them.
 # isort: off
-from . import membership, supporter, internship, donation, newsletter  # noqa: F401
+from . import membership, supporter, internship, donation, newsletter, contact  # noqa: F401
 # isort: on
 
 __all__ = [

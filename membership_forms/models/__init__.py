@@ -13,6 +13,7 @@ from .donations import (
 )
 from .fields import FormField
 from .kind_pages import (
+    ContactFormPage,
     InternshipFormPage,
     MembershipFormPage,
     NewsletterFormPage,
@@ -57,6 +58,7 @@ __all__ = [
     "ApiTokenScope",
     "Ballot",
     "CommitteeRules",
+    "ContactFormPage",
     "DeclineReason",
     "DirectoryCategory",
     "DirectoryEntry",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from ..eligibility import open_terms, parse_term, term_deadline
-from .pages import AbstractApplicationFormPage, AbstractReviewedFormPage
+from .pages import AbstractApplicationFormPage, AbstractReviewedFormPage, split_recipients
 
 
 class MembershipFormPage(AbstractReviewedFormPage):
@@ -74,3 +75,20 @@ class NewsletterFormPage(AbstractApplicationFormPage):
 
     class Meta:
         verbose_name = _("newsletter form page")
+
+
+class ContactFormPage(AbstractApplicationFormPage):
+    """A message to the Secretariat: acknowledged to the sender, alerted to the staff
+    recipients (the Secretariat's address, which the page must have)."""
+
+    kind = "contact"
+
+    class Meta:
+        verbose_name = _("contact form page")
+
+    def clean(self) -> None:
+        super().clean()
+        if not split_recipients(self.staff_recipients):
+            raise ValidationError(
+                {"staff_recipients": _("Give the address the messages are sent to.")}
+            )

@@ -94,6 +94,8 @@ class Submission(models.Model):
             ("download_submissionfile", "Can download submitted files"),
             # Newsletter sign-ups belong to no review queue: they have a permission of their own.
             ("view_newsletter_signups", "Can see newsletter sign-ups"),
+            # So have messages from the contact form.
+            ("view_contact_messages", "Can see contact messages"),
         ]
 
     def __str__(self) -> str:
