@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import urlize
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ..kinds import FormKind
+from .. import kinds
 from ..links import absolute, site_url
 from ..models import Notification, NotificationKind, PaymentMethod
 from ..models.notifications import CONFIRMATION_KINDS
@@ -222,6 +223,13 @@ def pledge_details(submission) -> str:
     return "\n".join(lines)
 
 
+def pledge_values(notification) -> dict[str, str]:
+    """The donation's acknowledgement says what to pay and where (KindSpec.email_values)."""
+    if notification.kind != NotificationKind.ACKNOWLEDGEMENT:
+        return {}
+    return {"pledge": pledge_details(notification.submission)}
+
+
 def unsubscribe_url(submission) -> str:
     from .newsletter import unsubscribe_token
 
@@ -251,11 +259,9 @@ def _values(notification: Notification, page) -> dict[str, str]:
             values["link"] = absolute(confirmation_url(submission))
         elif notification.kind == NotificationKind.STAFF_ALERT:
             values["link"] = absolute(reverse("membership_forms_submission", args=(submission.pk,)))
-        elif (
-            notification.kind == NotificationKind.ACKNOWLEDGEMENT
-            and submission.kind == FormKind.DONATION
-        ):
-            values["pledge"] = pledge_details(submission)
+        # A kind may add placeholders of its own (the donation's pledge details).
+        if path := kinds.get(submission.kind).email_values:
+            values.update(import_string(path)(notification))
     values.update({key: str(value) for key, value in (notification.context or {}).items()})
     return values
 
@@ -287,6 +293,7 @@ def render_notification(
         # Whatever an editor wrote, these facts are in the email.
         body = _with(body, "link", values)
         body = _with(body, "pledge", values)
+        body = _with(body, "answers", values)
         subject_text = " ".join(fill(subject, values, escape=False).split())[:255]
         text = fill(body, values, escape=False)
         html_body = render_to_string(
