@@ -284,7 +284,8 @@ def test_an_information_request_closes_with_its_application(
     """Withdrawn (or otherwise decided) while the applicant had the link: the page says
     the request is closed, and answers sent anyway are not stored."""
     page = form_pages["membership"][language]
-    response = api.post(submit_url(page), valid_payload("membership"), "application/json")
+    payload = valid_payload("membership") | {"legally_registered": False}
+    response = api.post(submit_url(page), payload, "application/json")
     submission = Submission.objects.get(reference=response.json()["reference"])
     screen(submission, "needs_review", ("NOT_REGISTERED",))
     _request, token = services.request_information(
