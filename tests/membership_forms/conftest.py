@@ -16,10 +16,11 @@ from tests.conftest import clear_run_cache
 def load_form_pages() -> dict:
     from membership_forms import kinds
 
-    return {
+    pages = {
         model.kind: {page.locale.language_code: page for page in model.objects.all()}
         for model in kinds.page_models()
     }
+    return {kind: by_language for kind, by_language in pages.items() if by_language}
 
 
 @pytest.fixture(scope="session")
