@@ -4,7 +4,7 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from cms.templatetags.site_tags import plain_text
@@ -21,7 +21,7 @@ class ArticleFeed(Feed):
     articles are left out: a feed in French lists articles in French.
     """
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __init__(self, index, request):
         super().__init__()

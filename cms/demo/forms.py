@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
@@ -32,7 +33,7 @@ PAGES = {
     "donation": (DonationFormPage, "make-a-donation"),
     "newsletter": (NewsletterFormPage, "newsletter"),
 }
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "donation": {
         "suggested_amounts": "25,50,100,250",
         "currencies": "USD,EUR",

@@ -82,7 +82,9 @@ def may_read(user, token: APIToken | None, submission: Submission) -> bool:
     scope = getattr(token, "scope", None)
     if scope is None:
         return False
-    return not scope.queues or QUEUE_FOR_KIND.get(submission.kind) in scope.queues
+    # FormKind keys are str: the stored kind finds its queue (the registry will type it).
+    queue = QUEUE_FOR_KIND.get(submission.kind)  # type: ignore[call-overload]
+    return not scope.queues or queue in scope.queues
 
 
 def audit_data(token: APIToken | None) -> dict[str, Any]:
