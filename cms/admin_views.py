@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import user_passes_test
+from django.contrib.auth.decorators import user_passes_test
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _

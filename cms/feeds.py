@@ -4,7 +4,7 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from wagtail.models import Site
 
 from cms.branding import site_name
@@ -22,7 +22,7 @@ class ArticleFeed(Feed):
     articles are left out: a feed in French lists articles in French.
     """
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __init__(self, index, request):
         super().__init__()

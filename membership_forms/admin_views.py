@@ -9,6 +9,8 @@ logged.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -36,13 +38,13 @@ def _forms(keys: list[str]):
     """One entry per form of these kinds across its translations, in the default locale
     when present."""
     models = [spec.get_page_model() for spec in map(kinds_.get, keys)]
-    forms = {}
+    forms: dict[uuid.UUID, Page] = {}
     for page in Page.objects.type(*models).select_related("locale").order_by("path"):
         forms.setdefault(page.translation_key, page)
     return forms
 
 
-def _submission_for(request, pk: int) -> Submission:
+def _submission_for(request, pk: int | None) -> Submission:
     submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk)
     if not can_see_submission(request.user, submission):
         raise PermissionDenied

@@ -387,7 +387,7 @@ def submit_form(
         if isinstance(parsed, JsonResponse):
             return parsed
         body, files, request_hash = parsed
-        pre_errors = {}
+        pre_errors: dict[str, list[str]] = {}
         captcha_token = captcha.token_from(body)
         if files is None:
             if isinstance(body, dict):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,7 +34,7 @@ def _key(form_id: int) -> str:
     return f"mf:form:{form_id}"
 
 
-def get_form_page(form_id: int, loader: Callable[[int], object | None]):
+def get_form_page(form_id: int, loader: Callable[[int], Any]):
     """The cached page, or the loader's, cached with its fields ready in every language."""
     now = time.monotonic()
     kept = _local.get(form_id)

@@ -142,7 +142,7 @@ def submit(
     return accepted(recorded.submission, page)
 
 
-def _key_conflict(page, key: str, single_use: bool) -> Answer:
+def _key_conflict(page, key: str | None, single_use: bool) -> Answer:
     """Another request under a key already used: for a single-use key, what it sent."""
     sent = (
         single_use

@@ -10,6 +10,8 @@ replaced by this one (`wagtail_hooks.py`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +30,9 @@ from .services import tokens
 
 class ScopeFieldsMixin:
     """The scope's fields, added to Wagtail's create and edit forms."""
+
+    fields: dict[str, forms.Field]  # the form's, which it is mixed into
+    cleaned_data: dict[str, Any]
 
     def add_scope_fields(self, scope=None) -> None:
         self.fields["read_only"] = forms.BooleanField(

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +22,12 @@ from .files import EXTENSIONS, FileRejected, inspect_upload
 from .kinds import FieldType
 
 T = FieldType
-DEFAULT_MAX_LENGTH = {T.SINGLELINE: 255, T.MULTILINE: 5000, T.URL: 500, T.HIDDEN: 255}
+DEFAULT_MAX_LENGTH: dict[str, int] = {
+    T.SINGLELINE: 255,
+    T.MULTILINE: 5000,
+    T.URL: 500,
+    T.HIDDEN: 255,
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _EMAIL_FORBIDDEN = re.compile(r"[\s,;<>\"'()\\\x00-\x1f\x7f-\x9f\u2028\u2029]|%0[ad]", re.I)
 
@@ -126,7 +132,11 @@ class UploadField(forms.FileField):
 
 
 def build_field(spec: FieldSpec) -> forms.Field:
-    common = {"label": spec.label, "required": spec.required, "help_text": spec.help_text}
+    common: dict[str, Any] = {
+        "label": spec.label,
+        "required": spec.required,
+        "help_text": spec.help_text,
+    }
     max_length = spec.max_length or DEFAULT_MAX_LENGTH.get(spec.type)
     kind = spec.type
     if kind == T.SINGLELINE:
@@ -203,7 +213,7 @@ class SubmissionForm(forms.Form):
         field_ = self.fields[key]
         if isinstance(field_.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
             return  # described on their fieldset in the template
-        auto_id = self.auto_id % key
+        auto_id = str(self.auto_id) % key
         described = field_.help_text or isinstance(field_, UploadField)  # limits are stated
         ids = [f"{auto_id}_helptext"] if described else []
         if with_errors:

@@ -49,5 +49,5 @@ def _track_live_child_process(self, proc, hub):
 
 def patch_for_broker_restarts() -> None:
     """A broker restart must not stop a worker: apply both workarounds."""
-    kombu_redis.Channel._connparams = _connparams_while_connected
-    AsynPool._track_child_process = _track_live_child_process
+    kombu_redis.Channel._connparams = _connparams_while_connected  # type: ignore[method-assign]
+    AsynPool._track_child_process = _track_live_child_process  # type: ignore[method-assign]

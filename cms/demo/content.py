@@ -17,5 +17,12 @@ def load(language: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def default_content() -> dict:
+    """The default language's content, which always exists."""
+    content = load(DEFAULT_LANGUAGE)
+    assert content is not None, f"{CONTENT_DIR}/{DEFAULT_LANGUAGE}.json is missing"
+    return content
+
+
 def by_slug(items: list[dict]) -> dict[str, dict]:
     return {item["slug"]: item for item in items}

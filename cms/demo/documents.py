@@ -5,14 +5,14 @@ from wagtail.models import Locale
 
 from cms.models import LibraryDocument, Region
 
-from .content import DEFAULT_LANGUAGE, load
+from .content import DEFAULT_LANGUAGE, default_content, load
 
 
 def ensure_regions(languages: list[str]) -> dict[str, Region]:
     """The default-language regions (what articles and documents point at), translated."""
     default = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
     regions = {}
-    for slug, name in load(DEFAULT_LANGUAGE)["regions"].items():
+    for slug, name in default_content()["regions"].items():
         region, _ = Region.objects.get_or_create(locale=default, slug=slug, defaults={"name": name})
         regions[slug] = region
     for language in languages:
@@ -69,7 +69,7 @@ def _pdf(title: str, text: str) -> bytes:
 
 
 def ensure_documents(regions: dict[str, Region]) -> None:
-    for item in load(DEFAULT_LANGUAGE)["documents"]:
+    for item in default_content()["documents"]:
         if LibraryDocument.objects.filter(title=item["title"]).exists():
             continue
         document = LibraryDocument(

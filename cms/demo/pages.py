@@ -30,7 +30,7 @@ from cms.models import (
     StandardPage,
 )
 
-from .content import DEFAULT_LANGUAGE, by_slug, load
+from .content import DEFAULT_LANGUAGE, by_slug, default_content, load
 
 # Index pages have no text in the content files: their titles are interface strings.
 SECTIONS = {
@@ -143,7 +143,7 @@ def ensure_home(content: dict | None = None, hero_image=None) -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site and isinstance(site.root_page.specific, HomePage):
         return site.root_page.specific
-    content = content or load(DEFAULT_LANGUAGE)
+    content = content or default_content()
     locale, _created = Locale.objects.get_or_create(language_code=DEFAULT_LANGUAGE)
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", locale=locale)
@@ -172,7 +172,7 @@ class TreeBuilder:
         self.images = images
         self.regions = regions
         self.tags = tags
-        self.content = load(DEFAULT_LANGUAGE)
+        self.content = default_content()
         self.default_locale = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
         self.pages: dict[str, Page] = {}  # English pages by slug
 

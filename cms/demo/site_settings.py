@@ -4,7 +4,7 @@ from wagtail.models import Site
 
 from cms.models import FooterLink, MenuItem, NavigationSettings, OrganisationSettings
 
-from .content import DEFAULT_LANGUAGE, load
+from .content import default_content
 
 MAIN_MENU = ["about", "news", "events", "library", "join", "internships", "donate"]
 FOOTER_LINKS = ["contact", "privacy", "join", "donate"]
@@ -12,7 +12,7 @@ FOOTER_LINKS = ["contact", "privacy", "join", "donate"]
 
 def ensure_settings(pages: dict) -> None:
     site = Site.objects.get(is_default_site=True)
-    content = load(DEFAULT_LANGUAGE)
+    content = default_content()
     organisation = OrganisationSettings.for_site(site)
     if not organisation.contact_email:
         organisation.contact_email = content["contact_email"]

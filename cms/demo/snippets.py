@@ -4,7 +4,7 @@ from wagtail.models import Locale
 
 from cms.models import ArticleTopic, Office
 
-from .content import DEFAULT_LANGUAGE, load
+from .content import DEFAULT_LANGUAGE, default_content, load
 
 
 def _translate(source, locale: Locale, fields: dict) -> None:
@@ -18,7 +18,7 @@ def ensure_tags(languages: list[str]) -> dict[str, ArticleTopic]:
     """The default-language tags articles point at, by slug, each translated."""
     default = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
     tags = {}
-    for slug, name in load(DEFAULT_LANGUAGE)["tags"].items():
+    for slug, name in default_content()["tags"].items():
         tag, _ = ArticleTopic.objects.get_or_create(
             locale=default, slug=slug, defaults={"name": name}
         )
@@ -37,7 +37,7 @@ def ensure_offices(languages: list[str]) -> None:
     """The offices once in the default language, then translated where content has them."""
     default = Locale.objects.get(language_code=DEFAULT_LANGUAGE)
     if not Office.objects.filter(locale=default).exists():
-        for order, office in enumerate(load(DEFAULT_LANGUAGE)["offices"]):
+        for order, office in enumerate(default_content()["offices"]):
             Office.objects.create(
                 locale=default,
                 sort_order=order,

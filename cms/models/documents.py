@@ -55,9 +55,10 @@ class LibraryDocument(AbstractDocument):
 
     def region_names(self) -> str:
         """The region's name in every language, so a search in any of them finds it."""
-        if self.region_id is None:
+        region = self.region if self.region_id is not None else None
+        if region is None:
             return ""
-        regions = Region.objects.filter(translation_key=self.region.translation_key)
+        regions = Region.objects.filter(translation_key=region.translation_key)
         return " ".join(regions.values_list("name", flat=True))
 
 

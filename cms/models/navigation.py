@@ -54,7 +54,7 @@ class AbstractLink(Orderable):
         if self.url:
             return self.label, self.url
         page = translation or self.page
-        if not page.live:
+        if page is None or not page.live:
             return None
         label = self.label if self.label and page.pk == self.page_id else page.title
         return label, page.url

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 # Which state may follow which. A paid gift can only be refunded; refunded and cancelled
 # are final. Events arriving late (a failure after the success) therefore change nothing.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     DonationStatus.PENDING: {
         DonationStatus.PAID,
         DonationStatus.FAILED,
@@ -143,7 +143,8 @@ def create_checkout_session(donation_id: int, *, return_url: str, cancel_url: st
         return False
     params = checkout_params(donation, return_url=return_url, cancel_url=cancel_url)
     session = stripe_client().v1.checkout.sessions.create(
-        params, options={"idempotency_key": checkout_idempotency_key(donation)}
+        params,  # type: ignore[arg-type]  # a plain dict of Stripe's parameters
+        options={"idempotency_key": checkout_idempotency_key(donation)},
     )
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation_id)
@@ -303,11 +304,18 @@ def receipt_context(receipt: Receipt) -> dict:
 
 def cancel_url(donation: Donation) -> str:
     """The donor's link to end a monthly gift (absolute, for emails); "" for one-off gifts."""
-    if donation.subscription_id is None:
+    subscription = donation.subscription if donation.subscription_id is not None else None
+    if subscription is None:
         return ""
     return absolute(
-        reverse("membership_forms:cancel_monthly_gift", args=[donation.subscription.cancel_token])
+        reverse("membership_forms:cancel_monthly_gift", args=[subscription.cancel_token])
     )
+
+
+def _paid_on(gift: Donation) -> str:
+    """The ISO date a paid gift was paid (only paid gifts are summarised)."""
+    assert gift.paid_at is not None
+    return gift.paid_at.date().isoformat()
 
 
 def yearly_summaries(year: int) -> int:
@@ -336,7 +344,7 @@ def yearly_summaries(year: int) -> int:
                 "gifts": [
                     {
                         "receipt_number": getattr(getattr(gift, "receipt", None), "number", ""),
-                        "date": gift.paid_at.date().isoformat(),
+                        "date": _paid_on(gift),
                         "amount": str(gift.amount),
                         "currency": gift.currency,
                     }
@@ -345,7 +353,7 @@ def yearly_summaries(year: int) -> int:
                 "totals": {currency: str(total) for currency, total in totals.items()},
                 # The same facts as plain lines, for the email's {gift_lines} and {total_lines}.
                 "gift_lines": "\n".join(
-                    f"{gift.paid_at.date().isoformat()}  {gift.amount} {gift.currency}"
+                    f"{_paid_on(gift)}  {gift.amount} {gift.currency}"
                     f"  {getattr(getattr(gift, 'receipt', None), 'number', '')}"
                     for gift in gifts
                 ),
@@ -442,7 +450,7 @@ def reconcile_donations(limit: int = 200) -> int:
     client = stripe_client()
     flagged = 0
     for donation in candidates:
-        session = client.v1.checkout.sessions.retrieve(donation.checkout_session_id)
+        session = client.v1.checkout.sessions.retrieve(str(donation.checkout_session_id))
         flag = ""
         stripe_paid = session.payment_status in ("paid", "no_payment_required")
         if donation.status == DonationStatus.PENDING and stripe_paid:

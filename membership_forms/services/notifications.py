@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -68,7 +69,7 @@ def announce_after_commit(notification_ids: list[int]) -> None:
     ids = list(notification_ids)
     for start in range(0, len(ids), EMAIL_BATCH):
         batch = ids[start : start + EMAIL_BATCH]
-        transaction.on_commit(lambda batch=batch: _announce(batch), robust=True)
+        transaction.on_commit(partial(_announce, batch), robust=True)
 
 
 def default_recipient(submission: Submission, kind: str) -> str:
@@ -252,7 +253,7 @@ def _deliver(notification_id: int, connection, pages: dict) -> bool:
                 connection.open()  # once: the backend keeps a connection it did not open
                 notification.status = NotificationStatus.SENT
                 notification.sent_at = timezone.now()
-                notification.subject = message.subject
+                notification.subject = str(message.subject)
                 notification.last_error = ""
                 notification.save(
                     update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
@@ -271,7 +272,7 @@ def _deliver(notification_id: int, connection, pages: dict) -> bool:
         if accepted is None:
             raise
         # The SMTP server took the message but the database went before the commit.
-        _record_sent_later(notification_id, accepted.subject)
+        _record_sent_later(notification_id, str(accepted.subject))
     if error is not None:
         raise error
     return True

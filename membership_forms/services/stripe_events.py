@@ -18,6 +18,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeGuard
 
 import stripe
 from django.db import IntegrityError, transaction
@@ -132,7 +133,7 @@ def _signed_at(signature: str) -> int:
     raise BadSignature("No timestamp.")
 
 
-def _short_text(value, max_length: int) -> bool:
+def _short_text(value, max_length: int) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= max_length
 
 
@@ -194,7 +195,8 @@ def events_to_replay(event_ids: list[str], *, failed: bool, stalled: bool = Fals
 class Obj(dict):
     """A Stripe object as a plain dict that also reads attributes (None when absent)."""
 
-    __getattr__ = dict.get
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name)
 
 
 def _fresh(resource) -> Obj:
@@ -424,6 +426,7 @@ def _apply_invoice(v1, invoice) -> bool:
         )
         if donation is None:
             first = subscription.donations.order_by("pk").first()
+            assert first is not None  # a subscription is made by its first gift
             donation = Donation.objects.create(
                 submission_id=subscription.submission_id,
                 subscription=subscription,
@@ -459,14 +462,17 @@ def _apply_subscription(v1, remote) -> bool:
     return True
 
 
-def _link_subscription(donation: Donation, subscription_id: str, customer) -> DonationSubscription:
+def _link_subscription(
+    donation: Donation, subscription_id: str | None, customer
+) -> DonationSubscription:
+    assert donation.subscription_id is not None  # a monthly gift has its subscription
     subscription = DonationSubscription.objects.select_for_update().get(pk=donation.subscription_id)
     fields = []
     if not subscription.stripe_subscription_id:
         subscription.stripe_subscription_id = subscription_id
         fields.append("stripe_subscription_id")
     if customer and not subscription.stripe_customer_id:
-        subscription.stripe_customer_id = _id(customer)
+        subscription.stripe_customer_id = _id(customer) or ""
         fields.append("stripe_customer_id")
     if subscription.status == DonationSubscription.Status.PENDING:
         subscription.status = DonationSubscription.Status.ACTIVE
