@@ -69,6 +69,14 @@ class BodyBlock(blocks.StreamBlock):
     document = DocumentChooserBlock(label=_("Document"), template="cms/blocks/document.html")
     embed = EmbedBlock(label=_("Embedded media"), template="cms/blocks/embed.html")
     call_to_action = CallToActionBlock(label=_("Call to action"))
+    offices = blocks.StaticBlock(
+        label=_("Offices"),
+        admin_text=_(
+            "The offices (Snippets, Offices) with their addresses and phone numbers, in the "
+            "page's language."
+        ),
+        template="cms/blocks/offices.html",
+    )
 
 
 class PriorityBlock(blocks.StructBlock):

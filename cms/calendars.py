@@ -7,26 +7,26 @@ right wherever the visitor is.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
+from cms.branding import site_name
 from cms.seo import absolute_url
 from cms.templatetags.site_tags import plain_text
 
 
 def event_calendar(event, request) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.WAGTAIL_SITE_NAME}//Events//EN")
+    site = Site.find_for_request(request)
+    calendar.add("prodid", f"-//{site_name(site, translated=False)}//Events//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
 
     entry = Event()
     # The same event in every language and on every fetch: calendars update it in place.
-    site = Site.find_for_request(request)
     entry.add("uid", f"{event.translation_key}@{site.hostname if site else 'events'}")
     entry.add("dtstamp", event.last_published_at or event.latest_revision_created_at)
     entry.add("dtstart", event.local_start)

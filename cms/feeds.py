@@ -5,8 +5,9 @@ from datetime import datetime, time
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
-from django.utils.translation import gettext as _
+from wagtail.models import Site
 
+from cms.branding import site_name
 from cms.templatetags.site_tags import plain_text
 
 FEED_LENGTH = 20
@@ -32,8 +33,7 @@ class ArticleFeed(Feed):
         return self.index
 
     def title(self, index):
-        site_name = _("International Coalition for the Responsibility to Protect")
-        return f"{index.title} · {site_name}"
+        return f"{index.title} · {site_name(Site.find_for_request(self.request))}"
 
     def link(self, index):
         return index.get_url(self.request)

@@ -1,6 +1,6 @@
 """Purge the page cache whenever what visitors see may have changed (see cms/cache.py)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -35,8 +35,29 @@ def reindex_region_documents(instance: Region, **kwargs) -> None:
         insert_or_update_object(document)
 
 
+def remember_region_documents(instance: Region, **kwargs) -> None:
+    """Before a region (or one of its translations) goes: its documents, whose indexed
+    region names must then lose it (the delete empties their region without a save)."""
+    instance._document_pks = list(
+        LibraryDocument.objects.filter(
+            region__translation_key=instance.translation_key
+        ).values_list("pk", flat=True)
+    )
+
+
+def reindex_documents_of_deleted_region(instance: Region, **kwargs) -> None:
+    from wagtail.search.index import insert_or_update_object
+
+    for document in LibraryDocument.objects.filter(pk__in=getattr(instance, "_document_pks", [])):
+        insert_or_update_object(document)
+
+
 def connect() -> None:
     post_save.connect(reindex_region_documents, sender=Region, dispatch_uid="region-documents")
+    pre_delete.connect(remember_region_documents, sender=Region, dispatch_uid="region-docs-pre")
+    post_delete.connect(
+        reindex_documents_of_deleted_region, sender=Region, dispatch_uid="region-docs-deleted"
+    )
     page_published.connect(purge_page_cache, dispatch_uid="pagecache-published")
     page_unpublished.connect(purge_page_cache, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(purge_page_cache, dispatch_uid="pagecache-moved")

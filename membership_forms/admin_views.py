@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from .kinds import FormKind
-from .models import FORM_PAGE_MODELS, Notification, Submission, SubmissionFile, SubmissionStatus
+from . import kinds as kinds_
+from .models import Notification, Submission, SubmissionFile, SubmissionStatus
 from .services.notifications import retry_notification
 from .services.reviews import can_see_submission, record_submission_access, visible_kinds
 from .services.screening import retry_failed
@@ -34,10 +34,10 @@ DOWNLOAD = "membership_forms.download_submissionfile"
 RETRY = "membership_forms.change_submission"
 
 
-def _forms(kinds: list[str]):
+def _forms(keys: list[str]):
     """One entry per form of these kinds across its translations, in the default locale
     when present."""
-    models = [model for model in FORM_PAGE_MODELS if model.kind in kinds]
+    models = [spec.get_page_model() for spec in map(kinds_.get, keys)]
     forms: dict[uuid.UUID, Page] = {}
     for page in Page.objects.type(*models).select_related("locale").order_by("path"):
         forms.setdefault(page.translation_key, page)
@@ -59,7 +59,7 @@ def submission_list(request):
     forms = _forms(kinds) if kinds else {}
     if form_key:
         submissions = submissions.filter(form_key=form_key)
-    if (kind := request.GET.get("kind")) in FormKind.values:
+    if (kind := request.GET.get("kind")) in kinds:
         submissions = submissions.filter(kind=kind)
     if (status := request.GET.get("status")) in SubmissionStatus.values:
         submissions = submissions.filter(status=status)
@@ -106,7 +106,7 @@ def submission_detail(request, pk: int):
 def retry_submission(request, pk: int):
     """Staff's retry of a submission the workers gave up on: screened again from the start."""
     _submission_for(request, pk)
-    if retry_failed(pk):
+    if retry_failed(pk, request.user):
         messages.success(request, _("The submission was queued again."))
     return redirect("membership_forms_submission", pk)
 

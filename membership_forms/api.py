@@ -23,13 +23,12 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
-from . import captcha, formcache, intake
+from . import captcha, formcache, intake, kinds
 from .conf import get_setting, session_allowed
 from .filters import CountryParam, LocaleParam, RegionParam, clean_filters, language_codes
-from .kinds import FormKind
-from .models import FORM_PAGE_MODELS, Donation, Submission
+from .models import Donation, Review, Submission
 from .services import tokens
-from .services.reviews import record_submission_access
+from .services.reviews import allowed_steps, record_submission_access
 from .validation import MultiValueData, json_to_form_data
 
 logger = logging.getLogger(__name__)
@@ -142,10 +141,17 @@ class StatusOut(Schema):
     processed_at: datetime | None
     eligibility: EligibilityOut
     notifications: list[NotificationOut]
+    actions: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The review steps the caller may take now on the submission's review, named as "
+            "the admin's review page posts them (workflow.STEPS); empty outside a queue."
+        ),
+    )
 
 
 class ListFilters(Schema):
-    kind: FormKind | None = None
+    kind: str | None = Field(None, description="Only forms of this kind (membership, ...).")
     locale: LocaleParam = None
 
 
@@ -184,7 +190,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _form_pages():
-    return Page.objects.live().public().type(*FORM_PAGE_MODELS).select_related("locale")
+    return Page.objects.live().public().type(*kinds.page_models()).select_related("locale")
 
 
 def _get_form_page(form_id: int):
@@ -199,7 +205,7 @@ def _load_form_page(form_id: int):
     if content_type_id is None:
         return None
     model = ContentType.objects.get_for_id(content_type_id).model_class()  # cached
-    if model not in FORM_PAGE_MODELS:
+    if model not in kinds.page_models():
         return None
     page = model.objects.select_related("locale").filter(pk=form_id).first()
     if page is None or page.get_view_restrictions().exists():
@@ -211,6 +217,8 @@ def _load_form_page(form_id: int):
 def list_forms(request: HttpRequest, filters: Query[ListFilters]):
     with translation.override(_language(request)):
         cleaned, errors = clean_filters(locale=filters.locale)
+        if filters.kind and filters.kind not in kinds.names():
+            errors["kind"] = [_("Choose one of the kinds of form.")]
     if errors:
         return _answer(422, {"errors": errors})
     pages = _form_pages().specific()
@@ -442,6 +450,7 @@ def submission_status(request: HttpRequest, reference: str):
     record_submission_access(submission, user, "api_read", **tokens.audit_data(token))
     screening = submission.screening or {}
     notifications = submission.notifications.order_by("created_at", "pk")
+    review = Review.objects.filter(submission=submission).first()
     return {
         "reference": submission.reference,
         "kind": submission.kind,
@@ -459,6 +468,7 @@ def submission_status(request: HttpRequest, reference: str):
             {"kind": row.kind, "status": row.status, "sent_at": row.sent_at}
             for row in notifications
         ],
+        "actions": [str(step.action) for step in allowed_steps(review, user)] if review else [],
     }
 
 

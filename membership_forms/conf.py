@@ -136,10 +136,11 @@ DEFAULTS: dict[str, Any] = {
 
 def load_rules(kind: str) -> list:
     """The eligibility rules configured for `kind` (RULES, else the module's defaults)."""
-    from .eligibility import DEFAULT_RULES, import_rules
+    from . import kinds
+    from .eligibility import import_rules
 
     configured = get_setting("RULES") or {}
-    paths = configured.get(kind, DEFAULT_RULES.get(kind, []))
+    paths = configured.get(kind, kinds.get(kind).rules)
     return import_rules(paths)
 
 

@@ -76,9 +76,9 @@ def forget_local_copies() -> None:
 
 
 def forget_all_form_pages() -> None:
-    from .models import FORM_PAGE_MODELS
+    from . import kinds
 
     forget_local_copies()
-    for model in FORM_PAGE_MODELS:
+    for model in kinds.page_models():
         for pk in model.objects.values_list("pk", flat=True):
             forget_form_page(pk)

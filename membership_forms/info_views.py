@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from .kinds import FieldType
+from .models.reviews import CLOSED_STATUSES
 from .services.reviews import answer_information_request, find_information_request
 from .validation import FieldSpec, SubmissionForm
 from .views import render_in
@@ -40,13 +41,19 @@ def information_request(request, token: str):
     submission = info_request.review.submission
     page = submission.page.specific if submission.page else None
     language = submission.locale
+    # Decided or withdrawn while the applicant had the link: nothing more can be added.
+    closed = render_in(language, request, TEMPLATE, {"closed": True, "page": page}, status=410)
+    if info_request.review.status in CLOSED_STATUSES:
+        return closed
     with translation.override(language):
         form, corrections = answer_form(page, info_request.fields, request.POST or None)
         if request.method == "POST" and form.is_valid():
             answers = form.cleaned_payload()
-            answer_information_request(
+            review = answer_information_request(
                 token, answers, {key: answers[key] for key in corrections if key in answers}
             )
+            if review is None:  # closed (or answered) since the page was read
+                return closed
             return render_in(language, request, TEMPLATE, {"done": True, "page": page})
     return render_in(
         language,

@@ -23,9 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
+from . import workflow
 from .countries import country_name
 from .filters import clean_filters
 from .models import (
+    OPEN_STATUSES,
     DeclineReason,
     Export,
     ExportFormat,
@@ -132,7 +134,7 @@ def queue_list(request, queue: str):
     )
     form = ReviewFilterForm(request.GET or None)
     if not request.GET:
-        reviews = reviews.filter(status__in=services.OPEN_STATUSES)
+        reviews = reviews.filter(status__in=OPEN_STATUSES)
     reviews = form.filter(reviews, request.user)
     page = Paginator(reviews, 50).get_page(request.GET.get("p"))
     return TemplateResponse(
@@ -265,14 +267,8 @@ def review_detail(request, pk: int):
                 and ballot.electorate.filter(pk=user.pk).exists()
             ),
             "user_vote": user_vote,
-            "allowed": {
-                action: _allowed(review, action)
-                for action in ("approve_affiliation", "approve", "decline", "request_info")
-            }
-            | {
-                "withdraw": review.is_open,
-                "reopen_vote": review.status == ReviewStatus.NO_QUORUM,
-            },
+            # The workflow rows this user may take now: one form and button each.
+            "steps": services.allowed_steps(review, user),
             "vote_choices": VoteChoice.choices,
             "decline_reasons": DeclineReason.objects.filter(locale__language_code="en")
             or DeclineReason.objects.all(),
@@ -284,12 +280,33 @@ def review_detail(request, pk: int):
     )
 
 
-def _allowed(review: Review, action: str) -> bool:
-    try:
-        services.next_status(review, action)
-    except services.TransitionNotAllowed:
-        return False
-    return True
+def _decline_inputs(data) -> dict:
+    reason = get_object_or_404(DeclineReason, pk=data.get("reason") or 0)
+    return {"reason_id": reason.pk}
+
+
+def _request_info_inputs(data) -> dict:
+    return {"message": data.get("message", ""), "fields": data.getlist("fields")}
+
+
+# What each kind of step form posts (workflow.Step.inputs), as its handler takes it.
+STEP_INPUTS = {
+    "": lambda data: {},
+    "decline": _decline_inputs,
+    "request_info": _request_info_inputs,
+}
+
+
+def _take_step(review: Review, user, action: str, data) -> None:
+    """A workflow step: the row's handler, with the inputs its form posted."""
+    if action not in workflow.actions():
+        raise Http404
+    if not services.can_review(user, review.queue):
+        raise PermissionDenied
+    step = services.step_for(review, action)
+    if not step.handler:  # a step nobody presses (a ballot's result)
+        raise Http404
+    getattr(services, step.handler)(review.pk, user, **STEP_INPUTS[step.inputs](data))
 
 
 @require_POST
@@ -304,25 +321,10 @@ def review_action(request, pk: int, action: str):
                 messages.error(request, _("Write a comment first."))
                 return redirect("membership_forms_review", review.pk)
             services.comment_on_review(review.pk, user, data["text"])
-        elif action == "request_info":
-            services.request_information(
-                review.pk, user, data.get("message", ""), data.getlist("fields")
-            )
-        elif action == "approve_affiliation":
-            services.approve_affiliation(review.pk, user)
-        elif action == "approve":
-            services.approve_review(review.pk, user)
-        elif action == "reopen_vote":
-            services.reopen_vote(review.pk, user)
         elif action == "vote":
             services.cast_vote(review.pk, user, data.get("choice", ""), data.get("comment", ""))
-        elif action == "decline":
-            reason = get_object_or_404(DeclineReason, pk=data.get("reason") or 0)
-            services.decline_review(review.pk, user, reason.pk)
-        elif action == "withdraw":
-            services.withdraw_review(review.pk, user)
         else:
-            raise Http404
+            _take_step(review, user, action, data)
     except (services.TransitionNotAllowed, ValueError) as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))

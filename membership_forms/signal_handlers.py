@@ -7,11 +7,14 @@ from wagtail.models import APIToken, PageViewRestriction, Site
 
 from .cors import allow_site_origins, forget_allowed_origins
 from .formcache import forget_all_form_pages, forget_form_page
-from .models import FORM_PAGE_MODELS, FormsApiSettings
+from .models import AbstractApplicationFormPage, FormsApiSettings
 
 
 def _forget(sender, instance, **kwargs):
-    forget_form_page(instance.pk)
+    # Connected for every model: a kind registered by another app after this one is ready
+    # has its pages forgotten too.
+    if isinstance(instance, AbstractApplicationFormPage):
+        forget_form_page(instance.pk)
 
 
 def _forget_all(sender, **kwargs):
@@ -28,9 +31,8 @@ def _scope_new_token(sender, instance, created, raw=False, **kwargs):
 
 def connect() -> None:
     post_save.connect(_scope_new_token, sender=APIToken, dispatch_uid="mf_token_scope")
-    for model in FORM_PAGE_MODELS:
-        post_save.connect(_forget, sender=model, dispatch_uid=f"mf_forget_{model.__name__}")
-        post_delete.connect(_forget, sender=model, dispatch_uid=f"mf_forget_d_{model.__name__}")
+    post_save.connect(_forget, dispatch_uid="mf_forget_form_page")
+    post_delete.connect(_forget, dispatch_uid="mf_forget_form_page_d")
     post_save.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr")
     post_delete.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr_d")
     # Cross-origin calls to the forms API: the origins each site allows (django-cors-headers).

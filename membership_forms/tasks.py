@@ -79,7 +79,18 @@ def process_submissions(submission_ids: list[int]) -> int:
     return len(submission_ids) - len(failed)
 
 
-@shared_task(name="tasks.submissions.rescreen_submission", **SCREENING_RETRIES)
+class RescreeningTask(Task):
+    """After the last retry the review waits for staff (`needs_review`, with the error)
+    and the sweep stops queueing it: a lasting failure is not retried for ever."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if args:
+            screening.give_up_rescreening(args[0], f"{exc.__class__.__name__}: {exc}")
+
+
+@shared_task(
+    base=RescreeningTask, name="tasks.submissions.rescreen_submission", **SCREENING_RETRIES
+)
 def rescreen_submission(submission_id: int) -> bool:
     """Screen again a submission whose applicant corrected answers (an information request)."""
     return screening.rescreen_submission(submission_id)

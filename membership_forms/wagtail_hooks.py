@@ -8,7 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, review_views
+from . import admin_views, review_views, workflow
 from .models import (
     DeclineReason,
     Export,
@@ -107,7 +107,8 @@ def register_log_actions(actions):
     actions.register_action(
         "membership_forms.download_file", _("Download file"), _("Submitted file downloaded")
     )
-    for action, label, message in REVIEW_LOG_ACTIONS:
+    # Each workflow step's log action comes from its row (workflow.STEPS).
+    for action, label, message in workflow.log_actions():
         actions.register_action(f"membership_forms.review.{action}", label, message)
     for action, label, message in SUBMISSION_LOG_ACTIONS:
         actions.register_action(f"membership_forms.submission.{action}", label, message)
@@ -123,31 +124,8 @@ SUBMISSION_LOG_ACTIONS = [
     ("download", _("Downloaded"), _("Submitted file downloaded")),
     ("api_read", _("Read through the API"), _("Submission read through the API")),
     ("export", _("Exported"), _("Submission exported")),
-]
-
-
-REVIEW_LOG_ACTIONS = [
-    ("open", _("Placed in queue"), _("Placed in its review queue")),
-    ("view", _("Viewed"), _("Application viewed")),
-    ("download", _("Downloaded"), _("File downloaded")),
-    ("api_read", _("Read through the API"), _("Application read through the API")),
-    ("export", _("Exported"), _("Queue exported")),
-    ("assign", _("Assigned"), _("Review assigned")),
-    ("comment", _("Commented"), _("Comment added")),
-    ("request_info", _("Information requested"), _("Information requested from the applicant")),
-    ("info_received", _("Information received"), _("The applicant answered")),
-    ("rescreen", _("Screened again"), _("Screened again after the applicant's answers")),
-    ("approve_affiliation", _("Affiliation approved"), _("Network affiliation approved")),
-    ("approve", _("Approved"), _("Approved")),
-    ("ballot_opened", _("Vote opened"), _("Committee vote opened")),
-    ("reopen_vote", _("Vote reopened"), _("New committee vote opened")),
-    ("vote", _("Voted"), _("Vote cast")),
-    ("ballot_closed", _("Vote closed"), _("Committee vote closed")),
-    ("decline", _("Declined"), _("Declined")),
-    ("withdraw", _("Withdrawn"), _("Withdrawn at the applicant's request")),
-    ("flag", _("Flagged"), _("Flagged: its term has closed")),
     ("purge", _("Personal data removed"), _("Personal data removed (retention)")),
-    ("reminder", _("Reminder"), _("Reminder sent")),
+    ("status", _("Status changed"), _("Status changed")),
 ]
 
 

@@ -21,7 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("fr", "es", "ar")
 # The site's catalogue and the plugin's, each extracted from its own part of the tree.
 CATALOGUES = {"site": ROOT / "locale", "plugin": ROOT / "membership_forms" / "locale"}
-SOURCES = ("cms", "membership_forms", "tasks", "templates", "manage.py")
+# With the app the test settings install (a form kind declared outside the plugin).
+SOURCES = (
+    "cms",
+    "membership_forms",
+    "tasks",
+    "templates",
+    "manage.py",
+    "tests/sample_kind",
+    "tests/__init__.py",
+)
 SITE_IGNORES = ["tests", "var", "static_collected", "membership_forms", "bench"]
 
 

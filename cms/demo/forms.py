@@ -14,33 +14,20 @@ from typing import Any
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from membership_forms.models import (
-    DonationFormPage,
-    FormsApiSettings,
-    InternshipFormPage,
-    MembershipFormPage,
-    NewsletterFormPage,
-    SupporterFormPage,
-)
+from membership_forms import kinds
+from membership_forms.models import FormsApiSettings
 
 CONTENT = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "fr", "es", "ar")
-# Slugs of their own: /join/, /internships/ and /donate/ are editorial pages of the site.
-PAGES = {
-    "membership": (MembershipFormPage, "apply-for-membership"),
-    "supporter": (SupporterFormPage, "become-a-supporter"),
-    "internship": (InternshipFormPage, "apply-for-an-internship"),
-    "donation": (DonationFormPage, "make-a-donation"),
-    "newsletter": (NewsletterFormPage, "newsletter"),
-}
-SETTINGS: dict[str, dict[str, Any]] = {
-    "donation": {
-        "suggested_amounts": "25,50,100,250",
-        "currencies": "USD,EUR",
-        "review_threshold": Decimal("5000"),
-        "minimum_amount": Decimal("5"),
-    },
-    "internship": {"terms_offered": 3},
+# Each kind's demo page (its model comes from the kind's declaration). Slugs of their own:
+# /join/, /internships/ and /donate/ are editorial pages of the site.
+SLUGS = {
+    "membership": "apply-for-membership",
+    "supporter": "become-a-supporter",
+    "internship": "apply-for-an-internship",
+    "donation": "make-a-donation",
+    "newsletter": "newsletter",
+    "contact": "write-to-the-secretariat",
 }
 
 
@@ -71,6 +58,18 @@ RECEIPT_ORGANISATION = (
     "International Coalition for the Responsibility to Protect (demo), "
     "708 Third Avenue, New York, NY 10017, USA. EIN 00-0000000 (demo)."
 )
+# Page settings per kind; a dict of languages gives each translation its own value.
+SETTINGS: dict[str, dict[str, Any]] = {
+    "donation": {
+        "suggested_amounts": "25,50,100,250",
+        "currencies": "USD,EUR",
+        "review_threshold": Decimal("5000"),
+        "minimum_amount": Decimal("5"),
+        "pledge_instructions": PLEDGE_INSTRUCTIONS,
+        "receipt_organisation": RECEIPT_ORGANISATION,
+    },
+    "internship": {"terms_offered": 3},
+}
 
 
 def content_for(language: str) -> dict:
@@ -96,11 +95,11 @@ def _fill(page, text: dict, kind: str, language: str = "en") -> bool:
         "confirmation_subject": text["confirmation_subject"],
         "confirmation_body": text["confirmation_body"],
         "staff_recipients": "secretariat@example.org",
-        **SETTINGS.get(kind, {}),
+        **{
+            name: value[language] if isinstance(value, dict) else value
+            for name, value in SETTINGS.get(kind, {}).items()
+        },
     }
-    if kind == "donation":
-        values["pledge_instructions"] = PLEDGE_INSTRUCTIONS[language]
-        values["receipt_organisation"] = RECEIPT_ORGANISATION
     changed = False
     for name, value in values.items():
         if getattr(page, name) != value:
@@ -127,7 +126,8 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     home = site.root_page.specific
     built: dict[str, dict[str, Page]] = {}
     content = {language: _content(language) for language in LANGUAGES}
-    for kind, (model, slug) in PAGES.items():
+    for kind, slug in SLUGS.items():
+        model = kinds.get(kind).get_page_model()
         page = model.objects.child_of(home).filter(slug=slug).first()
         if page is None:
             page = model(slug=slug)
@@ -137,6 +137,8 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
         else:
             _publish_if_needed(page, _fill(page, content["en"][kind], kind))
         built[kind] = {"en": page}
+        if kind in FOOTER_FORMS:
+            _add_footer_link(site, page)
         for language in LANGUAGES[1:]:
             locale = Locale.objects.get(language_code=language)
             translation = page.get_translation_or_none(locale)
@@ -152,6 +154,26 @@ def build_form_pages(stdout=None) -> dict[str, dict[str, Page]]:
     link_forms(home, built)
     _fill_settings(site, home)
     return built
+
+
+def _add_footer_link(site, page) -> None:
+    """The form in the footer, after the page that leads to it (the contact page)."""
+    from cms.models import FooterLink, NavigationSettings
+
+    navigation = NavigationSettings.objects.filter(site=site).first()
+    if navigation is None or navigation.footer_links.filter(page=page).exists():
+        return
+    links = list(navigation.footer_links.order_by("sort_order"))
+    if not links:  # no footer yet: the site's settings make it (site_settings.py)
+        return
+    after = next(
+        (index for index, link in enumerate(links) if link.page and link.page.slug == "contact"),
+        len(links) - 1,
+    )
+    for link in links[after + 1 :]:
+        link.sort_order += 1
+        link.save(update_fields=["sort_order"])
+    FooterLink.objects.create(navigation=navigation, sort_order=after + 1, page=page)
 
 
 BANK_DETAILS = (
@@ -182,7 +204,10 @@ FORM_LINKS = {
     "join": ("membership", "supporter"),
     "internships": ("internship",),
     "donate": ("donation",),
+    "contact": ("contact",),  # the offices and addresses page offers the contact form
 }
+# Forms the footer links to as well, after the page that leads to them.
+FOOTER_FORMS = ("contact",)
 
 
 def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
@@ -203,7 +228,7 @@ def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
                             ("call_to_action", {"label": cta["label"], "page": target})
                         )
                 _publish(home_page)
-        for slug, kinds in FORM_LINKS.items():
+        for slug, linked in FORM_LINKS.items():
             source = home.get_children().filter(slug=slug).first()
             page = source.get_translation_or_none(locale) if source else None
             if page is None or page.alias_of_id:
@@ -211,7 +236,7 @@ def link_forms(home, built: dict[str, dict[str, Page]]) -> None:
             page = page.specific
             if any(block.block_type == "call_to_action" for block in page.body):
                 continue
-            for kind in kinds:
+            for kind in linked:
                 form = built[kind][language]
                 page.body.append(
                     ("call_to_action", {"label": form.title, "page": built[kind]["en"]})

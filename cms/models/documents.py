@@ -1,5 +1,6 @@
 """Regions, the coalition's documents tagged by region, and the library that lists them."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,12 +93,27 @@ class DocumentLibraryPage(AbstractSitePage):
             for doc in self.documents()
         ]
 
+    def regions(self, selected: str = "") -> list[Region]:
+        """The regions that have documents (and the selected one), each with its count."""
+        counts = dict(
+            LibraryDocument.objects.filter(region__isnull=False)
+            .values_list("region__slug")
+            .annotate(count=models.Count("pk"))
+        )
+        regions = []
+        for region in Region.objects.filter(locale=Locale.get_default()).order_by("name"):
+            region.document_count = counts.get(region.slug, 0)
+            if region.document_count or region.slug == selected:
+                regions.append(region)
+        return regions
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         region = request.GET.get("region", "")
         context.update(
             documents=Paginator(self.documents(region), 20).get_page(request.GET.get("page")),
-            regions=Region.objects.filter(locale=Locale.get_default()).order_by("name"),
+            regions=self.regions(region),
             selected_region=region,
+            document_language=settings.LANGUAGE_CODE,
         )
         return context

@@ -1,11 +1,15 @@
 """Events and the index that lists them, with their calendar files."""
 
 import zoneinfo
-from functools import cache
+from functools import cache, lru_cache
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -25,14 +29,54 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-def time_zone_label(moment) -> str:
-    """'New York (UTC-05:00)' for an aware datetime: the zone's city and the offset then."""
-    name = str(moment.tzinfo)
-    city = name.rsplit("/", 1)[-1].replace("_", " ")
-    if city == "UTC":
-        return city
+def utc_offset(moment) -> str:
+    """'UTC-05:00' for an aware datetime (the offset of its zone at that moment)."""
     offset = moment.strftime("%z")
-    return f"{city} (UTC{offset[:3]}:{offset[3:]})"
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+@lru_cache(maxsize=512)
+def time_zone_city(name: str, language: str) -> str:
+    """The zone's city in `language` from CLDR ("Nueva York" for America/New_York in
+    Spanish); the IANA name's last part where CLDR has none."""
+    try:
+        return get_timezone_location(
+            name, locale=Locale.parse(translation.to_locale(language)), return_city=True
+        )
+    except (LookupError, ValueError, UnknownLocaleError):
+        return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def time_zone_label(moment) -> str:
+    """'New York time (UTC-05:00)' for an aware datetime, in the active language: the
+    zone's city and its offset then."""
+    name = str(moment.tzinfo)
+    if name in {"UTC", "Etc/UTC", "Etc/GMT", "GMT"}:
+        return "UTC"
+    city = time_zone_city(name, translation.get_language() or settings.LANGUAGE_CODE)
+    return gettext("%(city)s time (%(offset)s)") % {"city": city, "offset": utc_offset(moment)}
+
+
+def format_when(start, end=None) -> str:
+    """'17 March 2027, 14:00-17:00' in the active language, from local (aware) times."""
+    date = formats.date_format(start, "DATE_FORMAT")
+    time = formats.time_format(start, "TIME_FORMAT")
+    if end is None:
+        return gettext("%(date)s, %(time)s") % {"date": date, "time": time}
+    if end.date() == start.date():
+        return gettext("%(date)s, %(start)s–%(end)s") % {  # noqa: RUF001
+            "date": date,
+            "start": time,
+            "end": formats.time_format(end, "TIME_FORMAT"),
+        }
+    return gettext("%(start)s to %(end)s") % {
+        "start": gettext("%(date)s, %(time)s") % {"date": date, "time": time},
+        "end": gettext("%(date)s, %(time)s")
+        % {
+            "date": formats.date_format(end, "DATE_FORMAT"),
+            "time": formats.time_format(end, "TIME_FORMAT"),
+        },
+    }
 
 
 class EventIndexPage(AbstractSitePage):
@@ -47,8 +91,12 @@ class EventIndexPage(AbstractSitePage):
         context = super().get_context(request, *args, **kwargs)
         events = EventPage.objects.live().public().child_of(self)
         now = timezone.now()
-        context["upcoming_events"] = events.filter(start__gte=now).order_by("start")
-        context["past_events"] = events.filter(start__lt=now).order_by("-start")[:50]
+        upcoming = list(events.filter(start__gte=now).order_by("start"))
+        past = list(events.filter(start__lt=now).order_by("-start")[:50])
+        site_zone = site_time_zone(self.get_site())
+        for event in (*upcoming, *past):  # the site's zone, looked up once for the list
+            event.__dict__["_site_time_zone"] = site_zone
+        context["upcoming_events"], context["past_events"] = upcoming, past
         return context
 
 
@@ -155,24 +203,46 @@ class EventPage(RoutablePageMixin, AbstractSitePage):
 
     @property
     def time_zone_name(self) -> str:
-        """The event's time zone, or the site's when it names none."""
-        return self.time_zone or site_time_zone(self.get_site())
+        """The event's time zone, or the site's when it names none (looked up once per
+        instance: it takes the site and its settings from the database)."""
+        if self.time_zone:
+            return self.time_zone
+        cached = self.__dict__.get("_site_time_zone")
+        if cached is None:
+            cached = self.__dict__["_site_time_zone"] = site_time_zone(self.get_site())
+        return cached
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone_name)
+        return zoneinfo.ZoneInfo(self.time_zone_name)  # ZoneInfo keeps its own cache
+
+    def _local(self, moment):
+        """`moment` in the event's zone, computed once per instance for each value."""
+        if moment is None:
+            return None
+        key = (moment, self.time_zone_name)
+        cache = self.__dict__.setdefault("_local_times", {})
+        if key not in cache:
+            cache[key] = timezone.localtime(moment, self.zone)
+        return cache[key]
 
     @property
     def local_start(self):
-        return timezone.localtime(self.start, self.zone)
+        return self._local(self.start)
 
     @property
     def local_end(self):
-        return timezone.localtime(self.end, self.zone) if self.end else None
+        return self._local(self.end)
 
     @property
     def time_zone_label(self) -> str:
+        """'New York time (UTC-04:00)', in the visitor's language."""
         return time_zone_label(self.local_start)
+
+    @property
+    def when(self) -> str:
+        """Date and times in the event's time zone, in the visitor's language."""
+        return format_when(self.local_start, self.local_end)
 
     def clean(self):
         super().clean()

@@ -132,5 +132,10 @@ class SearchPage(AbstractSitePage):
             documents = search_backend(settings.LANGUAGE_CODE).search(
                 query, LibraryDocument.objects.select_related("region")
             )[:10]
-        context.update(query=query, results=results, documents=documents)
+        context.update(
+            query=query,
+            results=results,
+            documents=documents,
+            document_language=settings.LANGUAGE_CODE,
+        )
         return context

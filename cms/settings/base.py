@@ -200,6 +200,7 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cms.formats"]  # Arabic dates and times (cms/formats/ar)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -26,3 +26,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 SITE_URL = WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 MEMBERSHIP_FORMS = {**MEMBERSHIP_FORMS, "SITE_URL": SITE_URL}  # noqa: F405
+# A form kind declared outside the plugin (tests/sample_kind): the plugin must serve it
+# from its declaration alone (tests/membership_forms/test_kind_registry.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sample_kind"]  # noqa: F405

@@ -10,8 +10,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
 
+from cms import branding
 from cms.models import NavigationSettings, Office
-from cms.seo import absolute_url, alternates, real_translations
+from cms.seo import absolute_url, alternates
 
 register = template.Library()
 
@@ -24,6 +25,18 @@ def text_direction(context) -> str:
 def _site(context):
     request = context.get("request")
     return Site.find_for_request(request) if request else None
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context) -> str:
+    """The coalition's name from the Wagtail Site, in the visitor's language."""
+    return branding.site_name(_site(context))
+
+
+@register.simple_tag
+def default_site_name() -> str:
+    """The name without the database (WAGTAIL_SITE_NAME): for the bare error pages."""
+    return branding.site_name(None)
 
 
 @register.simple_tag(takes_context=True)
@@ -112,6 +125,29 @@ def footer_links(context) -> list[tuple[str, str]]:
     return _links(context, "footer_links")
 
 
+def page_key(page, site):
+    """The translation key the language switcher follows: the page's, else the home's."""
+    if isinstance(page, Page):
+        return page.translation_key
+    return site.root_page.translation_key if site else None
+
+
+def _translations(request, page, site) -> list[Page]:
+    """The live, public translations of the page and of the home page, read once per
+    request for the language switcher and the page's meta tags."""
+    keys = {key for key in (page_key(page, site), site and site.root_page.translation_key) if key}
+    if request is None:
+        return []
+    cache_key = ("_page_translations", tuple(sorted(map(str, keys))))
+    cached = getattr(request, "_page_translations", {})
+    if cache_key not in cached:
+        cached[cache_key] = list(
+            Page.objects.live().public().filter(translation_key__in=keys).select_related("locale")
+        )
+        request._page_translations = cached
+    return cached[cache_key]
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language: the current page's translation, else that language's home."""
@@ -121,12 +157,13 @@ def language_links(context) -> list[dict]:
     current = translation.get_language()
     locales = _locales(request) if request else {}
     by_locale: dict[int, Page] = {}
-    keys = [site.root_page.translation_key] if site else []
-    if isinstance(page, Page):
-        keys.insert(0, page.translation_key)
-    # One query for the page's and the home page's translations; the page's win.
-    for candidate in Page.objects.live().filter(translation_key__in=keys):
-        if candidate.translation_key == keys[0] or candidate.locale_id not in by_locale:
+    # The page's and the home page's translations (one query, shared with page_meta);
+    # the page's win.
+    for candidate in _translations(request, page, site):
+        if (
+            candidate.translation_key == page_key(page, site)
+            or candidate.locale_id not in by_locale
+        ):
             by_locale[candidate.locale_id] = candidate
     links = []
     for code, _name in settings.LANGUAGES:
@@ -168,6 +205,12 @@ def language_direction(code: str) -> str:
 @register.simple_tag
 def language_name(code: str) -> str:
     return get_language_info(code)["name_local"]
+
+
+@register.simple_tag
+def language_name_translated(code: str) -> str:
+    """The language's name in the active language ("anglais" on a French page)."""
+    return str(translation.gettext(get_language_info(code)["name"])).lower()
 
 
 @register.simple_tag(takes_context=True)
@@ -223,11 +266,17 @@ def page_meta(context) -> dict:
     page = context.get("page")
     if request is None or not isinstance(page, Page):
         return {}
-    translations = real_translations([page])[page.translation_key]
+    # Real translations only: no wagtail-localize placeholder (another language's text).
+    translations = {
+        candidate.locale.language_code: candidate
+        for candidate in _translations(request, page, _site(context))
+        if candidate.translation_key == page.translation_key and not candidate.alias_of_id
+    }
     source = untranslated_source(context)
     language = source.locale.language_code if source else translation.get_language()
     description = plain_text(page.search_description) or plain_text(getattr(page, "intro", ""))
     meta = {
+        "site_name": site_name(context),
         # As in the <title>: the home page is shared under its hero heading, not "Home".
         "title": page.seo_title or getattr(page, "hero_heading", "") or page.title,
         "description": Truncator(description).words(40),

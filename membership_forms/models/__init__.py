@@ -1,5 +1,6 @@
 from .audit import ReviewLogEntry, SubmissionLogEntry
 from .directory import DirectoryCategory, DirectoryEntry, DirectoryPage
+from .donation_page import DonationFormPage
 from .donations import (
     Donation,
     DonationStatus,
@@ -11,21 +12,20 @@ from .donations import (
     StripeEvent,
 )
 from .fields import FormField
+from .kind_pages import (
+    ContactFormPage,
+    InternshipFormPage,
+    MembershipFormPage,
+    NewsletterFormPage,
+    SupporterFormPage,
+)
 from .notifications import (
     NewsletterConsent,
     Notification,
     NotificationKind,
     NotificationStatus,
 )
-from .pages import (
-    FORM_PAGE_MODELS,
-    AbstractApplicationFormPage,
-    DonationFormPage,
-    InternshipFormPage,
-    MembershipFormPage,
-    NewsletterFormPage,
-    SupporterFormPage,
-)
+from .pages import AbstractApplicationFormPage
 from .reviews import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -51,7 +51,6 @@ from .tokens import ApiTokenScope
 
 __all__ = [
     "CLOSED_STATUSES",
-    "FORM_PAGE_MODELS",
     "OPEN_STATUSES",
     "QUEUE_PERMISSIONS",
     "VOTE_PERMISSION",
@@ -59,6 +58,7 @@ __all__ = [
     "ApiTokenScope",
     "Ballot",
     "CommitteeRules",
+    "ContactFormPage",
     "DeclineReason",
     "DirectoryCategory",
     "DirectoryEntry",

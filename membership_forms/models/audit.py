@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
-from ..kinds import FormKind
+from ..kinds import kind_choices
 from .reviews import ReviewQueue
 
 
@@ -80,7 +80,7 @@ class SubmissionLogEntryManager(BaseLogEntryManager):
 
 class SubmissionLogEntry(BaseLogEntry):
     object_id = models.CharField(max_length=255, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices, blank=True)
 
     objects = SubmissionLogEntryManager()
 

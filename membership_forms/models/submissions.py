@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
-from ..kinds import FormKind
+from ..kinds import kind_choices
 
 
 class SubmissionStatus(models.TextChoices):
@@ -38,7 +39,7 @@ class Submission(models.Model):
     # Unique through a constraint, not unique=True, which on PostgreSQL adds a second
     # (LIKE) index that no query uses; `form_key` lookups use mf_submission_idempotency.
     reference = models.CharField(_("reference"), max_length=20)
-    kind = models.CharField(_("kind"), max_length=20, choices=FormKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
     form_key = models.UUIDField(_("form"))
     # No database constraint: checking one at each insert locks the form page's row
     # (FOR KEY SHARE), and every submission to a form shares that row. Django still sets
@@ -93,10 +94,31 @@ class Submission(models.Model):
             ("download_submissionfile", "Can download submitted files"),
             # Newsletter sign-ups belong to no review queue: they have a permission of their own.
             ("view_newsletter_signups", "Can see newsletter sign-ups"),
+            # So have messages from the contact form.
+            ("view_contact_messages", "Can see contact messages"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def set_status(self, status: str, *, user=None, save: bool = True, **data) -> bool:
+        """The one place a submission's status changes: set, saved (unless `save` is False:
+        the caller saves it with its other fields, in the same transaction) and logged on
+        the submission's own log (`membership_forms.submission.status`, from and to).
+        False when it already had that status."""
+        previous = self.status
+        if previous == status:
+            return False
+        self.status = status
+        if save:
+            self.save(update_fields=["status"])
+        log(
+            instance=self,
+            action="membership_forms.submission.status",
+            user=user,
+            data={"from": previous, "to": str(status), **data},
+        )
+        return True
 
 
 class SubmissionFile(models.Model):
@@ -121,7 +143,7 @@ class SubmissionFile(models.Model):
 class ReferenceCounter(models.Model):
     """The last sequence number given per kind and year (row locked while incremented)."""
 
-    kind = models.CharField(max_length=20, choices=FormKind.choices)
+    kind = models.CharField(max_length=20, choices=kind_choices)
     year = models.PositiveIntegerField()
     value = models.PositiveIntegerField(default=0)
 

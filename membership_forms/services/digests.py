@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import FORM_PAGE_MODELS, Notification, NotificationKind, Submission
+from .. import kinds
+from ..models import Notification, NotificationKind, Submission
 from ..models.pages import split_recipients
 from .notifications import announce_after_commit
 
@@ -17,7 +18,7 @@ def queue_staff_digests(day: date | None = None) -> int:
     """One digest per recipient for the day's screened submissions; idempotent per day."""
     day = day or timezone.localdate() - timedelta(days=1)
     forms: dict = {}
-    for model in FORM_PAGE_MODELS:
+    for model in kinds.page_models():
         for page in model.objects.filter(staff_digest=True).exclude(staff_recipients=""):
             forms.setdefault(page.translation_key, page)
     items: dict[str, list[str]] = {}

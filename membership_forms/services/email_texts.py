@@ -16,15 +16,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.html import urlize
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ..kinds import FormKind
+from .. import kinds
 from ..links import absolute, site_url
 from ..models import Notification, NotificationKind, PaymentMethod
 from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# The values that are the site's own links (absolute, made by `links`): the only
+# placeholders shown as links in the HTML part. Every other value (names, messages,
+# reasons: what people typed) stays text there, however much it looks like an address.
+LINK_VALUES = ("link", "cancel_url")
 
 
 def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
@@ -36,6 +43,23 @@ def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
         template = html.escape(template, quote=False)
         values = {key: html.escape(value) for key, value in values.items()}
     return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
+
+
+def html_paragraphs(template: str, values: dict[str, str]) -> list[str]:
+    """The HTML part's paragraphs: the text as `fill` makes it, escaped, where addresses
+    in the template (the editor's or the standard text) and the site's own links are
+    clickable, and nothing a placeholder's other values hold is."""
+    link_style = 'style="color:#0b4f6c;"'
+    shown = {key: html.escape(value) for key, value in values.items()}
+    for key in LINK_VALUES:
+        if url := values.get(key):
+            shown[key] = f'<a href="{html.escape(url)}" {link_style}>{html.escape(url)}</a>'
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    filled = "".join(
+        urlize(mark_safe(html.escape(part))) if index % 2 == 0 else shown.get(part, f"{{{part}}}")
+        for index, part in enumerate(parts)
+    )
+    return [mark_safe(part) for part in filled.split("\n\n") if part.strip()]
 
 
 def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
@@ -199,6 +223,13 @@ def pledge_details(submission) -> str:
     return "\n".join(lines)
 
 
+def pledge_values(notification) -> dict[str, str]:
+    """The donation's acknowledgement says what to pay and where (KindSpec.email_values)."""
+    if notification.kind != NotificationKind.ACKNOWLEDGEMENT:
+        return {}
+    return {"pledge": pledge_details(notification.submission)}
+
+
 def unsubscribe_url(submission) -> str:
     from .newsletter import unsubscribe_token
 
@@ -228,11 +259,9 @@ def _values(notification: Notification, page) -> dict[str, str]:
             values["link"] = absolute(confirmation_url(submission))
         elif notification.kind == NotificationKind.STAFF_ALERT:
             values["link"] = absolute(reverse("membership_forms_submission", args=(submission.pk,)))
-        elif (
-            notification.kind == NotificationKind.ACKNOWLEDGEMENT
-            and submission.kind == FormKind.DONATION
-        ):
-            values["pledge"] = pledge_details(submission)
+        # A kind may add placeholders of its own (the donation's pledge details).
+        if path := kinds.get(submission.kind).email_values:
+            values.update(import_string(path)(notification))
     values.update({key: str(value) for key, value in (notification.context or {}).items()})
     return values
 
@@ -264,13 +293,14 @@ def render_notification(
         # Whatever an editor wrote, these facts are in the email.
         body = _with(body, "link", values)
         body = _with(body, "pledge", values)
+        body = _with(body, "answers", values)
         subject_text = " ".join(fill(subject, values, escape=False).split())[:255]
         text = fill(body, values, escape=False)
         html_body = render_to_string(
             "membership_forms/emails/message.html",
             {
                 "subject": subject_text,
-                "paragraphs": [part for part in text.split("\n\n") if part.strip()],
+                "paragraphs": html_paragraphs(body, values),
                 "language": language,
                 "rtl": translation.get_language_bidi(),
                 "site_name": site_name(),

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .. import signals
+from .. import kinds, signals
 from ..models import Export, ExportFormat, ExportStatus, Review
 from ..spreadsheets import inert
 from .reviews import can_see_queue
@@ -36,13 +36,12 @@ COLUMNS = [
     "submitted_at",
     "decided_at",
 ]
-# Answers exported too: organisation-level or the applicant's own, as the queue needs.
-ANSWER_COLUMNS = {
-    "membership": ["organisation_name", "organisation_type", "website"],
-    "supporter": ["organisation_name", "organisation_type", "website"],
-    "internship": ["full_name", "availability", "study_level", "field_of_study"],
-    "donation": ["donor_name", "amount", "currency", "frequency"],
-}
+
+
+def answer_columns(queue: str) -> list[str]:
+    """Answers exported too, as the queue's kind declares them (KindSpec.export_columns)."""
+    spec = kinds.for_queue(queue)
+    return list(spec.export_columns) if spec else []
 
 
 # Answers that are numbers (decimal strings in the payload): exported as numbers.
@@ -82,7 +81,8 @@ def request_export(user, queue: str, fmt: str) -> Export:
 
 
 def export_rows(queue: str):
-    yield COLUMNS + ANSWER_COLUMNS[queue]
+    columns = answer_columns(queue)
+    yield COLUMNS + columns
     reviews = Review.objects.filter(queue=queue).select_related("submission").order_by("pk")
     for review in reviews.iterator(chunk_size=500):
         payload = review.submission.payload or {}
@@ -99,7 +99,7 @@ def export_rows(queue: str):
         ]
         answers = [
             _number(payload.get(key)) if key in NUMERIC_COLUMNS else payload.get(key)
-            for key in ANSWER_COLUMNS[queue]
+            for key in columns
         ]
         yield [safe_cell(value) for value in row + answers]
 

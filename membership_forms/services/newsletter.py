@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..conf import get_setting
-from ..kinds import FormKind
+from ..kinds.newsletter import SPEC as NEWSLETTER
 from ..models import NewsletterConsent, Submission, SubmissionStatus
 
 SALT = "membership_forms.newsletter_confirm"
@@ -33,7 +33,7 @@ def submission_for_token(token: str) -> Submission | None:
         pk = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.BadSignature:
         return None
-    return Submission.objects.filter(pk=pk, kind=FormKind.NEWSLETTER).first()
+    return Submission.objects.filter(pk=pk, kind=NEWSLETTER.key).first()
 
 
 UNSUBSCRIBE_SALT = "membership_forms.newsletter_unsubscribe"
@@ -49,7 +49,7 @@ def submission_to_unsubscribe(token: str) -> Submission | None:
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return Submission.objects.filter(pk=pk, kind=FormKind.NEWSLETTER).first()
+    return Submission.objects.filter(pk=pk, kind=NEWSLETTER.key).first()
 
 
 def unsubscribe(submission_id: int) -> bool:
@@ -58,8 +58,7 @@ def unsubscribe(submission_id: int) -> bool:
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None or submission.status == SubmissionStatus.UNSUBSCRIBED:
             return False
-        submission.status = SubmissionStatus.UNSUBSCRIBED
-        submission.save(update_fields=["status"])
+        submission.set_status(SubmissionStatus.UNSUBSCRIBED)
     return True
 
 
@@ -74,8 +73,7 @@ def confirm_subscription(submission_id: int, ip: str = "") -> bool:
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None or submission.status != SubmissionStatus.PENDING_CONFIRMATION:
             return False
-        submission.status = SubmissionStatus.CONFIRMED
-        submission.save(update_fields=["status"])
+        submission.set_status(SubmissionStatus.CONFIRMED)
         NewsletterConsent.objects.create(
             submission=submission, confirmed_at=timezone.now(), ip_hash=hash_ip(ip)
         )
@@ -87,7 +85,7 @@ def purge_unconfirmed(now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=get_setting("NEWSLETTER_CONFIRM_DAYS"))
     stale = Submission.objects.filter(
-        kind=FormKind.NEWSLETTER,
+        kind=NEWSLETTER.key,
         status=SubmissionStatus.PENDING_CONFIRMATION,
         submitted_at__lt=cutoff,
     )

@@ -1,6 +1,9 @@
 """Retention: personal data is removed once nobody needs it any more.
 
 - Declined and withdrawn applicants: `RETENTION_DAYS` after the decision.
+- Messages (kinds declared with `Retention.RECEIPT`, the contact form):
+  `RETENTION_DAYS` after they arrived.
+- Newsletter subscribers: for as long as they stay subscribed.
 - Donors: `DONATION_RETENTION_DAYS` after their last paid gift (the accounts and tax
   receipts must be kept for years), `UNPAID_DONATION_RETENTION_DAYS` after a gift that
   was never paid; never while a monthly gift is active.
@@ -24,8 +27,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import kinds
 from ..conf import get_setting
-from ..kinds import FormKind
+from ..kinds import Retention
 from ..models import (
     Donation,
     DonationSubscription,
@@ -34,6 +38,7 @@ from ..models import (
     ReviewStatus,
     StripeEvent,
     Submission,
+    SubmissionStatus,
 )
 from .submissions import private_storage
 
@@ -45,8 +50,14 @@ BATCH = 200
 DONATION_KEPT = ("amount", "currency", "frequency")
 
 
+def _kinds_kept(retention: str) -> list[str]:
+    """The kinds whose answers are kept the `retention` way (KindSpec.retention)."""
+    return [spec.key for spec in kinds.all() if spec.retention == retention]
+
+
 def purge_expired_applicants(now: datetime | None = None, batch: int = BATCH) -> int:
-    """Empty the answers and delete the files of decisions older than RETENTION_DAYS."""
+    """Empty the answers and delete the files of decisions older than RETENTION_DAYS, and
+    of messages (kinds kept until receipt + RETENTION_DAYS) older than that."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=get_setting("RETENTION_DAYS"))
     ids = list(
@@ -56,6 +67,32 @@ def purge_expired_applicants(now: datetime | None = None, batch: int = BATCH) ->
     )
     for review_id in ids:
         _purge(review_id, now)
+    return len(ids) + purge_expired_messages(now, batch)
+
+
+def purge_expired_messages(now: datetime | None = None, batch: int = BATCH) -> int:
+    """Empty the answers of submissions kept `Retention.RECEIPT` (the contact form's
+    messages) RETENTION_DAYS after they arrived; nobody decides on them."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=get_setting("RETENTION_DAYS"))
+    ids = list(
+        Submission.objects.filter(kind__in=_kinds_kept(Retention.RECEIPT), submitted_at__lt=cutoff)
+        .exclude(payload={})
+        .exclude(status=SubmissionStatus.RECEIVED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for submission_id in ids:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+            if submission is None or not submission.payload:
+                continue
+            files = _forget_submission(submission, now)
+            log(
+                instance=submission,
+                action="membership_forms.submission.purge",
+                data={"files": files},
+            )
     return len(ids)
 
 
@@ -117,7 +154,7 @@ def purge_expired_donations(now: datetime | None = None, batch: int = BATCH) -> 
     paid_cutoff = now - timedelta(days=get_setting("DONATION_RETENTION_DAYS"))
     unpaid_cutoff = now - timedelta(days=get_setting("UNPAID_DONATION_RETENTION_DAYS"))
     ids = list(
-        Submission.objects.filter(kind=FormKind.DONATION)
+        Submission.objects.filter(kind__in=_kinds_kept(Retention.DONOR))
         .annotate(
             last_paid=Max("donations__paid_at"),
             last_created=Max("donations__created_at"),

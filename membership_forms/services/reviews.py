@@ -8,8 +8,11 @@ Every other service here is one action of a reviewer: it locks the review, check
 user's permission and the transition table, writes, logs to Wagtail's audit log
 (`membership_forms.review.*`) and, for decisions, queues the decision email and sends
 `submission_decided` on commit. The actions that move a review share that frame through
-`_transition`; each keeps only its own step (open a ballot, close the review).
-Membership reaches `approved` only through a ballot: `TRANSITIONS` has no other edge to it.
+`_transition` (services/review_steps.py); each keeps only its own step (open a ballot,
+close the review). Committee votes are in services/ballots.py, the periodic work in
+services/review_reminders.py; this module re-exports them. The steps themselves (from,
+to, who, which service, the button, the log) are rows of `workflow.STEPS`;
+membership reaches `approved` only through a ballot, as the rows say.
 """
 
 from __future__ import annotations
@@ -17,235 +20,102 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .. import signals
-from ..kinds import FormKind
-from ..limits import digest
+from .. import kinds, signals
 from ..links import absolute
-from ..models.directory import DirectoryCategory, DirectoryEntry
 from ..models.reviews import (
-    OPEN_STATUSES,
-    QUEUE_PERMISSIONS,
-    VOTE_PERMISSION,
-    Ballot,
-    CommitteeRules,
+    CLOSED_STATUSES,
     DeclineReason,
     InformationRequest,
     Review,
     ReviewComment,
-    ReviewQueue,
-    ReviewStatus,
-    Vote,
-    VoteChoice,
 )
 from ..models.submissions import SubmissionStatus
 from ..regions import region_for
-from ..voting import Majority, Result, Tally, decide
+from ..workflow import Action
+from .ballots import cast_vote, close_expired_ballots, committee_members, open_ballot, tally
 from .notifications import queue_notification
+from .review_reminders import (
+    flag_closed_terms,
+    queue_reviewers,
+    reminder_recipients,
+    send_review_reminders,
+)
+from .review_steps import (
+    SUBMISSION_STATUS,
+    S,
+    TransitionNotAllowed,
+    _apply,
+    _form_page,
+    _lock,
+    _log,
+    _move,
+    _require,
+    _transition,
+    allowed_steps,
+    can_review,
+    can_see_queue,
+    can_see_submission,
+    can_vote,
+    close_review,
+    next_status,
+    reviews_visible_to,
+    step_for,
+    visible_kinds,
+    visible_queues,
+)
 
 if TYPE_CHECKING:
     from ..models import Submission
 
-S = ReviewStatus
-Q_ = ReviewQueue
-ALL = "*"
+# The public face of the review services: views, tasks and tests import from here.
+__all__ = [
+    "SUBMISSION_STATUS",
+    "TransitionNotAllowed",
+    "allowed_steps",
+    "answer_information_request",
+    "approve_affiliation",
+    "approve_review",
+    "assign_review",
+    "can_review",
+    "can_see_queue",
+    "can_see_submission",
+    "can_vote",
+    "cast_vote",
+    "close_expired_ballots",
+    "comment_on_review",
+    "committee_members",
+    "decline_review",
+    "find_information_request",
+    "flag_closed_terms",
+    "info_request_url",
+    "next_status",
+    "open_review",
+    "queue_reviewers",
+    "record_access",
+    "record_rescreening",
+    "record_submission_access",
+    "reminder_recipients",
+    "reopen_vote",
+    "request_information",
+    "reviews_visible_to",
+    "send_review_reminders",
+    "step_for",
+    "tally",
+    "visible_kinds",
+    "visible_queues",
+    "withdraw_review",
+]
+
 INFO_REQUEST_DAYS = 30
-
-
-class Action(StrEnum):
-    APPROVE_AFFILIATION = "approve_affiliation"
-    APPROVE = "approve"
-    BALLOT_APPROVED = "ballot_approved"
-    BALLOT_DECLINED = "ballot_declined"
-    BALLOT_NO_QUORUM = "ballot_no_quorum"
-    REOPEN_VOTE = "reopen_vote"
-    DECLINE = "decline"
-    REQUEST_INFO = "request_info"
-    INFO_RECEIVED = "info_received"
-    WITHDRAW = "withdraw"
-
-
-RESUME = "resume"  # the target of INFO_RECEIVED: the state remembered by the request
-
-# (from, action, queue or ALL) -> to. Nothing else is allowed.
-TRANSITIONS: dict[tuple[str, str, str], str] = {
-    (S.AFFILIATION, Action.APPROVE_AFFILIATION, ALL): S.SCREENING,
-    (S.SCREENING, Action.APPROVE, Q_.MEMBERSHIP): S.COMMITTEE_VOTE,
-    (S.SCREENING, Action.APPROVE, Q_.SUPPORTER): S.APPROVED,
-    (S.SCREENING, Action.APPROVE, Q_.INTERNSHIP): S.APPROVED,
-    (S.SCREENING, Action.APPROVE, Q_.DONATION): S.APPROVED,
-    (S.COMMITTEE_VOTE, Action.BALLOT_APPROVED, Q_.MEMBERSHIP): S.APPROVED,
-    (S.COMMITTEE_VOTE, Action.BALLOT_DECLINED, Q_.MEMBERSHIP): S.DECLINED,
-    (S.COMMITTEE_VOTE, Action.BALLOT_NO_QUORUM, Q_.MEMBERSHIP): S.NO_QUORUM,
-    (S.NO_QUORUM, Action.REOPEN_VOTE, Q_.MEMBERSHIP): S.COMMITTEE_VOTE,
-    (S.AFFILIATION, Action.DECLINE, ALL): S.DECLINED,
-    (S.SCREENING, Action.DECLINE, ALL): S.DECLINED,
-    (S.AFFILIATION, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
-    (S.SCREENING, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
-    (S.COMMITTEE_VOTE, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
-    (S.NO_QUORUM, Action.REQUEST_INFO, ALL): S.INFO_REQUESTED,
-    (S.INFO_REQUESTED, Action.INFO_RECEIVED, ALL): RESUME,
-    **{(status, Action.WITHDRAW, ALL): S.WITHDRAWN for status in OPEN_STATUSES},
-}
-
-SUBMISSION_STATUS = {
-    S.APPROVED: SubmissionStatus.APPROVED,
-    S.DECLINED: SubmissionStatus.DECLINED,
-    S.WITHDRAWN: SubmissionStatus.WITHDRAWN,
-}
-
-QUEUE_FOR_KIND = {
-    FormKind.MEMBERSHIP: Q_.MEMBERSHIP,
-    FormKind.SUPPORTER: Q_.SUPPORTER,
-    FormKind.INTERNSHIP: Q_.INTERNSHIP,
-    FormKind.DONATION: Q_.DONATION,
-}
-
-
-class TransitionNotAllowed(Exception):
-    """The action does not apply to the review in its current state."""
-
-
-def next_status(review: Review, action: str) -> str:
-    """The status `action` leads to from where `review` stands, or TransitionNotAllowed."""
-    target = TRANSITIONS.get((review.status, action, review.queue)) or TRANSITIONS.get(
-        (review.status, action, ALL)
-    )
-    if target is None:
-        raise TransitionNotAllowed(f"{action} is not allowed from {review.status}")
-    if target == RESUME:
-        return review.resume_status or S.SCREENING
-    return target
-
-
-# --- Permissions ----------------------------------------------------------------------
-
-
-def _perm(codename: str) -> str:
-    return f"membership_forms.{codename}"
-
-
-def can_review(user, queue: str) -> bool:
-    codename = QUEUE_PERMISSIONS.get(queue)
-    return bool(codename) and user.has_perm(_perm(codename))
-
-
-def can_vote(user) -> bool:
-    return user.has_perm(_perm(VOTE_PERMISSION))
-
-
-def visible_queues(user) -> list[str]:
-    """Queues `user` may read: their review queues, and membership for committee members."""
-    queues = [queue for queue in ReviewQueue.values if can_review(user, queue)]
-    if can_vote(user) and ReviewQueue.MEMBERSHIP not in queues:
-        queues.append(ReviewQueue.MEMBERSHIP)
-    return queues
-
-
-def can_see_queue(user, queue: str) -> bool:
-    return queue in visible_queues(user)
-
-
-# Readers of the kinds outside the review queues (docs/security.md, "What each role sees").
-DONATIONS_PERMISSION = "membership_forms.view_donation"
-NEWSLETTER_PERMISSION = "membership_forms.view_newsletter_signups"
-
-
-def visible_kinds(user) -> list[str]:
-    """Kinds of submission `user` may read: each queue's kind for whoever sees the queue;
-    donations also for whoever reads the Donations listing (it shows the same donors);
-    newsletter sign-ups, which have no queue, only with their own permission."""
-    queues = visible_queues(user)
-    kinds = [str(kind) for kind, queue in QUEUE_FOR_KIND.items() if queue in queues]
-    if FormKind.DONATION not in kinds and user.has_perm(DONATIONS_PERMISSION):
-        kinds.append(FormKind.DONATION.value)
-    if user.has_perm(NEWSLETTER_PERMISSION):
-        kinds.append(FormKind.NEWSLETTER.value)
-    return kinds
-
-
-def can_see_submission(user, submission: Submission) -> bool:
-    """Whether `user` may read a submission's answers and files (see `visible_kinds`)."""
-    return submission.kind in visible_kinds(user)
-
-
-def reviews_visible_to(user):
-    return Review.objects.filter(queue__in=visible_queues(user))
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _lock(review_id: int) -> Review:
-    return Review.objects.select_for_update().select_related("submission").get(pk=review_id)
-
-
-def _log(review: Review, action: str, user=None, **data: Any) -> None:
-    log(instance=review, action=f"membership_forms.review.{action}", user=user, data=data)
-
-
-def _move(review: Review, action: str, now: datetime | None = None) -> str:
-    """Apply `action` to `review` in memory (the caller saves)."""
-    previous = review.status
-    review.status = next_status(review, action)
-    review.status_changed_at = now or timezone.now()
-    return previous
-
-
-@dataclass
-class _Transition:
-    """One reviewer's action in progress, yielded by `_transition`.
-
-    The body may change more fields of `review` (name them in `fields`) and add to what
-    is logged (`log`); both are written when the block ends.
-    """
-
-    review: Review
-    previous: str
-    now: datetime
-    fields: list[str] = field(default_factory=list)
-    log: dict[str, Any] = field(default_factory=dict)
-
-
-@contextmanager
-def _transition(review_id: int, user, action: str) -> Iterator[_Transition]:
-    """Lock the review, check `user` may act on its queue and apply `action` to it.
-
-    On leaving the block the status (and the body's `fields`) are saved and the action is
-    logged as `membership_forms.review.<action>`. Call inside a transaction; an exception
-    in the body writes nothing.
-    """
-    review = _lock(review_id)
-    _require(can_review(user, review.queue))
-    now = timezone.now()
-    step = _Transition(review=review, previous=_move(review, action, now), now=now)
-    yield step
-    review.save(update_fields=["status", "status_changed_at", *step.fields])
-    _log(review, str(action), user, **step.log)
-
-
-def _apply(review_id: int, user, action: str) -> _Transition:
-    """`_transition` for an action that changes nothing but the status."""
-    with _transition(review_id, user, action) as step:
-        pass
-    return step
 
 
 # --- Opening ---------------------------------------------------------------------------
@@ -259,14 +129,13 @@ def open_review(submission: Submission) -> bool:
     """
     screening = submission.screening or {}
     codes = [reason.get("code", "") for reason in screening.get("reasons", [])]
-    queue = QUEUE_FOR_KIND.get(submission.kind)
-    if queue is None:
+    spec = kinds.get(submission.kind)
+    if not spec.needs_review(codes):
         return False
-    if queue == Q_.DONATION and "AMOUNT_REVIEW" not in codes:
-        return False
+    queue = spec.queue
     if Review.objects.filter(submission=submission).exists():
         return True
-    needs_affiliation = queue == Q_.MEMBERSHIP and "NETWORK_AFFILIATION" in codes
+    needs_affiliation = any(code in codes for code in spec.affiliation_codes)
     payload = submission.payload or {}
     country = str(payload.get("headquarters_country") or "").upper()[:2]
     now = timezone.now()
@@ -283,22 +152,17 @@ def open_review(submission: Submission) -> bool:
         term=str(payload.get("term") or "")[:20],
         submitted_at=submission.submitted_at or now,
     )
-    submission.status = SubmissionStatus.IN_REVIEW
+    submission.set_status(SubmissionStatus.IN_REVIEW, save=False)
     _log(review, "open", queue=queue, status=review.status)
-    if (
-        queue == Q_.SUPPORTER
-        and review.outcome == "eligible"
-        and getattr(_form_page(submission), "auto_approve_eligible", False)
+    # A page may let eligible applications through at once (the NGO Supporters' form).
+    if review.outcome == "eligible" and getattr(
+        _form_page(submission), "auto_approve_eligible", False
     ):
         _move(review, Action.APPROVE, now)
         review.save(update_fields=["status", "status_changed_at"])
         _log(review, "approve", automatic=True)
-        _close(review, user=None, now=now)
+        close_review(review, user=None, now=now)
     return True
-
-
-def _form_page(submission: Submission):
-    return submission.page.specific if submission.page_id else None
 
 
 # --- Reviewers' actions -----------------------------------------------------------------
@@ -390,6 +254,8 @@ def answer_information_request(
     if request is None or request.answered_at or request.expires_at <= timezone.now():
         return None
     review = _lock(request.review_id)
+    if review.status in CLOSED_STATUSES:  # decided or withdrawn meanwhile: nothing stored
+        return None
     submission = review.submission
     now = timezone.now()
     additional = submission.payload.setdefault("additional", {})
@@ -441,119 +307,18 @@ def approve_review(review_id: int, user) -> Review:
     """Secretariat's approval: opens the committee vote for membership, decides otherwise."""
     step = _apply(review_id, user, Action.APPROVE)
     if step.review.status == S.COMMITTEE_VOTE:
-        _open_ballot(step.review, step.now)
+        open_ballot(step.review, step.now)
     else:
-        _close(step.review, user, step.now)
+        close_review(step.review, user, step.now)
     return step.review
-
-
-def committee_members():
-    """Active users holding the vote permission through a group or directly."""
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__codename=VOTE_PERMISSION)
-            | Q(user_permissions__codename=VOTE_PERMISSION)
-        )
-        .distinct()
-    )
-
-
-def _open_ballot(review: Review, now: datetime) -> Ballot:
-    rules = CommitteeRules.load()
-    ballot = Ballot.objects.create(
-        review=review,
-        opened_at=now,
-        closes_at=now + timedelta(days=rules.vote_days),
-        quorum=rules.quorum,
-        majority=rules.majority,
-    )
-    ballot.electorate.set(committee_members())
-    _log(review, "ballot_opened", ballot=ballot.pk, quorum=rules.quorum, majority=rules.majority)
-    return ballot
 
 
 @transaction.atomic
 def reopen_vote(review_id: int, user) -> Review:
     """After a vote without quorum, the Secretariat opens a new one with a new deadline."""
     step = _apply(review_id, user, Action.REOPEN_VOTE)
-    _open_ballot(step.review, step.now)
+    open_ballot(step.review, step.now)
     return step.review
-
-
-def tally(ballot: Ballot) -> Tally:
-    choices = list(ballot.votes.values_list("choice", flat=True))
-    return Tally(
-        approve=choices.count(VoteChoice.APPROVE),
-        decline=choices.count(VoteChoice.DECLINE),
-        abstain=choices.count(VoteChoice.ABSTAIN),
-        electorate=ballot.electorate.count(),
-    )
-
-
-RESULT_ACTIONS = {
-    Result.APPROVED: Action.BALLOT_APPROVED,
-    Result.DECLINED: Action.BALLOT_DECLINED,
-    Result.NO_QUORUM: Action.BALLOT_NO_QUORUM,
-}
-
-
-def _settle(review: Review, ballot: Ballot, result: Result, user, now: datetime) -> None:
-    ballot.result = result.value
-    ballot.closed_at = now
-    ballot.save(update_fields=["result", "closed_at"])
-    _move(review, RESULT_ACTIONS[result], now)
-    review.save(update_fields=["status", "status_changed_at"])
-    _log(review, "ballot_closed", ballot=ballot.pk, result=result.value)
-    if result != Result.NO_QUORUM:
-        _close(review, user, now)
-
-
-@transaction.atomic
-def cast_vote(review_id: int, user, choice: str, comment: str = "") -> Vote:
-    """Record (or change) a member's vote; decides the review when the rule settles it."""
-    review = _lock(review_id)
-    _require(can_vote(user))
-    if review.status != S.COMMITTEE_VOTE:
-        raise TransitionNotAllowed(f"no vote is open for {review}")
-    ballot = Ballot.objects.select_for_update().get(review=review, closed_at__isnull=True)
-    _require(ballot.electorate.filter(pk=user.pk).exists())
-    choice = VoteChoice(choice)
-    now = timezone.now()
-    vote, _ = Vote.objects.update_or_create(
-        ballot=ballot, voter=user, defaults={"choice": choice, "comment": comment, "cast_at": now}
-    )
-    _log(review, "vote", user, ballot=ballot.pk, choice=choice.value)
-    result = decide(tally(ballot), ballot.quorum, Majority(ballot.majority))
-    if result is not None:
-        _settle(review, ballot, result, None, now)
-    return vote
-
-
-def close_expired_ballots(now: datetime | None = None, batch: int = 100) -> int:
-    """Close the ballots past their deadline with the votes cast. Idempotent."""
-    now = now or timezone.now()
-    closed = 0
-    ids = list(
-        Ballot.objects.filter(closed_at__isnull=True, closes_at__lte=now).values_list(
-            "review_id", flat=True
-        )[:batch]
-    )
-    for review_id in ids:
-        with transaction.atomic():
-            review = _lock(review_id)
-            ballot = (
-                Ballot.objects.select_for_update()
-                .filter(review=review, closed_at__isnull=True, closes_at__lte=now)
-                .first()
-            )
-            if ballot is None or review.status != S.COMMITTEE_VOTE:
-                continue
-            result = decide(tally(ballot), ballot.quorum, Majority(ballot.majority), closing=True)
-            _settle(review, ballot, result or Result.NO_QUORUM, None, now)
-            closed += 1
-    return closed
 
 
 @transaction.atomic
@@ -563,7 +328,7 @@ def decline_review(review_id: int, user, reason_id: int) -> Review:
         step.review.decline_reason = reason
         step.fields.append("decline_reason")
         step.log["reason"] = reason.code
-    _close(step.review, user, step.now)
+    close_review(step.review, user, step.now)
     return step.review
 
 
@@ -575,60 +340,8 @@ def withdraw_review(review_id: int, user) -> Review:
         ballot.closed_at = step.now
         ballot.result = "withdrawn"
         ballot.save(update_fields=["closed_at", "result"])
-    _close(step.review, user, step.now)
+    close_review(step.review, user, step.now)
     return step.review
-
-
-def _close(review: Review, user, now: datetime) -> None:
-    """A terminal state was reached: record it, list approved organisations, tell people."""
-    submission = review.submission
-    review.decided_at = now
-    review.decided_by = user
-    review.save(update_fields=["decided_at", "decided_by"])
-    submission.status = SUBMISSION_STATUS[review.status]
-    submission.save(update_fields=["status"])
-    if review.status == S.APPROVED and review.queue in (Q_.MEMBERSHIP, Q_.SUPPORTER):
-        _list_in_directory(review)
-    if review.status in (S.APPROVED, S.DECLINED):
-        reason = review.decline_reason
-        if reason is not None:
-            reason = reason.get_translation_or_none(_locale(submission.locale)) or reason
-        queue_notification(
-            submission,
-            "decision",
-            context={
-                "decision": review.status,
-                "reason": reason.text if reason is not None else "",
-            },
-        )
-    submission_id, status = submission.pk, review.status
-    transaction.on_commit(
-        lambda: signals.submission_decided.send(
-            sender=Review, submission_id=submission_id, status=status
-        )
-    )
-
-
-def _locale(language: str):
-    from wagtail.models import Locale
-
-    return Locale.objects.filter(language_code=language).first() or Locale.get_default()
-
-
-def _list_in_directory(review: Review) -> None:
-    payload = review.submission.payload or {}
-    DirectoryEntry.objects.update_or_create(
-        submission=review.submission,
-        defaults={
-            "organisation_name": str(payload.get("organisation_name", ""))[:200],
-            "category": DirectoryCategory.MEMBER
-            if review.queue == Q_.MEMBERSHIP
-            else DirectoryCategory.SUPPORTER,
-            "country": review.country,
-            "region": review.region,
-            "website": str(payload.get("website") or "")[:500],
-        },
-    )
 
 
 def record_access(instance, user, action: str, **data: Any) -> None:
@@ -649,125 +362,3 @@ def record_submission_access(submission: Submission, user, action: str, **data: 
             user=user,
             data=data,
         )
-
-
-# --- Periodic ---------------------------------------------------------------------------
-
-
-def queue_reviewers(queue: str):
-    """Active users holding the queue's review permission through a group or directly."""
-    codename = QUEUE_PERMISSIONS[queue]
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename))
-        .distinct()
-    )
-
-
-def _language_of(user) -> str:
-    """The user's preferred language (Wagtail's account settings) when the site has it."""
-    profile = getattr(user, "wagtail_userprofile", None)
-    language = getattr(profile, "preferred_language", "") or ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def reminder_recipients(review: Review) -> list[tuple[str, str]]:
-    """(address, language) for each person a waiting review reminds, each address once:
-    the assignee; unassigned, every reviewer of the queue and the form page's staff
-    recipients (in the language of the user with that address, if there is one)."""
-    from ..models.pages import split_recipients
-
-    User = get_user_model()
-    assignee = review.assigned_to
-    if assignee is not None and assignee.is_active and assignee.email:
-        users, addresses = [assignee], []
-    else:
-        page = _form_page(review.submission)
-        addresses = split_recipients(page.staff_recipients) if page is not None else []
-        users = list(queue_reviewers(review.queue))
-        known = {user.email.casefold() for user in users}
-        users += [
-            user
-            for user in User.objects.filter(is_active=True, email__in=addresses)
-            if user.email.casefold() not in known
-        ]
-    recipients: dict[str, tuple[str, str]] = {}
-    for user in User.objects.filter(pk__in=[u.pk for u in users]).select_related(
-        "wagtail_userprofile"
-    ):
-        if user.email:
-            recipients.setdefault(user.email.casefold(), (user.email, _language_of(user)))
-    for address in addresses:
-        recipients.setdefault(address.casefold(), (address, settings.LANGUAGE_CODE))
-    return sorted(recipients.values())
-
-
-def send_review_reminders(today=None, batch: int = 500) -> int:
-    """One reminder a day for each review waiting in its state longer than REVIEW_SLA_DAYS.
-
-    Reviews waiting on the applicant (`info_requested`) are left alone. Each person
-    `reminder_recipients` names gets their own email, recorded under its own key (the day
-    and a hash of the address), so a rerun sends nobody a second one.
-    """
-    from ..conf import get_setting
-
-    today = today or timezone.localdate()
-    cutoff = timezone.now() - timedelta(days=get_setting("REVIEW_SLA_DAYS"))
-    waiting = (
-        Review.objects.filter(status__in=OPEN_STATUSES, status_changed_at__lt=cutoff)
-        .exclude(status=S.INFO_REQUESTED)
-        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
-        .values_list("pk", flat=True)[:batch]
-    )
-    sent = 0
-    for review_id in list(waiting):
-        with transaction.atomic():
-            review = _lock(review_id)
-            if review.reminded_on == today or review.status not in OPEN_STATUSES:
-                continue
-            review.reminded_on = today
-            review.save(update_fields=["reminded_on"])
-            recipients = reminder_recipients(review)
-            _log(review, "reminder", status=review.status, date=today.isoformat())
-            for address, language in recipients:
-                queue_notification(
-                    review.submission,
-                    "reminder",
-                    recipient=address,
-                    language=language,
-                    discriminator=f"{today.isoformat()}:{digest(address.casefold())}",
-                    context={
-                        "status": review.status,
-                        "since": review.status_changed_at.isoformat(),
-                    },
-                )
-            sent += 1
-    return sent
-
-
-def flag_closed_terms(today=None) -> int:
-    """Flag internship reviews still open after their term's deadline (TERM_CLOSE_OUT)."""
-    from ..eligibility import term_deadline
-
-    today = today or timezone.localdate()
-    flagged = 0
-    open_reviews = Review.objects.filter(
-        queue=Q_.INTERNSHIP, status__in=OPEN_STATUSES, flagged=False
-    ).exclude(term="")
-    for review_id, term in list(open_reviews.values_list("pk", "term")):
-        try:
-            closed = term_deadline(term) < today
-        except ValueError:
-            continue
-        if not closed:
-            continue
-        with transaction.atomic():
-            review = _lock(review_id)
-            if review.flagged or review.status not in OPEN_STATUSES:
-                continue
-            review.flagged = True
-            review.save(update_fields=["flagged"])
-            _log(review, "flag", term=term)
-            flagged += 1
-    return flagged

@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +19,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .. import eligibility
+from .. import eligibility, kinds
 from ..conf import get_setting, load_rules
 from ..inspection import FileReport, inspect_file
-from ..kinds import CONTACT_FIELDS, FormKind
 from ..limits import allow_confirmations
 from ..models import NotificationKind, Submission, SubmissionStatus
 from .notifications import announce_after_commit, record_notifications
@@ -33,7 +30,6 @@ from .submissions import private_storage
 
 logger = logging.getLogger(__name__)
 
-ORGANISATION_KINDS = (FormKind.MEMBERSHIP, FormKind.SUPPORTER)
 # Words that say what an organisation is, not which one it is.
 _COMMON_WORDS = {
     "the", "ngo", "inc", "ltd", "llc", "foundation", "fondation", "fundacion", "association",
@@ -60,19 +56,14 @@ def _host(url: str) -> str:
 
 
 def applicant_email(submission: Submission) -> str:
-    payload = submission.payload or {}
-    for key in ("contact_email", "email", "donor_email"):
-        if payload.get(key):
-            return str(payload[key]).strip()
-    return ""
+    """The sender's address: the answer its kind names (KindSpec.contact_fields)."""
+    key = kinds.get(submission.kind).email_field
+    return str((submission.payload or {}).get(key) or "").strip()
 
 
 def applicant_name(submission: Submission) -> str:
-    payload = submission.payload or {}
-    for key in ("contact_name", "full_name", "donor_name", "name", "organisation_name"):
-        if payload.get(key):
-            return str(payload[key]).strip()
-    return ""
+    key = kinds.get(submission.kind).name_field
+    return str((submission.payload or {}).get(key) or "").strip()
 
 
 def duplicate_keys(submission: Submission) -> dict[str, str]:
@@ -82,7 +73,7 @@ def duplicate_keys(submission: Submission) -> dict[str, str]:
     email = applicant_email(submission).casefold()
     if email:
         keys["email"] = email
-    if submission.kind in ORGANISATION_KINDS:
+    if kinds.get(submission.kind).organisation_keys:
         if name := normalise_name(str(payload.get("organisation_name", ""))):
             keys["organisation"] = name
         domain = email.rpartition("@")[2]
@@ -95,9 +86,10 @@ def duplicate_keys(submission: Submission) -> dict[str, str]:
 
 def find_duplicates(submission: Submission, keys: dict[str, str]) -> list[dict[str, Any]]:
     """Earlier screened submissions of the same family sharing a key: linked, never dropped."""
-    if not keys or submission.kind in (FormKind.DONATION,):
+    family_name = kinds.get(submission.kind).duplicate_family
+    if not keys or not family_name:
         return []
-    family = ORGANISATION_KINDS if submission.kind in ORGANISATION_KINDS else (submission.kind,)
+    family = [spec.key for spec in kinds.all() if spec.duplicate_family == family_name]
     query = Q()
     for name, value in keys.items():
         if connection.vendor == "postgresql":  # containment uses mf_submission_duplicate_keys
@@ -118,57 +110,10 @@ def find_duplicates(submission: Submission, keys: dict[str, str]) -> list[dict[s
     return found
 
 
-# --- Eligibility inputs -----------------------------------------------------------------
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def build_application(submission: Submission, files: list[FileReport]):
-    """The pure module's input for this submission, or None when its kind has no rules input."""
-    payload = submission.payload or {}
-    if submission.kind in ORGANISATION_KINDS:
-        return eligibility.OrganisationApplication(
-            kind=submission.kind,
-            organisation_type=str(payload.get("organisation_type", "")),
-            legally_registered=bool(payload.get("legally_registered")),
-            government_controlled=bool(payload.get("government_controlled")),
-            independent=bool(payload.get("independent")),
-            endorses_common_understanding=bool(payload.get("endorses_common_understanding")),
-            has_rtop_programme=bool(payload.get("has_rtop_programme")),
-            willing_to_commit=bool(payload.get("willing_to_commit")),
-            network_scope=payload.get("network_scope") or None,
-        )
-    if submission.kind == FormKind.INTERNSHIP:
-        return eligibility.InternshipApplication(
-            term=str(payload.get("term", "")),
-            start_date=_date(payload.get("start_date")),
-            end_date=_date(payload.get("end_date")),
-            study_level=str(payload.get("study_level", "")),
-            english_proficiency=str(payload.get("english_proficiency", "")),
-            documents=tuple(
-                eligibility.DocumentCheck(
-                    name=report.field, present=True, valid=report.valid, pages=report.pages
-                )
-                for report in files
-            ),
-        )
-    if submission.kind == FormKind.DONATION:
-        page = submission.page.specific if submission.page else None
-        try:
-            amount = Decimal(str(payload.get("amount", "0")))
-        except InvalidOperation:
-            amount = Decimal(0)
-        return eligibility.DonationApplication(
-            amount=amount,
-            frequency=str(payload.get("frequency", "")),
-            review_threshold=getattr(page, "review_threshold", None),
-        )
-    return None
+    """The rules' input for this submission (its kind builds it), or None."""
+    build = kinds.get(submission.kind).application
+    return build(submission, files) if build is not None else None
 
 
 def translate_reasons(result: eligibility.Result, language: str) -> list[dict[str, Any]]:
@@ -292,8 +237,7 @@ def _confirmations_allowed(submissions: list[Submission]) -> dict[int, bool]:
     same answer again if the batch is screened again after a crash)."""
     requests = []
     for submission in submissions:
-        email_key, _name_key = CONTACT_FIELDS[submission.kind]
-        requests.append((str((submission.payload or {}).get(email_key) or ""), submission.pk))
+        requests.append((applicant_email(submission), submission.pk))
     return dict(zip([s.pk for s in submissions], allow_confirmations(requests), strict=True))
 
 
@@ -337,10 +281,7 @@ def _record(
     submission.processed_at = timezone.now()
     submission.confirmation_allowed = confirmation_allowed
     if not open_review(submission):  # open_review sets the status when it opens one
-        newsletter = submission.kind == FormKind.NEWSLETTER
-        submission.status = (
-            SubmissionStatus.PENDING_CONFIRMATION if newsletter else SubmissionStatus.PROCESSED
-        )
+        submission.set_status(kinds.get(submission.kind).unreviewed_status, save=False)
     submission.save(update_fields=["screening", "processed_at", "confirmation_allowed", "status"])
     if result["infected"]:
         logger.warning("Submission %s has infected files: %s", submission.pk, result["infected"])
@@ -349,15 +290,11 @@ def _record(
 
 def _queue_emails(submission: Submission) -> list[int]:
     """Record the applicant's and staff's emails; the ids of those to send."""
-    kinds = [
-        NotificationKind.NEWSLETTER_CONFIRMATION
-        if submission.kind == FormKind.NEWSLETTER
-        else NotificationKind.ACKNOWLEDGEMENT
-    ]
+    emails = [kinds.get(submission.kind).acknowledgement]
     page = submission.page.specific if submission.page else None
     if page is not None and page.staff_recipients.strip() and not page.staff_digest:
-        kinds.append(NotificationKind.STAFF_ALERT)
-    return record_notifications(submission, kinds)
+        emails.append(NotificationKind.STAFF_ALERT)
+    return record_notifications(submission, emails)
 
 
 def rescreen_submission(submission_id: int) -> bool:
@@ -384,19 +321,50 @@ def rescreen_submission(submission_id: int) -> bool:
     return True
 
 
+RESCREEN_FAILED = "RESCREEN_FAILED"
+
+
+def give_up_rescreening(submission_id: int, error: str) -> bool:
+    """After the rescreening task's last retry: the applicant's correction stays, the
+    request is cleared (the sweep stops queueing it) and the review waits for a person,
+    `needs_review` with the RESCREEN_FAILED reason and the error. False if none waited."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.rescreen_requested_at is None:
+            return False
+        screening = dict(submission.screening or {})
+        with translation.override(submission.locale or "en"):
+            message = gettext(
+                "The corrected answers could not be screened again: please check them."
+            )
+        reasons = [r for r in screening.get("reasons", []) if r.get("code") != RESCREEN_FAILED]
+        reason = {"code": RESCREEN_FAILED, "effect": "review", "message": message, "params": {}}
+        screening.update(
+            outcome=str(eligibility.Outcome.NEEDS_REVIEW),
+            reasons=[*reasons, reason],
+            error=error[:2000],
+        )
+        submission.screening = screening
+        submission.rescreen_requested_at = None
+        submission.save(update_fields=["screening", "rescreen_requested_at"])
+        record_rescreening(submission)
+    logger.error("Gave up screening corrected submission %s again: %s", submission_id, error)
+    return True
+
+
 def mark_failed(submission_id: int, error: str) -> bool:
     """After the last retry: `failed`, with the error for staff; False if it moved on."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None or submission.status != SubmissionStatus.RECEIVED:
             return False
-        submission.status = SubmissionStatus.FAILED
+        submission.set_status(SubmissionStatus.FAILED, save=False)
         submission.screening = {**(submission.screening or {}), "error": error[:2000]}
         submission.save(update_fields=["status", "screening"])
     return True
 
 
-def retry_failed(submission_id: int) -> bool:
+def retry_failed(submission_id: int, user=None) -> bool:
     """Staff's retry: back to `received` and announced again after commit."""
     from ..signals import submission_received
 
@@ -404,7 +372,7 @@ def retry_failed(submission_id: int) -> bool:
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None or submission.status != SubmissionStatus.FAILED:
             return False
-        submission.status = SubmissionStatus.RECEIVED
+        submission.set_status(SubmissionStatus.RECEIVED, user=user, save=False)
         submission.queued_at = timezone.now()
         submission.save(update_fields=["status", "queued_at"])
         transaction.on_commit(

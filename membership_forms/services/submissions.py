@@ -15,9 +15,9 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from .. import kinds
 from ..conf import get_setting
 from ..files import EXTENSIONS
-from ..kinds import REFERENCE_PREFIXES, FormKind
 from ..models import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
 from ..signals import submission_received
 
@@ -59,7 +59,7 @@ def allocate_reference(kind: str, year: int) -> str:
             return allocate_reference(kind, year)
     else:
         value = row[0]
-    return f"{REFERENCE_PREFIXES[FormKind(kind)]}-{year}-{value:05d}"
+    return f"{kinds.get(kind).reference_prefix}-{year}-{value:05d}"
 
 
 @functools.cache
@@ -95,7 +95,7 @@ def _insert_in_one_statement(submission: Submission, year: int) -> bool:
         return False
     fields, sql = _one_statement_insert(alias)
     values = [f.get_db_prep_save(f.pre_save(submission, True), db) for f in fields]
-    prefix = f"{REFERENCE_PREFIXES[FormKind(submission.kind)]}-{year}-"
+    prefix = f"{kinds.get(submission.kind).reference_prefix}-{year}-"
     params = [submission.kind, year, *values, prefix]
     # Django's cursor checks and opens the connection; the statement itself goes through
     # a psycopg cursor that binds on the server, prepared once per connection: PostgreSQL
@@ -243,16 +243,3 @@ def stalled_rescreen_ids(limit: int | None = None) -> list[int]:
         )
         Submission.objects.filter(pk__in=ids).update(queued_at=now)
     return ids
-
-
-def mark_processed(submission_id: int, screening: dict | None = None) -> bool:
-    """Record the screening result once; False when the row is gone or already processed."""
-    with transaction.atomic():
-        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
-        if submission is None or submission.status != SubmissionStatus.RECEIVED:
-            return False
-        submission.status = SubmissionStatus.PROCESSED
-        submission.processed_at = timezone.now()
-        submission.screening = screening or {}
-        submission.save(update_fields=["status", "processed_at", "screening"])
-    return True

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import APIToken
 
+from .. import kinds
 from ..conf import get_setting
 from ..models import ApiTokenScope, ReviewQueue, Submission
-from .reviews import QUEUE_FOR_KIND, can_see_submission
+from .reviews import can_see_submission
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -82,9 +83,7 @@ def may_read(user, token: APIToken | None, submission: Submission) -> bool:
     scope = getattr(token, "scope", None)
     if scope is None:
         return False
-    # FormKind keys are str: the stored kind finds its queue (the registry will type it).
-    queue = QUEUE_FOR_KIND.get(submission.kind)  # type: ignore[call-overload]
-    return not scope.queues or queue in scope.queues
+    return not scope.queues or kinds.get(submission.kind).queue in scope.queues
 
 
 def audit_data(token: APIToken | None) -> dict[str, Any]:

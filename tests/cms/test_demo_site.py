@@ -56,7 +56,7 @@ def test_demo_site_in_four_languages(client, demo_site):
     assert "1 April" in client.get("/internships/").content.decode()
     home = client.get("/").content.decode()
     assert "New York office" in home and "The Hague office" in home
-    assert "+31 70 363-4484" in home
+    assert "+31 70 363 4484" in home
     assert 'href="/about/"' in home  # the editor-managed main menu
     assert "Launch of the International Coalition" in client.get("/events/").content.decode()
     library = client.get("/library/?region=africa")
@@ -66,6 +66,21 @@ def test_demo_site_in_four_languages(client, demo_site):
     assert 'href="/newsletter/"' in home and "Subscribe to the newsletter" in home
     arabic_home = client.get("/ar/").content.decode()
     assert 'href="/ar/newsletter/"' in arabic_home and "الاشتراك في النشرة الإخبارية" in arabic_home
+
+    # The contact form: from the offices' page and the footer, in each language.
+    titles = {
+        "": "Write to the Secretariat",
+        "/fr": "Écrire au Secrétariat",
+        "/es": "Escribir a la Secretaría",
+        "/ar": "مراسلة الأمانة",
+    }
+    for prefix, title in titles.items():
+        contact_page = client.get(f"{prefix}/contact/").content.decode()
+        assert "/write-to-the-secretariat/" in contact_page, prefix
+        footer = client.get(f"{prefix}/").content.decode()
+        assert f'href="{prefix}/write-to-the-secretariat/"' in footer, prefix
+        form = client.get(f"{prefix}/write-to-the-secretariat/")
+        assert form.status_code == 200 and title in form.content.decode(), prefix
 
 
 def test_headless_api_lists_filters_and_searches(client, demo_site):

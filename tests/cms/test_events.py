@@ -8,6 +8,7 @@ from wagtail.test.utils.form_data import streamfield
 from wagtail.users.models import UserProfile
 
 from cms.models import EventIndexPage, EventPage, OrganisationSettings
+from tests.conftest import clear_run_cache
 
 from .conftest import create_through_admin
 
@@ -56,7 +57,7 @@ def test_times_are_typed_and_shown_in_the_events_time_zone(client, editor_client
     content = client.get("/events/briefing/").content.decode()
     assert f'datetime="{YEAR}-01-28T11:00:00-05:00"' in content
     assert "11 a.m." in content and "12:30 p.m." in content
-    assert "New York (UTC-05:00)" in content
+    assert "New York time (UTC-05:00)" in content
     assert "(UTC)" not in content
     listing = client.get("/events/").content.decode()
     assert f'datetime="{YEAR}-01-28T11:00:00-05:00"' in listing
@@ -75,7 +76,43 @@ def test_an_event_without_a_zone_uses_the_sites(client, editor_client, events):
     assert event.start == datetime(YEAR, 1, 28, 10, 0, tzinfo=UTC)
     content = client.get("/events/briefing/").content.decode()
     assert f'datetime="{YEAR}-01-28T11:00:00+01:00"' in content
-    assert "Amsterdam (UTC+01:00)" in content
+    assert "Amsterdam time (UTC+01:00)" in content
+
+
+def test_event_times_read_in_the_visitors_language(client, demo_site):
+    """The demo's members' meeting, 14:00 to 17:00 in New York: each language gives the
+    date its own way and names the city in its own words, on the page and in the list."""
+    expected = {
+        "/": ("March 17, 2027, 2 p.m.\u20135 p.m.", "New York time (UTC-04:00)"),
+        "/fr/": ("17 mars 2027, de 14:00 à 17:00", "heure locale (New York, UTC-04:00)"),
+        "/es/": ("17 de marzo de 2027, de 14:00 a 17:00", "hora de Nueva York (UTC-04:00)"),
+        "/ar/": ("17 مارس 2027، من الساعة 14:00 إلى الساعة 17:00", "بتوقيت نيويورك (UTC-04:00)"),
+    }
+    for prefix, (when, zone) in expected.items():
+        for path in (f"{prefix}events/annual-members-meeting-2027/", f"{prefix}events/"):
+            content = client.get(path).content.decode()
+            assert f">{when}</time>" in content, (path, when)
+            assert f">{zone}</bdi>" in content, (path, zone)
+    assert " time (" not in client.get("/fr/events/").content.decode()
+
+
+def test_the_event_list_looks_the_site_time_zone_up_once(client, editor_client, events):
+    """Events that name no zone take the site's; listing more of them costs no more
+    queries (the zone is looked up once, not per event and per time shown)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    create_through_admin(editor_client, events, EventPage, event_fields(time_zone=""))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/events/").status_code == 200
+    for number in range(2, 5):
+        fields = event_fields(time_zone="", slug=f"briefing-{number}", title=f"Briefing {number}")
+        create_through_admin(editor_client, events, EventPage, fields)
+    clear_run_cache()  # publishing purges the page cache only once a transaction commits
+    with CaptureQueriesContext(connection) as four:
+        content = client.get("/events/").content.decode()
+    assert content.count("UTC</bdi>") == 4
+    assert len(four.captured_queries) <= len(one.captured_queries)
 
 
 def test_an_end_before_the_start_is_refused(editor_client, events):

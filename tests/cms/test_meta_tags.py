@@ -7,6 +7,7 @@ import pytest
 from wagtail.test.utils.form_data import rich_text, streamfield
 
 from cms.models import ArticlePage, HomePage, StandardPage
+from tests.conftest import clear_run_cache
 
 from .conftest import create_through_admin
 
@@ -175,3 +176,42 @@ def test_every_page_of_the_demo_has_its_card(client, demo_site):
             assert tags.one(key), (path, key)
         assert tags.one("og:url").startswith("http://testserver/")
         assert all(href.startswith("http://testserver/") for href in tags.hreflangs().values())
+
+
+def test_the_site_name_is_the_wagtail_sites_in_every_place(client, demo_site):
+    """One name, set under Settings, Sites: the title, the logo, OpenGraph, the feeds and
+    the calendar files follow it; the demo's own name is shown in each language."""
+    french = client.get("/fr/").content.decode()
+    assert "Coalition internationale pour la responsabilité de protéger</title>" in french
+    assert 'og:site_name" content="Coalition internationale pour la responsabilité' in french
+
+    demo_site.site_name = "Civil Society Protection Network"
+    demo_site.save()
+    clear_run_cache()
+    for path in ("/", "/fr/", "/ar/about/"):
+        content = client.get(path).content.decode()
+        assert "· Civil Society Protection Network</title>" in content, path
+        assert 'og:site_name" content="Civil Society Protection Network"' in content, path
+        assert '<span class="site-logo__name">Civil Society Protection Network<' in content
+    assert "Civil Society Protection Network" in client.get("/fr/news/rss/").content.decode()
+    ics = client.get("/events/annual-members-meeting-2027/ics/").content.decode()
+    assert "PRODID:-//Civil Society Protection Network//Events//EN" in ics
+
+
+def test_a_page_reads_its_translations_once(client, demo_site):
+    """The language switcher and the hreflang links share one query for the page's
+    translations (and the home page's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    history = StandardPage.objects.get(slug="history", locale__language_code="fr")
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get("/fr/about/history/").content.decode()
+    assert 'hreflang="es" href="http://testserver/es/about/history/"' in content
+    assert 'href="/ar/about/history/" lang="ar"' in content
+    reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "wagtailcore_page"' in query["sql"] and history.translation_key.hex in query["sql"]
+    ]
+    assert len(reads) == 1, reads

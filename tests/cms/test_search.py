@@ -94,3 +94,40 @@ def test_documents_are_found_with_their_region(client, editor_client, demo_site)
     french_africa.save()
     renamed = client.get("/fr/search/?q=subsaharienne").content.decode()
     assert f'href="{document.url}"' in renamed
+
+
+def test_a_document_moved_to_another_region_is_found_under_its_new_one(
+    client, editor_client, demo_site
+):
+    """An editor moves a document from Africa to Europe, then deletes the Europe region:
+    the search follows each change in every language."""
+    africa = Region.objects.get(slug="africa", locale__language_code="en")
+    europe = Region.objects.get(slug="europe", locale__language_code="en")
+    document = LibraryDocument(
+        title="Monitoring report on the Great Lakes",
+        description="What community monitors saw.",
+        region=africa,
+    )
+    document.file.save("report.pdf", ContentFile(b"%PDF-1.4 demo"), save=False)
+    document.save()
+    assert found(client, "/fr/search/?q=Afrique", document.url)
+
+    response = editor_client.post(
+        f"/admin/documents/edit/{document.pk}/",
+        {
+            "title": document.title,
+            "collection": document.collection_id,
+            "region": europe.pk,
+            "description": document.description,
+            "tags": "",
+        },
+    )
+    assert response.status_code == 302
+    assert found(client, "/fr/search/?q=Europe", document.url)
+    assert found(client, "/es/search/?q=Europa", document.url)
+    assert not found(client, "/fr/search/?q=Afrique", document.url)
+
+    # Deleting the region leaves the document without one, and its old names with it.
+    Region.objects.filter(translation_key=europe.translation_key).delete()
+    assert not found(client, "/es/search/?q=Europa", document.url)
+    assert found(client, "/search/?q=Great+Lakes", document.url)

@@ -14,11 +14,11 @@ from tests.conftest import clear_run_cache
 
 
 def load_form_pages() -> dict:
-    from membership_forms.models import FORM_PAGE_MODELS
+    from membership_forms import kinds
 
     return {
-        model.kind.value: {page.locale.language_code: page for page in model.objects.all()}
-        for model in FORM_PAGE_MODELS
+        model.kind: {page.locale.language_code: page for page in model.objects.all()}
+        for model in kinds.page_models()
     }
 
 
@@ -130,6 +130,14 @@ def valid_payload(kind: str) -> dict:
             "frequency": "one_time",
             "donor_name": "Sam Lee",
             "donor_email": "sam@example.org",
+        }
+    if kind == "contact":
+        return {
+            "name": "Nadia Haddad",
+            "email": "nadia@example.org",
+            "organisation": "Forum of Civil Society",
+            "subject": "A regional network",
+            "message": "How can a regional network of NGOs apply to join the Coalition?",
         }
     return {"email": "reader@example.org", "name": "Reader"}
 

@@ -1,32 +1,31 @@
-"""Helpers for review tests: screened submissions and users in the reviewers' groups."""
+"""Helpers for review tests: submissions screened by the real screening, and users in the
+reviewers' groups."""
 
 from __future__ import annotations
 
 import importlib
 
 from django.contrib.auth.models import Group, Permission, User
-from django.db import transaction
 
-from membership_forms.services.reviews import open_review
+from membership_forms.models import Review
+from membership_forms.services.screening import screen_submissions
 
 
-def screen(submission, outcome: str = "needs_review", codes: tuple[str, ...] = ()) -> bool:
-    """Store a screening result with what `open_review` decided, as the screening service does.
+def screen(submission, outcome: str | None = None, codes: tuple[str, ...] = ()) -> bool:
+    """Screen `submission` as the worker does (files, duplicates, the eligibility rules,
+    the review queue, the emails recorded); whether a review opened.
 
-    Screening is built on its own branch; this stands in for it: the service stores
-    `submission.screening` and calls `open_review` in the same transaction.
+    `outcome` and `codes`, when given, are what the test expects the real rules to find:
+    asserted, so a test cannot claim a screening its submission would not get.
     """
-    with transaction.atomic():
-        submission.screening = {
-            "outcome": outcome,
-            "reasons": [
-                {"code": code, "effect": "review", "message": code, "params": {}} for code in codes
-            ],
-            "duplicates": [],
-        }
-        opened = open_review(submission)
-        submission.save(update_fields=["screening", "status"])
-        return opened
+    assert screen_submissions([submission.pk]) == [], "screening failed"
+    submission.refresh_from_db()
+    screening = submission.screening or {}
+    found = [reason["code"] for reason in screening.get("reasons", [])]
+    if outcome is not None:
+        assert screening["outcome"] == outcome, (screening["outcome"], found)
+    assert set(codes) <= set(found), found
+    return Review.objects.filter(submission=submission).exists()
 
 
 def reviewers_group(name: str) -> Group:

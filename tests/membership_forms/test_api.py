@@ -30,9 +30,12 @@ def post_json(client, page, body, **headers):
 def test_list_filters_by_kind_and_locale(form_pages, api):
     items = api.get("/api/v3/forms/").json()["items"]
     assert {item["kind"] for item in items} == {
-        "membership", "supporter", "internship", "donation", "newsletter",
+        "membership", "supporter", "internship", "donation", "newsletter", "contact",
     }  # fmt: skip
-    assert len(items) == 20
+    assert len(items) == 24
+    unknown = api.get("/api/v3/forms/?kind=petition")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"]["kind"] == ["Choose one of the kinds of form."]
     french = api.get("/api/v3/forms/?kind=donation&locale=fr").json()["items"]
     assert [(item["kind"], item["locale"]) for item in french] == [("donation", "fr")]
     assert french[0]["is_open"] is True

@@ -80,7 +80,10 @@ def test_a_password_only_session_cannot_read_the_staff_api(submissions, boss, cl
     other = User.objects.create_superuser("demo", "demo@example.org", "x" * 16)
     client.logout()
     client.force_login(other)
-    assert client.get(status_url(submissions["membership"])).status_code == 200
+    status = client.get(status_url(submissions["membership"]))
+    assert status.status_code == 200
+    # What the caller may do with it now: the review page's buttons, from the workflow.
+    assert status.json()["actions"] == ["approve", "decline", "request_info", "withdraw"]
 
 
 def test_a_new_token_is_read_only_and_expires(submissions, boss, api):

@@ -77,6 +77,31 @@ def test_html_in_an_editors_text_is_escaped_in_the_html_part(form_pages, api):
     assert message.body.startswith("<b>Bravo</b> Amina Odhiambo")  # the text part is plain
 
 
+def test_only_the_sites_own_links_are_clickable_in_the_html_part(form_pages, api):
+    """An address the applicant (or a reviewer) typed is shown as text, never made a link
+    that staff or the applicant could click; the links the site puts in the email are."""
+    submission, _page = _french_submission(form_pages, api)
+    submission.payload["contact_name"] = "Amina https://evil.example/login"
+    submission.save(update_fields=["payload"])
+    request = queue_notification(
+        submission,
+        "info_request",
+        discriminator="1",
+        context={
+            "link": "https://coalition.example.org/forms/more-information/abc/",
+            "message": "See www.evil.example and <b>x</b>",
+        },
+    )
+    message = render_notification(request)
+    html = _html(message)
+    assert "https://evil.example/login" in message.body and "evil.example/login" in html
+    assert 'href="https://evil.example' not in html and 'href="http://www.evil' not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert (
+        '<a href="https://coalition.example.org/forms/more-information/abc/"' in html
+    )  # the site's own link
+
+
 def test_information_request_and_reminder_texts(form_pages, api):
     submission, page = _french_submission(form_pages, api)
     page.info_request_subject = "Précisions pour {reference}"

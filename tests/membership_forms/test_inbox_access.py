@@ -167,4 +167,5 @@ def test_earlier_download_entries_move_to_the_submissions_log(submissions):
     )
     migration.backwards(apps, None)
     assert not SubmissionLogEntry.objects.exists()
-    assert ModelLogEntry.objects.filter(object_id=str(internship.pk)).count() == 1
+    moved_back = ModelLogEntry.objects.filter(object_id=str(internship.pk))
+    assert moved_back.filter(action="membership_forms.download_file").count() == 1

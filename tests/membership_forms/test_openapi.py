@@ -20,8 +20,11 @@ def forms_schema(form_pages, settings):
     document["paths"] = {
         path: item for path, item in document["paths"].items() if path.startswith(FORMS)
     }
-    ids = [pages["en"].pk for pages in form_pages.values()] + [
-        pages["fr"].pk for pages in form_pages.values()
+    ids = [
+        pages[language].pk
+        for pages in form_pages.values()
+        for language in ("en", "fr")
+        if language in pages
     ]
     for item in document["paths"].values():
         for operation in item.values():

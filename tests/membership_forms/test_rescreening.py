@@ -118,3 +118,46 @@ def test_a_lost_rescreening_is_queued_again_by_the_sweep(form_pages, api, settin
     assert rescreen_submission(submission.pk) is False  # a second delivery does nothing
     assert "NOT_REGISTERED" not in codes(review) and review.outcome == "eligible"
     assert stalled_rescreen_ids() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rescreening_that_keeps_failing_is_left_for_staff(
+    live_form_pages, celery_worker, smtp_server, api, settings, monkeypatch
+):
+    """The scanner is down for every attempt at screening the corrected application: the
+    workers stop after their retries (the sweep too), and the review says so."""
+    from membership_forms.services.submissions import stalled_rescreen_ids
+    from membership_forms.tasks import rescreen_submission
+    from tests.documents import good_internship_files
+
+    from .conftest import multipart
+
+    monkeypatch.setattr(rescreen_submission, "max_retries", 0)
+    page = live_form_pages["internship"]["en"]
+    response = api.post(
+        submit_url(page), multipart(valid_payload("internship"), good_internship_files())
+    )
+    assert response.status_code == 202, response.content
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    review = wait_for(lambda: Review.objects.filter(submission=submission).first(), timeout=30)
+    user = member_of("Internship coordinator", "coordinator")
+    _request, token = services.request_information(review.pk, user, "Your level?", [])
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "CLAMD_SOCKET": "/nonexistent.sock"}
+    services.answer_information_request(token, {}, {"study_level": "advanced_undergraduate"})
+
+    def given_up():
+        """the workers gave up screening the corrected application"""
+        submission.refresh_from_db()
+        return submission.rescreen_requested_at is None
+
+    wait_for(given_up, timeout=30)
+    review.refresh_from_db()
+    assert review.outcome == "needs_review" and "RESCREEN_FAILED" in review.reason_codes
+    assert "ScanUnavailable" in submission.screening["error"]
+    assert submission.payload["study_level"] == "advanced_undergraduate"  # the correction is kept
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "REQUEUE_AFTER": 0}
+    assert stalled_rescreen_ids() == []  # the sweep does not start again
+    staff = Client()
+    staff.force_login(user)
+    detail = staff.get(f"/admin/membership-forms/review/{review.pk}/").content.decode()
+    assert "RESCREEN_FAILED" in detail

@@ -22,8 +22,9 @@ from membership_forms.models import (
 from membership_forms.services import exports
 from membership_forms.services import reviews as services
 from membership_forms.services.submissions import private_storage
+from tests.documents import good_internship_files
 
-from .conftest import internship_files, multipart, stored_files, submit_url, valid_payload
+from .conftest import multipart, stored_files, submit_url, valid_payload
 from .reviewing import member_of, screen
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -90,9 +91,8 @@ def test_retention_purge_removes_personal_data_once(
     form_pages, api, secretariat, django_capture_on_commit_callbacks
 ):
     page = form_pages["internship"]["en"]
-    response = api.post(
-        submit_url(page), multipart(valid_payload("internship"), internship_files())
-    )
+    payload = valid_payload("internship") | {"study_level": "other"}
+    response = api.post(submit_url(page), multipart(payload, good_internship_files()))
     submission = Submission.objects.get(reference=response.json()["reference"])
     screen(submission, "needs_review", ("NOT_ADVANCED_STUDENT",))
     coordinator = member_of("Internship coordinator", "coord")
@@ -143,7 +143,7 @@ def test_reminders_once_a_day(form_pages, api):
 def test_internship_reviews_flagged_after_their_term(form_pages, api):
     page = form_pages["internship"]["en"]
     response = api.post(
-        submit_url(page), multipart(valid_payload("internship"), internship_files())
+        submit_url(page), multipart(valid_payload("internship"), good_internship_files())
     )
     submission = Submission.objects.get(reference=response.json()["reference"])
     screen(submission, "eligible")

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from membership_forms.models import Review, ReviewLogEntry, Submission, SubmissionFile
+from tests.documents import good_internship_files
 
-from .conftest import internship_files, multipart, submit_url, valid_payload
+from .conftest import multipart, submit_url, valid_payload
 from .reviewing import member_of, screen
 
 
@@ -13,7 +14,7 @@ from .reviewing import member_of, screen
 def internship_review(form_pages, api):
     page = form_pages["internship"]["en"]
     response = api.post(
-        submit_url(page), multipart(valid_payload("internship"), internship_files())
+        submit_url(page), multipart(valid_payload("internship"), good_internship_files())
     )
     assert response.status_code == 202
     submission = Submission.objects.get(reference=response.json()["reference"])

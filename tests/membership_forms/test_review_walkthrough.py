@@ -26,15 +26,15 @@ def directory_page(form_pages):
 
 
 def test_membership_from_submission_to_directory(form_pages, api, client, directory_page):
-    # 1. The organisation applies through the JSON API.
+    # 1. The organisation applies through the JSON API; it is not legally registered, which
+    #    the rules leave to a person.
     page = form_pages["membership"]["en"]
-    response = api.post(
-        submit_url(page), valid_payload("membership"), content_type="application/json"
-    )
+    payload = valid_payload("membership") | {"legally_registered": False}
+    response = api.post(submit_url(page), payload, content_type="application/json")
     assert response.status_code == 202
     submission = Submission.objects.get(reference=response.json()["reference"])
 
-    # 2. Screening (another branch) stores its result and opens the review.
+    # 2. The screening (as the worker runs it) stores its result and opens the review.
     assert screen(submission, "needs_review", ("NOT_REGISTERED",))
     review = Review.objects.get(submission=submission)
     assert review.status == "screening"
