@@ -58,7 +58,7 @@ RECEIPT_ORGANISATION = (
     "708 Third Avenue, New York, NY 10017, USA. EIN 00-0000000 (demo)."
 )
 # Page settings per kind; a dict of languages gives each translation its own value.
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "donation": {
         "suggested_amounts": "25,50,100,250",
         "currencies": "USD,EUR",

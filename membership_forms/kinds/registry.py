@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import checks
 from django.utils.functional import Promise
 
 from .fields import CoreField
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
 
 class Retention:
@@ -100,7 +103,7 @@ class KindSpec:
             return False
         return not self.review_codes or any(code in codes for code in self.review_codes)
 
-    def get_page_model(self):
+    def get_page_model(self) -> type[Page]:
         from django.apps import apps
 
         return apps.get_model(self.page_model)
@@ -155,7 +158,7 @@ def for_queue(queue: str) -> KindSpec | None:
     return next((spec for spec in _registry.values() if spec.queue == queue), None)
 
 
-def page_models() -> tuple[type, ...]:
+def page_models() -> tuple[type[Page], ...]:
     """The page model of every kind, in the order the kinds were registered."""
     return tuple(spec.get_page_model() for spec in _registry.values())
 
