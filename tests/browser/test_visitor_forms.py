@@ -1,6 +1,6 @@
 """A visitor in French, Spanish or Arabic finds every form, fills it on a phone and sends it.
 
-From each language's home page the visitor reaches the five forms by clicking (the
+From each language's home page the visitor reaches the six forms by clicking (the
 phone's menu, the pages about joining, interning and giving, the footer), sees no English
 on the form or its thank-you page, and gets the emails in their language with links that
 open the right page on the address the site is served on. Every page is checked by
@@ -33,6 +33,7 @@ ROUTES = {
     "internship": ("menu", "/internships/", "/apply-for-an-internship/"),
     "donation": ("menu", "/donate/", "/make-a-donation/"),
     "newsletter": ("/newsletter/",),
+    "contact": ("/contact/", "/write-to-the-secretariat/"),
 }
 # The texts of the form pages' template, besides each field's own.
 TEMPLATE_TEXTS = (
