@@ -1,7 +1,21 @@
 """Signals the plugin sends; membership_forms/queueing.py connects them to
 the plugin's Celery tasks; a project may connect more receivers."""
 
+import logging
+
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+
+def announce(signal: Signal, sender: type, **kwargs) -> None:
+    """Send `signal` to every receiver: one that fails is logged and stops no other (the
+    work it stands for is already stored, and the outbox sweep is there for the rest)."""
+    for receiver, response in signal.send_robust(sender=sender, **kwargs):
+        if isinstance(response, Exception):
+            name = getattr(receiver, "__qualname__", repr(receiver))
+            logger.error("Receiver %s of a %s signal failed: %r", name, sender.__name__, response)
+
 
 # Sent after the transaction that stored a submission has committed; `submission_id=pk`.
 submission_received = Signal()

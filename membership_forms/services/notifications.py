@@ -33,7 +33,7 @@ from ..conf import get_setting
 from ..models import Notification, NotificationKind, NotificationStatus
 from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
-from ..signals import notification_queued
+from ..signals import announce, notification_queued
 from .email_texts import render_notification
 
 if TYPE_CHECKING:
@@ -52,11 +52,7 @@ APPLICANT_KINDS = {
 
 
 def _announce(notification_ids: list[int]) -> None:
-    for _receiver, response in notification_queued.send_robust(
-        sender=Notification, notification_ids=notification_ids
-    ):
-        if isinstance(response, Exception):
-            logger.error("A notification_queued receiver failed: %r", response)
+    announce(notification_queued, Notification, notification_ids=notification_ids)
 
 
 # Emails one task sends over one SMTP connection, at most.

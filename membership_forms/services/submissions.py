@@ -19,7 +19,7 @@ from .. import kinds
 from ..conf import get_setting
 from ..files import EXTENSIONS
 from ..models import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
-from ..signals import submission_received
+from ..signals import announce, submission_received
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +122,7 @@ def find_by_idempotency_key(form_key, key: str, request_hash: str) -> Submission
 
 
 def _announce(submission_id: int) -> None:
-    for _receiver, response in submission_received.send_robust(
-        sender=Submission, submission_id=submission_id
-    ):
-        if isinstance(response, Exception):
-            logger.error("A submission_received receiver failed: %r", response)
+    announce(submission_received, Submission, submission_id=submission_id)
 
 
 def record_submission(
