@@ -12,7 +12,7 @@ from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 
 from ..links import absolute
-from .pages import AbstractReviewedFormPage
+from .pages import AbstractReviewedFormPage, email_text
 
 
 def amount_text(amount: Decimal) -> str:
@@ -64,22 +64,18 @@ class DonationFormPage(AbstractReviewedFormPage):
         blank=True,
         help_text=_("Single gifts above this are confirmed by a person."),
     )
-    receipt_subject = models.CharField(_("receipt subject"), max_length=255, blank=True)
-    receipt_body = models.TextField(
+    receipt_subject, receipt_body = email_text(
+        _("receipt subject"),
         _("receipt body"),
-        blank=True,
-        help_text=_(
+        _(
             "{donor_name}, {amount}, {currency}, {reference}, {paid_at}, {receipt_number}, "
             "{us_statement} and {organisation} are replaced; empty uses the standard text."
         ),
     )
-    receipt_summary_subject = models.CharField(
-        _("yearly summary subject"), max_length=255, blank=True
-    )
-    receipt_summary_body = models.TextField(
+    receipt_summary_subject, receipt_summary_body = email_text(
+        _("yearly summary subject"),
         _("yearly summary body"),
-        blank=True,
-        help_text=_(
+        _(
             "{donor_name}, {year}, {gift_lines} (one line per gift) and {total_lines} (one "
             "line per currency) are replaced; empty uses the standard text."
         ),

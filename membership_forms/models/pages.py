@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -31,12 +31,24 @@ from ..kinds import FieldType, core_fields
 from ..validation import FieldSpec
 from .fields import FormField, make_key
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 THANK_YOU_SALT = "membership_forms.thank_you"
 
 
 def validate_recipients(value: str) -> None:
     for address in split_recipients(value):
         validate_email(address)
+
+
+def email_text(subject: StrOrPromise, body: StrOrPromise, help_text: StrOrPromise):
+    """An email editors may rewrite per page: its subject and body fields, in that order.
+    Either left empty uses the standard text in the applicant's language."""
+    return (
+        models.CharField(subject, max_length=255, blank=True),
+        models.TextField(body, blank=True, help_text=help_text),
+    )
 
 
 def split_recipients(value: str) -> list[str]:
@@ -84,24 +96,20 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
     thank_you_text = RichTextField(_("thank-you text"), blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    confirmation_subject = models.CharField(
-        _("confirmation email subject"), max_length=255, blank=True
-    )
-    confirmation_body = models.TextField(
+    confirmation_subject, confirmation_body = email_text(
+        _("confirmation email subject"),
         _("confirmation email body"),
-        blank=True,
-        help_text=_(
+        _(
             "{name}, {reference} and {form} are replaced by the applicant's name, the "
             "reference and the form's title, {signature} by the standard sign-off; {link} by "
             "the confirmation link (newsletter) and {pledge} by what to pay and where "
             "(donations pledged offline). Both are added at the end when the text has none."
         ),
     )
-    staff_alert_subject = models.CharField(_("staff alert subject"), max_length=255, blank=True)
-    staff_alert_body = models.TextField(
+    staff_alert_subject, staff_alert_body = email_text(
+        _("staff alert subject"),
         _("staff alert body"),
-        blank=True,
-        help_text=_(
+        _(
             "{reference}, {form}, {name}, {outcome} and {link} are replaced; empty uses the "
             "standard text."
         ),
@@ -335,37 +343,31 @@ class AbstractReviewedFormPage(AbstractApplicationFormPage):
     Each empty subject or body uses the standard text in the applicant's language.
     """
 
-    approval_subject = models.CharField(_("approval email subject"), max_length=255, blank=True)
-    approval_body = models.TextField(
+    approval_subject, approval_body = email_text(
+        _("approval email subject"),
         _("approval email body"),
-        blank=True,
-        help_text=_("{name}, {reference} and {form} are replaced; empty uses the standard text."),
+        _("{name}, {reference} and {form} are replaced; empty uses the standard text."),
     )
-    decline_subject = models.CharField(_("decline email subject"), max_length=255, blank=True)
-    decline_body = models.TextField(
+    decline_subject, decline_body = email_text(
+        _("decline email subject"),
         _("decline email body"),
-        blank=True,
-        help_text=_(
+        _(
             "{name}, {reference}, {form} and {reason} (the reviewer's reason) are replaced; "
             "empty uses the standard text."
         ),
     )
-    info_request_subject = models.CharField(
-        _("information request subject"), max_length=255, blank=True
-    )
-    info_request_body = models.TextField(
+    info_request_subject, info_request_body = email_text(
+        _("information request subject"),
         _("information request body"),
-        blank=True,
-        help_text=_(
+        _(
             "{name}, {reference}, {form}, {message} (the reviewer's question) and {link} (where "
             "the applicant answers) are replaced; empty uses the standard text."
         ),
     )
-    reminder_subject = models.CharField(_("review reminder subject"), max_length=255, blank=True)
-    reminder_body = models.TextField(
+    reminder_subject, reminder_body = email_text(
+        _("review reminder subject"),
         _("review reminder body"),
-        blank=True,
-        help_text=_(
+        _(
             "Sent to staff about a submission waiting for a decision. {reference}, {form}, "
             "{name} and {status} are replaced; empty uses the standard text."
         ),
