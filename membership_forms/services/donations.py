@@ -25,7 +25,7 @@ from ..models import (
     Receipt,
     ReceiptCounter,
 )
-from ..signals import checkout_restarted, donation_created
+from ..signals import announce, checkout_restarted, donation_created
 from ..stripe_api import minor_units, stripe_client, stripe_enabled
 from .notifications import queue_notification
 
@@ -86,11 +86,7 @@ def create_donation(page, submission) -> Donation:
 
 
 def _announce(donation_id: int) -> None:
-    for _receiver, response in donation_created.send_robust(
-        sender=Donation, donation_id=donation_id
-    ):
-        if isinstance(response, Exception):
-            logger.error("A donation_created receiver failed: %r", response)
+    announce(donation_created, Donation, donation_id=donation_id)
 
 
 def first_donation(submission) -> Donation | None:
@@ -224,11 +220,7 @@ def restart_checkout(donation_id: int) -> bool:
 
 
 def _announce_restart(donation_id: int) -> None:
-    for _receiver, response in checkout_restarted.send_robust(
-        sender=Donation, donation_id=donation_id
-    ):
-        if isinstance(response, Exception):
-            logger.error("A checkout_restarted receiver failed: %r", response)
+    announce(checkout_restarted, Donation, donation_id=donation_id)
 
 
 # --- State changes (inside the event's transaction) ---------------------------------------

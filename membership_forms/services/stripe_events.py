@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import get_setting
 from ..models import Donation, DonationStatus, DonationSubscription, Frequency, StripeEvent
-from ..signals import stripe_event_received
+from ..signals import announce, stripe_event_received
 from ..stripe_api import minor_units, stripe_client
 from .donations import mark_subscription_cancelled, record_payment_failure, set_status
 
@@ -95,7 +95,7 @@ def verify_and_store(payload: bytes, signature: str) -> Stored:
     try:
         with transaction.atomic():
             stored = StripeEvent.objects.create(event_id=event_id, type=event_type, payload=data)
-            transaction.on_commit(lambda: announce(stored.pk), robust=True)
+            transaction.on_commit(lambda: _announce(stored.pk), robust=True)
     except IntegrityError:
         return Stored(_count_delivery(event_id), created=False)
     return Stored(stored, created=True)
@@ -120,7 +120,7 @@ def _count_delivery(event_id: str) -> StripeEvent:
         stored.deliveries += 1
         stored.save(update_fields=["deliveries"])
         if stored.status in (StripeEvent.Status.FAILED, StripeEvent.Status.RECEIVED):
-            transaction.on_commit(lambda: announce(stored.pk), robust=True)
+            transaction.on_commit(lambda: _announce(stored.pk), robust=True)
     return stored
 
 
@@ -137,12 +137,8 @@ def _short_text(value, max_length: int) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= max_length
 
 
-def announce(event_pk: int) -> None:
-    for _receiver, response in stripe_event_received.send_robust(
-        sender=StripeEvent, event_id=event_pk
-    ):
-        if isinstance(response, Exception):
-            logger.error("A stripe_event_received receiver failed: %r", response)
+def _announce(event_pk: int) -> None:
+    announce(stripe_event_received, StripeEvent, event_id=event_pk)
 
 
 def process_event(event_pk: int, *, force: bool = False) -> bool:
