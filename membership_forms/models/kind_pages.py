@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from ..eligibility import open_terms, parse_term, term_deadline
+from ..terms import open_terms, parse_term, term_deadline
 from .pages import AbstractApplicationFormPage, AbstractReviewedFormPage, split_recipients
 
 

@@ -120,7 +120,7 @@ def send_review_reminders(today=None, batch: int = 500) -> int:
 
 def flag_closed_terms(today=None) -> int:
     """Flag internship reviews still open after their term's deadline (TERM_CLOSE_OUT)."""
-    from ..eligibility import term_deadline
+    from ..terms import term_deadline
 
     today = today or timezone.localdate()
     flagged = 0

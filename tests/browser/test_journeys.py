@@ -20,7 +20,6 @@ from urllib.parse import urlparse
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from membership_forms.eligibility import add_months
 from membership_forms.models import (
     DirectoryEntry,
     DirectoryPage,
@@ -29,6 +28,7 @@ from membership_forms.models import (
     Submission,
     SupporterFormPage,
 )
+from membership_forms.terms import add_months
 from tests.conftest import clear_run_cache, wait_for
 from tests.documents import good_internship_files, real_pdf
 from tests.membership_forms.conftest import load_form_pages

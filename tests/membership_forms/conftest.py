@@ -9,7 +9,7 @@ import pytest
 from django.core.files.storage import storages
 from django.test import Client
 
-from membership_forms.eligibility import add_months, open_terms
+from membership_forms.terms import add_months, open_terms
 from tests.conftest import clear_run_cache
 
 

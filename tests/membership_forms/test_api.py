@@ -11,12 +11,12 @@ from django.db import connection
 from django.utils import timezone, translation
 from wagtail.models import APIToken
 
-from membership_forms.eligibility import open_terms
 from membership_forms.kinds import core_fields
 from membership_forms.limits import allow_confirmations
 from membership_forms.models import Notification, Submission, SubmissionFile
 from membership_forms.services.submissions import record_submission
 from membership_forms.tasks import process_submission
+from membership_forms.terms import open_terms
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 

@@ -120,7 +120,7 @@ def test_csrf_is_enforced(form_pages):
 def test_internship_offers_only_open_terms(form_pages, client):
     from datetime import date
 
-    from membership_forms.eligibility import open_terms
+    from membership_forms.terms import open_terms
 
     html = client.get(form_pages["internship"]["en"].url).content.decode()
     offered = re.findall(r'<option value="((?:spring|summer|fall)-\d{4})"', html)

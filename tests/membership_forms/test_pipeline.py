@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from membership_forms.eligibility import add_months
 from membership_forms.models import Notification, Submission, SubmissionStatus
+from membership_forms.terms import add_months
 from tests.conftest import clear_run_cache, wait_for
 from tests.documents import broken_pdf, good_internship_files, real_docx, real_pdf
 from tests.smtp import subject

@@ -23,9 +23,11 @@ from membership_forms.eligibility import (
     Reason,
     RegistrationRule,
     Result,
-    add_months,
     evaluate,
     import_rules,
+)
+from membership_forms.terms import (
+    add_months,
     next_open_term,
     open_terms,
     parse_term,
