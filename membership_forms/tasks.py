@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .models import Donation
-from .services import donations, exports, retention, reviews, screening, stripe_events
+from .services import donations, exports, receipts, retention, reviews, screening, stripe_events
 from .services.digests import queue_staff_digests
 from .services.newsletter import purge_unconfirmed
 from .services.notifications import (
@@ -250,7 +250,7 @@ def reconcile_donations() -> int:
 
 @shared_task(name="tasks.donations.send_yearly_summaries")
 def send_yearly_summaries(year: int | None = None) -> int:
-    return donations.yearly_summaries(year or timezone.now().year - 1)
+    return receipts.yearly_summaries(year or timezone.now().year - 1)
 
 
 @shared_task(name="tasks.donations.purge_expired_donations")

@@ -19,6 +19,7 @@ from membership_forms.models import (
     Submission,
 )
 from membership_forms.services import donations as donation_services
+from membership_forms.services import receipts
 from membership_forms.services.stripe_events import process_event
 from membership_forms.tasks import create_checkout_session, process_stripe_event
 from membership_forms.views import STARTED, started_token
@@ -369,7 +370,7 @@ def test_monthly_gift_one_donation_per_paid_invoice(form_pages, stripe_api, api,
         ("in_test_third", "failed"),
     ]
     assert Receipt.objects.count() == 2
-    context = donation_services.receipt_context(Receipt.objects.first())
+    context = receipts.receipt_context(Receipt.objects.first())
     assert context["cancel_url"].endswith(f"/payments/monthly/{subscription.cancel_token}/cancel/")
 
     stripe_api.route("GET", f"/v1/subscriptions/{sub}", "subscription_canceled")
@@ -418,7 +419,7 @@ def test_receipts_are_numbered_in_sequence_once(form_pages, stripe_api, api, cli
     assert first.receipt.number == f"R-{year}-000001"
     assert second.receipt.number == f"R-{year}-000002"
     # A repeated paid transition returns the first receipt, never a new number.
-    assert donation_services.issue_receipt(first).number == f"R-{year}-000001"
+    assert receipts.issue_receipt(first).number == f"R-{year}-000001"
     assert Receipt.objects.count() == 2
 
 
@@ -436,7 +437,7 @@ def test_us_receipt_wording(
 ):
     page = form_pages["donation"][language]
     donation = paid(api, page, stripe_api, client, amount=amount, currency=currency)
-    context = donation_services.receipt_context(donation.receipt)
+    context = receipts.receipt_context(donation.receipt)
     assert context["language"] == language
     if statement:
         assert statement in context["us_statement"]
@@ -449,7 +450,7 @@ def test_yearly_summary_covers_paid_gifts(form_pages, stripe_api, api, client):
     page = form_pages["donation"]["en"]
     first = paid(api, page, stripe_api, client)
     paid(api, page, stripe_api, client)
-    assert donation_services.yearly_summaries(first.paid_at.year) == 1  # one donor address
+    assert receipts.yearly_summaries(first.paid_at.year) == 1  # one donor address
 
 
 # --- Card testing and reconciliation --------------------------------------------------------
