@@ -26,9 +26,9 @@ venv: $(VENV)/.synced ## Create .venv and install the locked dependencies
 run: venv ## Prepare the demo site and serve web + worker + beat on http://127.0.0.1:$${PORT:-8000}
 	$(PY) scripts/run.py
 
-test: venv ## Deploy checks, dependency audit, the whole suite, then the plugin's own test project
+test: venv ## Deploy checks, dependency audit, lint and types, the whole suite, then the plugin's own test project
 	scripts/services.sh
-	$(MAKE) --no-print-directory check audit
+	$(MAKE) --no-print-directory check audit lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-plugin
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,12 +55,12 @@ class CoreField:
 
     key: str
     type: str
-    label: str
+    label: str | Promise
     required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str | Promise], ...] = ()
     max_length: int | None = None
-    help_text: str = ""
-    section: str = ""
+    help_text: str | Promise = ""
+    section: str | Promise = ""
     extra: dict = field(default_factory=dict, hash=False)
 
 

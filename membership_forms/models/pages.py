@@ -189,7 +189,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
             ordered = missing + rows if not self.pk else rows + missing
             for index, row in enumerate(ordered):
                 row.sort_order = index
-            self.application_fields = ordered
+            self.application_fields.set(ordered)
 
     def clean(self) -> None:
         super().clean()

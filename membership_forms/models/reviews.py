@@ -38,7 +38,7 @@ CLOSED_STATUSES = frozenset({ReviewStatus.APPROVED, ReviewStatus.DECLINED, Revie
 OPEN_STATUSES = frozenset(set(ReviewStatus) - CLOSED_STATUSES)
 
 # The permission (codename) that lets a group review each queue.
-QUEUE_PERMISSIONS = {
+QUEUE_PERMISSIONS: dict[str, str] = {
     ReviewQueue.MEMBERSHIP: "review_membership",
     ReviewQueue.SUPPORTER: "review_supporter",
     ReviewQueue.INTERNSHIP: "review_internship",

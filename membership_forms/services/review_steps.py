@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 S = ReviewStatus
 
 
-SUBMISSION_STATUS = {
+SUBMISSION_STATUS: dict[str, str] = {
     S.APPROVED: SubmissionStatus.APPROVED,
     S.DECLINED: SubmissionStatus.DECLINED,
     S.WITHDRAWN: SubmissionStatus.WITHDRAWN,
@@ -81,7 +81,7 @@ def _perm(codename: str) -> str:
 
 def can_review(user, queue: str) -> bool:
     codename = QUEUE_PERMISSIONS.get(queue)
-    return bool(codename) and user.has_perm(_perm(codename))
+    return codename is not None and user.has_perm(_perm(codename))
 
 
 def can_vote(user) -> bool:
@@ -187,7 +187,7 @@ def _apply(review_id: int, user, action: str) -> _Transition:
 
 
 def _form_page(submission: Submission):
-    return submission.page.specific if submission.page_id else None
+    return submission.page.specific if submission.page else None
 
 
 def close_review(review: Review, user, now: datetime) -> None:

@@ -218,7 +218,7 @@ def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
         for submission in waiting:
             try:
                 with transaction.atomic():
-                    if submission.page_id:
+                    if submission.page_id and submission.page:
                         if submission.page_id not in pages:
                             pages[submission.page_id] = submission.page.specific
                         submission.page = pages[submission.page_id]
