@@ -39,10 +39,11 @@ test-plugin: venv ## The plugin installed in a project of its own (tests/plugin_
 test-fast: venv ## Pure unit tests only (no database, no services)
 	$(VENV)/bin/pytest tests/unit -p no:django
 
-lint: venv ## ruff check, ruff format --check and mypy
+lint: venv ## ruff check, ruff format --check, mypy and the import-circle check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	for package in membership_forms tasks cms; do $(PY) scripts/import_cycles.py $$package || exit 1; done
 
 fmt: venv ## Format the code and fix what ruff can
 	$(VENV)/bin/ruff format .

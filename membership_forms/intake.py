@@ -35,8 +35,8 @@ def errors(status: int, messages: dict, **headers) -> Answer:
 
 def accepted(submission: Submission, page=None) -> Answer:
     body = {"reference": submission.reference, "status": submission.status}
-    if page is not None:
-        body.update(page.submission_answer(submission))
+    if page is not None and (answer_extra := page.spec().hook("answer_extra")):
+        body.update(answer_extra(submission))
     return Answer(202, body, {}, submission)
 
 
@@ -103,7 +103,8 @@ def submit(
         return errors(
             429, {"non_field_errors": [message]}, **{"Retry-After": str(limited.retry_after)}
         )
-    if refusal := page.check_submission_allowed(client_hash):
+    admission_check = page.spec().hook("admission_check")
+    if admission_check and (refusal := admission_check(client_hash)):
         return errors(429, {"non_field_errors": [refusal]}, **{"Retry-After": "3600"})
     if idempotency_key:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .conf import get_setting
 from .files import EXTENSIONS, FileRejected, inspect_upload
-from .kinds import FieldType
+from .kinds import CoreField, FieldType
 
 T = FieldType
 DEFAULT_MAX_LENGTH: dict[str, int] = {
@@ -33,21 +33,13 @@ _EMAIL_FORBIDDEN = re.compile(r"[\s,;<>\"'()\\\x00-\x1f\x7f-\x9f\u2028\u2029]|%0
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """A field as the validator, the API and the templates see it, in the active language."""
+class FieldSpec(CoreField):
+    """A field as the validator, the API and the templates see it: a page's row resolved
+    against its kind's core field, its label, help and choices in the active language."""
 
-    key: str
-    type: str
-    label: str
-    required: bool = True
-    help_text: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-    max_length: int | None = None
     is_core: bool = False
-    section: str = ""
     min_value: Decimal | None = None
     max_value: Decimal | None = None
-    extra: dict = field(default_factory=dict, hash=False)
 
     @property
     def accept(self) -> list[str]:

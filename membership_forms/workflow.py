@@ -133,38 +133,24 @@ STEPS: tuple[Step, ...] = (
         confirm=_("The applicant is told of the decision at once."),
         when=_decided,
     ),
-    Step(
-        Action.BALLOT_APPROVED,
-        frozenset({S.COMMITTEE_VOTE}),
-        S.APPROVED,
-        "",
-        _("Vote closed"),
-        _("Committee vote closed"),
-        who=Who.SYSTEM,
-        when=_voted,
-        log_action="ballot_closed",
-    ),
-    Step(
-        Action.BALLOT_DECLINED,
-        frozenset({S.COMMITTEE_VOTE}),
-        S.DECLINED,
-        "",
-        _("Vote closed"),
-        _("Committee vote closed"),
-        who=Who.SYSTEM,
-        when=_voted,
-        log_action="ballot_closed",
-    ),
-    Step(
-        Action.BALLOT_NO_QUORUM,
-        frozenset({S.COMMITTEE_VOTE}),
-        S.NO_QUORUM,
-        "",
-        _("Vote closed"),
-        _("Committee vote closed"),
-        who=Who.SYSTEM,
-        when=_voted,
-        log_action="ballot_closed",
+    # A closed ballot decides the review, one row per result (services/ballots.py).
+    *(
+        Step(
+            action,
+            frozenset({S.COMMITTEE_VOTE}),
+            result,
+            "",
+            _("Vote closed"),
+            _("Committee vote closed"),
+            who=Who.SYSTEM,
+            when=_voted,
+            log_action="ballot_closed",
+        )
+        for action, result in (
+            (Action.BALLOT_APPROVED, S.APPROVED),
+            (Action.BALLOT_DECLINED, S.DECLINED),
+            (Action.BALLOT_NO_QUORUM, S.NO_QUORUM),
+        )
     ),
     Step(
         Action.REOPEN_VOTE,

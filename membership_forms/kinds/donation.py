@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from .. import eligibility
-from ..eligibility import DEFAULT_RULES
+from ..eligibility import DONATION_RULES
 from .fields import DONOR_SECTION, FREQUENCIES, GIFT_SECTION, CoreField
 from .fields import FieldType as T
 from .registry import KindSpec, Retention, register
@@ -66,7 +66,10 @@ SPEC = register(
         ),
         submit_label=_("Continue"),
         retention=Retention.DONOR,
-        rules=tuple(DEFAULT_RULES["donation"]),
+        record_rows="membership_forms.services.donations.create_donation",
+        admission_check="membership_forms.services.donations.card_testing_refusal",
+        answer_extra="membership_forms.services.donations.payment_answer",
+        rules=DONATION_RULES,
         application=application,
         queue="donation",
         review_codes=("AMOUNT_REVIEW",),

@@ -51,7 +51,8 @@ MULTIPLE_TYPES = {FieldType.CHECKBOXES, FieldType.MULTISELECT}
 @dataclass(frozen=True)
 class CoreField:
     """A field the rules read. Its label and help text are the standard wording, used (in
-    the page's language) wherever an editor left the row's own label or help text empty."""
+    the page's language) wherever an editor left the row's own label or help text empty.
+    `validation.FieldSpec` is the same field resolved for one page in one language."""
 
     key: str
     type: str

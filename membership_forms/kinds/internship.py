@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from .. import eligibility
-from ..eligibility import DEFAULT_RULES
+from ..eligibility import INTERNSHIP_RULES
 from .fields import (
     APPLICANT_SECTION,
     AVAILABILITY,
@@ -132,7 +132,7 @@ SPEC = register(
         ),
         submit_label=_("Send the application"),
         retention=Retention.DECISION,
-        rules=tuple(DEFAULT_RULES["internship"]),
+        rules=INTERNSHIP_RULES,
         application=application,
         duplicate_family="internship",
         queue="internship",

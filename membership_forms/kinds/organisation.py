@@ -1,5 +1,5 @@
-"""What Member and NGO Supporter applications share: the organisation's core fields and
-the rules' input built from them."""
+"""What Member and NGO Supporter applications share: the organisation's core fields, the
+rules' input built from them, and the rest of their declaration (`organisation_kind`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .fields import (
     CoreField,
 )
 from .fields import FieldType as T
+from .registry import KindSpec, Retention
 
 FIELDS = (
     CoreField(
@@ -158,5 +159,17 @@ def application(submission, files) -> eligibility.OrganisationApplication:
     )
 
 
-CONTACT_FIELDS = ("contact_email", "contact_name")
-EXPORT_COLUMNS = ("organisation_name", "organisation_type", "website")
+def organisation_kind(**declaration) -> KindSpec:
+    """An organisation's application: the fields, screening, retention and exports that
+    membership and supporter share; `declaration` gives what differs."""
+    return KindSpec(
+        core_fields=FIELDS,
+        contact_fields=("contact_email", "contact_name"),
+        submit_label=_("Send the application"),
+        retention=Retention.DECISION,
+        application=application,
+        duplicate_family="organisation",
+        organisation_keys=True,
+        export_columns=("organisation_name", "organisation_type", "website"),
+        **declaration,
+    )

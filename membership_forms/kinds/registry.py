@@ -8,12 +8,14 @@ branches on a kind's name. See docs/architecture.md, "Form kinds and workflow st
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core import checks
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
 from .fields import CoreField
 
@@ -51,6 +53,16 @@ class KindSpec:
     privacy_note: str | Promise
     submit_label: str | Promise
     retention: str = Retention.DECISION
+
+    # --- Intake -------------------------------------------------------------------------
+    # Dotted paths, resolved when first called (they name services, which import kinds).
+    #: callable(page, submission), run in the transaction that stores a submission: rows
+    #: that go with it (the donation). A kind with one is stored in a transaction.
+    record_rows: str = ""
+    #: callable(client_hash) -> a message refusing the client (429) before validation.
+    admission_check: str = ""
+    #: callable(submission) -> extra keys for the submit endpoint's answer.
+    answer_extra: str = ""
 
     # --- Screening ----------------------------------------------------------------------
     #: Eligibility rules (dotted paths); the RULES setting may replace them per kind.
@@ -103,10 +115,20 @@ class KindSpec:
             return False
         return not self.review_codes or any(code in codes for code in self.review_codes)
 
+    def hook(self, name: str) -> Callable[..., Any] | None:
+        """The function one of the dotted-path fields names, or None when it is empty."""
+        path = getattr(self, name)
+        return _import(path) if path else None
+
     def get_page_model(self) -> type[Page]:
         from django.apps import apps
 
         return apps.get_model(self.page_model)
+
+
+@functools.cache
+def _import(path: str) -> Callable[..., Any]:
+    return import_string(path)
 
 
 _registry: dict[str, KindSpec] = {}

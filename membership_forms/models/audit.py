@@ -18,12 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from ..kinds import kind_choices
+from .access import visible_kinds, visible_queues
 from .reviews import ReviewQueue
 
 
-class ReviewLogEntryManager(BaseLogEntryManager):
+class _ObjectLogEntryManager(BaseLogEntryManager):
+    """Entries of one model, with the field that decides who may read them copied in."""
+
+    #: The instance's attribute copied into each entry ("queue" or "kind").
+    scope_field = ""
+
     def log_action(self, instance, action, **kwargs):
-        kwargs.update(object_id=str(instance.pk), queue=instance.queue)
+        kwargs.update(
+            object_id=str(instance.pk), **{self.scope_field: getattr(instance, self.scope_field)}
+        )
         return super().log_action(instance, action, **kwargs)
 
     def for_instance(self, instance):
@@ -32,10 +40,12 @@ class ReviewLogEntryManager(BaseLogEntryManager):
             object_id=str(instance.pk),
         )
 
+
+class ReviewLogEntryManager(_ObjectLogEntryManager):
+    scope_field = "queue"
+
     def viewable_by_user(self, user):
         """Entries of the queues `user` may see (Wagtail's default goes by content type)."""
-        from ..services.reviews import visible_queues
-
         return self.filter(queue__in=visible_queues(user))
 
 
@@ -58,21 +68,11 @@ class ReviewLogEntry(BaseLogEntry):
         return f"ReviewLogEntry {self.pk}: {self.action} on {self.label} ({self.queue})"
 
 
-class SubmissionLogEntryManager(BaseLogEntryManager):
-    def log_action(self, instance, action, **kwargs):
-        kwargs.update(object_id=str(instance.pk), kind=instance.kind)
-        return super().log_action(instance, action, **kwargs)
-
-    def for_instance(self, instance):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-            object_id=str(instance.pk),
-        )
+class SubmissionLogEntryManager(_ObjectLogEntryManager):
+    scope_field = "kind"
 
     def viewable_by_user(self, user):
         """Entries of the kinds `user` may read (Wagtail's default goes by content type)."""
-        from ..services.reviews import visible_kinds
-
         if user.is_superuser:
             return self.all()
         return self.filter(kind__in=visible_kinds(user))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..countries import country_name, sort_codes
+from ..filters import clean_filters
 from ..regions import REGIONS
 
 
@@ -76,10 +78,6 @@ class DirectoryPage(Page):
         verbose_name = _("directory page")
 
     def get_context(self, request, *args, **kwargs):
-        from django.utils import translation
-
-        from ..filters import clean_filters
-
         context = super().get_context(request, *args, **kwargs)
         filters, _errors = clean_filters(
             country=request.GET.get("country", ""), region=request.GET.get("region", "")

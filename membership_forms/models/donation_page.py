@@ -12,6 +12,8 @@ from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 
 from ..links import absolute
+from ..stripe_api import stripe_enabled
+from .donations import Donation
 from .pages import AbstractReviewedFormPage, email_text
 
 
@@ -126,8 +128,6 @@ class DonationFormPage(AbstractReviewedFormPage):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from ..stripe_api import stripe_enabled
-
         context = super().get_context(request, *args, **kwargs)
         context["online_payment"] = stripe_enabled()
         return context
@@ -159,23 +159,6 @@ class DonationFormPage(AbstractReviewedFormPage):
     def get_max_value(self, key):
         return self.maximum_amount if key == "amount" else None
 
-    records_related_rows = True
-
-    def after_record(self, submission) -> None:
-        from ..services.donations import create_donation
-
-        create_donation(self, submission)
-
-    def check_submission_allowed(self, client_hash: str) -> str | None:
-        from ..services.donations import card_testing_refusal
-
-        return card_testing_refusal(client_hash)
-
-    def submission_answer(self, submission) -> dict:
-        from ..services.donations import payment_answer
-
-        return payment_answer(submission)
-
     # The donor's page after submitting: where to pay, or how to pledge. Keyed by the
     # donation's random token (Stripe's return address too), so it outlives the 24 h
     # signed thank-you link.
@@ -190,7 +173,5 @@ class DonationFormPage(AbstractReviewedFormPage):
         return base + self.reverse_subpage("donation_view", args=(donation.token,))
 
     def thank_you_url(self, reference: str) -> str:
-        from ..models import Donation
-
         donation = Donation.objects.filter(submission__reference=reference).order_by("pk").first()
         return self.donation_url(donation) if donation else super().thank_you_url(reference)

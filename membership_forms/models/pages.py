@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -254,7 +255,7 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
                 )
             )
         # Each section's questions together, sections in the order they first appear.
-        first: dict[str, int] = {}
+        first: dict[str | Promise, int] = {}
         for spec in specs:
             first.setdefault(spec.section, len(first))
         return sorted(specs, key=lambda spec: first[spec.section])
@@ -269,23 +270,6 @@ class AbstractApplicationFormPage(RoutablePageMixin, Page):
 
     def get_max_value(self, key: str) -> Decimal | None:
         return None
-
-    # --- Hooks --------------------------------------------------------------------------
-
-    #: True when `after_record` stores rows of its own: the submission is then stored in a
-    #: transaction with them (without files or such rows it takes one statement).
-    records_related_rows = False
-
-    def after_record(self, submission) -> None:
-        """Called inside the transaction that stored `submission`; add rows that go with it."""
-
-    def check_submission_allowed(self, client_hash: str) -> str | None:
-        """A message refusing this client before validation (429), or None."""
-        return None
-
-    def submission_answer(self, submission) -> dict:
-        """Extra keys for the submit endpoint's answer (the donation's payment details)."""
-        return {}
 
     # --- What the page says -------------------------------------------------------------
 

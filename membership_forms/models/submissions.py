@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from .. import kinds
 from ..kinds import kind_choices
 
 
@@ -100,6 +101,23 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def applicant_email(self) -> str:
+        """The sender's address: the answer its kind names (KindSpec.contact_fields)."""
+        return self._answer(kinds.get(self.kind).email_field)
+
+    @property
+    def applicant_name(self) -> str:
+        return self._answer(kinds.get(self.kind).name_field)
+
+    @property
+    def first_donation(self):
+        """The gift a donation form's submission recorded (one per submission), or None."""
+        return self.donations.order_by("pk").first()
+
+    def _answer(self, key: str) -> str:
+        return str((self.payload or {}).get(key) or "").strip()
 
     def set_status(self, status: str, *, user=None, save: bool = True, **data) -> bool:
         """The one place a submission's status changes: set, saved (unless `save` is False:

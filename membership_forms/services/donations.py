@@ -80,10 +80,6 @@ def _announce(donation_id: int) -> None:
     announce(donation_created, Donation, donation_id=donation_id)
 
 
-def first_donation(submission) -> Donation | None:
-    return submission.donations.order_by("pk").first()
-
-
 def donation_answer(donation: Donation, page=None) -> dict:
     """What the donor's browser or app needs next: where to pay, or how to pledge.
 
@@ -107,7 +103,7 @@ def donation_answer(donation: Donation, page=None) -> dict:
 
 
 def payment_answer(submission) -> dict:
-    donation = first_donation(submission)
+    donation = submission.first_donation
     return {"donation": donation_answer(donation)} if donation else {}
 
 

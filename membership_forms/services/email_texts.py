@@ -26,6 +26,7 @@ from ..links import absolute, site_url
 from ..models import Notification, NotificationKind, PaymentMethod
 from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
+from .newsletter import confirmation_url, unsubscribe_token
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # The values that are the site's own links (absolute, made by `links`): the only
@@ -202,9 +203,8 @@ def signature() -> str:
 def pledge_details(submission) -> str:
     """For a gift pledged offline: what to pay, the reference to quote, where to pay."""
     from ..models import FormsApiSettings
-    from .donations import first_donation
 
-    donation = first_donation(submission)
+    donation = submission.first_donation
     if donation is None or donation.method != PaymentMethod.PLEDGE:
         return ""
     bank = FormsApiSettings.for_default_site().bank_details.strip()
@@ -231,23 +231,18 @@ def pledge_values(notification) -> dict[str, str]:
 
 
 def unsubscribe_url(submission) -> str:
-    from .newsletter import unsubscribe_token
-
     return absolute(
         reverse("membership_forms:newsletter_unsubscribe", args=(unsubscribe_token(submission),))
     )
 
 
 def _values(notification: Notification, page) -> dict[str, str]:
-    from .newsletter import confirmation_url
-    from .screening import applicant_name
-
     submission = notification.submission
     values: dict[str, str] = {"signature": signature()}
     if submission is not None:
         screening = submission.screening or {}
         values |= {
-            "name": applicant_name(submission),
+            "name": submission.applicant_name,
             "reference": submission.reference,
             "form": page.title if page else "",
             "outcome": str(screening.get("outcome", "")),

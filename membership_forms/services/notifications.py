@@ -69,10 +69,8 @@ def announce_after_commit(notification_ids: list[int]) -> None:
 
 
 def default_recipient(submission: Submission, kind: str) -> str:
-    from .screening import applicant_email
-
     if kind in APPLICANT_KINDS:
-        return applicant_email(submission)
+        return submission.applicant_email
     page = submission.page.specific if submission.page else None
     return ", ".join(split_recipients(getattr(page, "staff_recipients", "") or ""))
 

@@ -24,6 +24,7 @@ from ..conf import get_setting, load_rules
 from ..inspection import FileReport, inspect_file
 from ..limits import allow_confirmations
 from ..models import NotificationKind, Submission, SubmissionStatus
+from ..signals import submission_received
 from .notifications import announce_after_commit, record_notifications
 from .reviews import open_review, record_rescreening
 from .submissions import private_storage
@@ -55,22 +56,11 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def applicant_email(submission: Submission) -> str:
-    """The sender's address: the answer its kind names (KindSpec.contact_fields)."""
-    key = kinds.get(submission.kind).email_field
-    return str((submission.payload or {}).get(key) or "").strip()
-
-
-def applicant_name(submission: Submission) -> str:
-    key = kinds.get(submission.kind).name_field
-    return str((submission.payload or {}).get(key) or "").strip()
-
-
 def duplicate_keys(submission: Submission) -> dict[str, str]:
     """What makes two submissions the same organisation or person."""
     payload = submission.payload or {}
     keys: dict[str, str] = {}
-    email = applicant_email(submission).casefold()
+    email = submission.applicant_email.casefold()
     if email:
         keys["email"] = email
     if kinds.get(submission.kind).organisation_keys:
@@ -237,7 +227,7 @@ def _confirmations_allowed(submissions: list[Submission]) -> dict[int, bool]:
     same answer again if the batch is screened again after a crash)."""
     requests = []
     for submission in submissions:
-        requests.append((applicant_email(submission), submission.pk))
+        requests.append((submission.applicant_email, submission.pk))
     return dict(zip([s.pk for s in submissions], allow_confirmations(requests), strict=True))
 
 
@@ -366,8 +356,6 @@ def mark_failed(submission_id: int, error: str) -> bool:
 
 def retry_failed(submission_id: int, user=None) -> bool:
     """Staff's retry: back to `received` and announced again after commit."""
-    from ..signals import submission_received
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None or submission.status != SubmissionStatus.FAILED:

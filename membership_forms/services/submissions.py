@@ -141,6 +141,7 @@ def record_submission(
     transaction fails, so a refused or failed submission leaves nothing behind.
     """
     storage = private_storage()
+    spec = kinds.get(page.kind)
     now = timezone.now()
     saved: list[tuple[str, tuple[str, Any]]] = []
     try:
@@ -159,11 +160,7 @@ def record_submission(
             request_hash=request_hash,
             client_hash=client_hash,
         )
-        if (
-            not saved
-            and not page.records_related_rows
-            and _insert_in_one_statement(submission, now.year)
-        ):
+        if not saved and not spec.record_rows and _insert_in_one_statement(submission, now.year):
             # In autocommit the statement was the transaction: this runs at once.
             transaction.on_commit(lambda: _announce(submission.pk), robust=True)
         else:
@@ -182,7 +179,8 @@ def record_submission(
                     )
                     for key, (stored, upload) in saved
                 )
-                page.after_record(submission)
+                if record_rows := spec.hook("record_rows"):
+                    record_rows(page, submission)
                 transaction.on_commit(lambda: _announce(submission.pk), robust=True)
     except IntegrityError:
         _remove(storage, saved)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import psycopg
 
+from tests.payloads import valid_payload
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -48,23 +49,7 @@ print("SUPPORTER", build_form_pages()["supporter"]["en"].pk)
 """
 
 # A supporter application the rules accept; each test sets its own contact_email.
-PAYLOAD = {
-    "organisation_name": "Peace Works Network",
-    "organisation_type": "ngo",
-    "mandate": "Prevention of atrocity crimes.",
-    "headquarters": "Nairobi",
-    "headquarters_country": "KE",
-    "operations": "East Africa",
-    "legally_registered": True,
-    "government_controlled": False,
-    "independent": True,
-    "endorses_common_understanding": True,
-    "has_rtop_programme": True,
-    "willing_to_commit": True,
-    "sectors": ["peacebuilding"],
-    "website": "https://peace.example.org",
-    "contact_name": "Amina Odhiambo",
-}
+PAYLOAD = valid_payload("supporter")
 
 
 def wait_port(port: int, timeout: float = 30, up: bool = True) -> None:

@@ -11,28 +11,12 @@ from django.conf import settings
 
 from membership_forms.models import Submission
 from tests.conftest import wait_for
+from tests.payloads import valid_payload
 from tests.smtp import subject
 
 from .conftest import supporter_page
 
-PAYLOAD = {
-    "organisation_name": "Peace Works Network",
-    "organisation_type": "ngo",
-    "mandate": "Prevention of atrocity crimes.",
-    "headquarters": "Nairobi",
-    "headquarters_country": "KE",
-    "operations": "East Africa",
-    "legally_registered": True,
-    "government_controlled": False,
-    "independent": True,
-    "endorses_common_understanding": True,
-    "has_rtop_programme": True,
-    "willing_to_commit": True,
-    "sectors": ["peacebuilding"],
-    "website": "https://peace.example.org",
-    "contact_name": "Amina Odhiambo",
-    "contact_email": "amina@example.org",
-}
+PAYLOAD = valid_payload("supporter")
 
 
 def test_the_project_is_not_the_site():

@@ -1,7 +1,10 @@
 """Eligibility rules for applications, in pure Python.
 
 Shaped like Django's password validators: rules are configured by dotted path, every rule
-runs, and each finding carries a stable code. No Django import here, so the rules can be
+runs, and each finding carries a stable code. This module holds the codes, their effects
+and messages, and how rules run; the rules live beside the application they read
+(`organisation`, `internship`, `donation`), and each form kind names its own
+(`kinds/<kind>.py`). No Django import here, so the rules can be
 tested without a database and reused by any caller; translation and settings live in the
 Django layer.
 """
@@ -9,14 +12,11 @@ Django layer.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
-
-from .terms import add_months, next_open_term, parse_term, term_deadline
 
 
 def gettext_noop(s: str) -> str:
@@ -156,64 +156,6 @@ MESSAGES: dict[Code, str] = {
 }
 
 
-class Kind(StrEnum):
-    MEMBERSHIP = "membership"
-    SUPPORTER = "supporter"
-    INTERNSHIP = "internship"
-    DONATION = "donation"
-    NEWSLETTER = "newsletter"
-
-
-# --- Inputs: built by the worker from the stored submission -----------------------------
-
-
-@dataclass(frozen=True)
-class OrganisationApplication:
-    kind: str  # Kind.MEMBERSHIP or Kind.SUPPORTER
-    organisation_type: str
-    legally_registered: bool
-    government_controlled: bool
-    independent: bool
-    endorses_common_understanding: bool
-    has_rtop_programme: bool
-    willing_to_commit: bool
-    network_scope: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentCheck:
-    """What the worker saw on opening one uploaded file."""
-
-    name: str
-    present: bool
-    valid: bool
-    pages: int | None = None
-
-
-@dataclass(frozen=True)
-class InternshipApplication:
-    term: str
-    start_date: date | None
-    end_date: date | None
-    study_level: str
-    english_proficiency: str
-    documents: tuple[DocumentCheck, ...] = ()
-
-    def __post_init__(self) -> None:
-        # A malformed term is the caller's error, not the applicant's: refuse it here.
-        parse_term(self.term)
-
-
-@dataclass(frozen=True)
-class DonationApplication:
-    amount: Decimal
-    frequency: str  # "one_time" or "monthly"
-    review_threshold: Decimal | None = None
-
-
-# --- Outputs ----------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Reason:
     """One finding: a stable code, its effect, and a message for the applicant."""
@@ -271,173 +213,12 @@ def evaluate(application: A, rules: Iterable[Rule[A]], received_on: date) -> Res
     return Result(tuple(r for rule in rules for r in rule.check(application, received_on)))
 
 
-# --- Organisation rules (Member and NGO Supporter) --------------------------------------
-
-
-class GovernmentControlledRule:
-    """Only non-governmental organisations, independent of government influence, may join."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        if application.government_controlled:
-            yield Reason.of(Code.GOVERNMENT_CONTROLLED)
-        if not application.independent:
-            yield Reason.of(Code.NOT_INDEPENDENT)
-
-
-class OrganisationTypeRule:
-    """Individuals and whole companies cannot join; a company's not-for-profit arm can."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        if application.organisation_type == "individual":
-            yield Reason.of(Code.INDIVIDUAL_APPLICANT)
-        elif application.organisation_type == "private_company":
-            yield Reason.of(Code.FOR_PROFIT)
-
-
-class EndorsementRule:
-    """Every Member and Supporter endorses the common understanding of RtoP."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        if not application.endorses_common_understanding:
-            yield Reason.of(Code.NO_ENDORSEMENT)
-
-
-class RegistrationRule:
-    """Registration is asked, not a stated bar, so a person looks at it."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        if not application.legally_registered:
-            yield Reason.of(Code.NOT_REGISTERED)
-
-
-class MembershipCategoryRule:
-    """Full Members run RtoP work and commit to the Coalition; Supporters who do may upgrade."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        committed = application.has_rtop_programme and application.willing_to_commit
-        if application.kind == Kind.MEMBERSHIP and not committed:
-            yield Reason.of(Code.NO_RTOP_PROGRAMME)
-        elif application.kind == Kind.SUPPORTER and committed:
-            yield Reason.of(Code.SUGGEST_MEMBERSHIP)
-
-
-class NetworkAffiliationRule:
-    """Networks need the Secretariat's prior approval to carry the Coalition's name."""
-
-    def check(self, application: OrganisationApplication, received_on: date) -> Iterator[Reason]:
-        is_network = application.organisation_type == "network" or bool(application.network_scope)
-        if application.kind == Kind.MEMBERSHIP and is_network:
-            yield Reason.of(Code.NETWORK_AFFILIATION)
-
-
-# --- Internship rules -------------------------------------------------------------------
-
-REQUIRED_DOCUMENTS = ("cover_letter", "resume", "writing_sample")
-
-
-class TermDeadlineRule:
-    """The form hides closed terms, but the worker may run after a deadline has passed."""
-
-    def check(self, application: InternshipApplication, received_on: date) -> Iterator[Reason]:
-        deadline = term_deadline(application.term)
-        if received_on > deadline:
-            yield Reason.of(
-                Code.LATE_APPLICATION,
-                term=application.term,
-                deadline=deadline.isoformat(),
-                next_term=next_open_term(received_on),
-            )
-
-
-class DocumentsRule:
-    """Only the worker can open the files: unusable ones bar; a sample of odd length is reviewed."""
-
-    min_pages, max_pages = 3, 5
-
-    def check(self, application: InternshipApplication, received_on: date) -> Iterator[Reason]:
-        usable = {doc.name: doc for doc in application.documents if doc.present and doc.valid}
-        if missing := [name for name in REQUIRED_DOCUMENTS if name not in usable]:
-            yield Reason.of(Code.MISSING_DOCUMENT, documents=", ".join(missing))
-        sample = usable.get("writing_sample")
-        pages = None if sample is None else sample.pages
-        limits = {"min_pages": str(self.min_pages), "max_pages": str(self.max_pages)}
-        if pages is not None and pages > self.max_pages:
-            yield Reason.of(Code.WRITING_SAMPLE_TOO_LONG, pages=str(pages), **limits)
-        elif pages is not None and pages < self.min_pages:
-            yield Reason.of(Code.WRITING_SAMPLE_TOO_SHORT, pages=str(pages), **limits)
-
-
-class QualificationsRule:
-    """The posting asks for advanced students (reviewed) and for English (required)."""
-
-    def check(self, application: InternshipApplication, received_on: date) -> Iterator[Reason]:
-        if application.study_level == "other":
-            yield Reason.of(Code.NOT_ADVANCED_STUDENT)
-        if application.english_proficiency in {"limited", "none"}:
-            yield Reason.of(Code.NO_ENGLISH)
-
-
-class InternshipDatesRule:
-    """Dates must make sense and fit the flexible period of 3 to 4 calendar months.
-
-    The end date is the internship's last day: 1 June to 31 August is three months.
-    """
-
-    min_months, max_months = 3, 4
-
-    def check(self, application: InternshipApplication, received_on: date) -> Iterator[Reason]:
-        start, end = application.start_date, application.end_date
-        if start is None or end is None or start < received_on or end <= start:
-            yield Reason.of(Code.DATES_INVALID)
-        if start is None or end is None or end <= start:
-            return
-        day_after = end + timedelta(days=1)
-        if (
-            not add_months(start, self.min_months)
-            <= day_after
-            <= add_months(start, self.max_months)
-        ):
-            yield Reason.of(
-                Code.DURATION_OUT_OF_RANGE,
-                start_date=start.isoformat(),
-                end_date=end.isoformat(),
-                min_months=str(self.min_months),
-                max_months=str(self.max_months),
-            )
-
-
-# --- Donation rules ---------------------------------------------------------------------
-
-
-class DonationAmountRule:
-    """A large single gift is confirmed by a person before it is processed."""
-
-    def check(self, application: DonationApplication, received_on: date) -> Iterator[Reason]:
-        threshold = application.review_threshold
-        one_time = application.frequency == "one_time"
-        if one_time and threshold is not None and application.amount > threshold:
-            yield Reason.of(Code.AMOUNT_REVIEW, amount=str(application.amount))
-
-
 # --- Configuration ----------------------------------------------------------------------
 
 
-def _paths(*rules: type) -> list[str]:
-    return [f"{rule.__module__}.{rule.__qualname__}" for rule in rules]
-
-
-_ORGANISATION = (GovernmentControlledRule, OrganisationTypeRule, EndorsementRule, RegistrationRule)
-
-# Kind -> dotted paths of rule classes, so a settings dict can replace any list.
-DEFAULT_RULES: dict[str, list[str]] = {
-    Kind.MEMBERSHIP.value: _paths(*_ORGANISATION, MembershipCategoryRule, NetworkAffiliationRule),
-    Kind.SUPPORTER.value: _paths(*_ORGANISATION, MembershipCategoryRule),
-    Kind.INTERNSHIP.value: _paths(
-        TermDeadlineRule, DocumentsRule, QualificationsRule, InternshipDatesRule
-    ),
-    Kind.DONATION.value: _paths(DonationAmountRule),
-    Kind.NEWSLETTER.value: [],
-}
+def rule_paths(*rules: type) -> tuple[str, ...]:
+    """The dotted paths of rule classes, as a kind declares its rules and settings list them."""
+    return tuple(f"{rule.__module__}.{rule.__qualname__}" for rule in rules)
 
 
 def import_rules(paths: Iterable[str]) -> list[Rule[Any]]:
