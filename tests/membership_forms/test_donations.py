@@ -23,7 +23,7 @@ from membership_forms.services import receipts
 from membership_forms.services.stripe_events import process_event
 from membership_forms.tasks import create_checkout_session, process_stripe_event
 from membership_forms.views import STARTED, started_token
-from tests.conftest import wait_for
+from tests.conftest import assert_permission_denied, wait_for
 from tests.smtp import text
 
 from .conftest import submit_url, valid_payload
@@ -517,9 +517,10 @@ def test_admin_lists_and_exports_donations_read_only(form_pages, no_stripe, api,
     assert export.status_code == 200
     content = b"".join(export.streaming_content).decode()
     assert "sam@example.org" in content and "50.00" in content
-    assert client.get(f"{base}edit/{donation.pk}/").status_code in (302, 403)
+    assert_permission_denied(client.get(f"{base}edit/{donation.pk}/"))  # read only
     assert client.get(f"{base}inspect/{donation.pk}/").status_code == 200
     nobody = User.objects.create_user("visitor", password="x" * 12)
     nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(nobody)
-    assert client.get(base).status_code in (302, 403)
+    assert_permission_denied(client.get(base))
+    assert_permission_denied(client.get(f"{base}inspect/{donation.pk}/"))
