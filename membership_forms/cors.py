@@ -52,6 +52,11 @@ def normalise_origin(value: str) -> str:
             % {"origin": text}
         )
     host = parts.hostname.lower()
+    if not host.isascii():  # browsers send an international name in its ASCII form
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValidationError(_("%(origin)s is not an origin.") % {"origin": text}) from None
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
     if port is None or port == DEFAULT_PORTS[scheme]:

@@ -28,7 +28,9 @@ DEFAULT_MAX_LENGTH: dict[str, int] = {
     T.URL: 500,
     T.HIDDEN: 255,
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# Controls, the zero-width space and the bidi marks, overrides and isolates. Not U+200C and
+# U+200D (zero-width non-joiner and joiner): Persian and Indic spelling and emoji need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _EMAIL_FORBIDDEN = re.compile(r"[\s,;<>\"'()\\\x00-\x1f\x7f-\x9f\u2028\u2029]|%0[ad]", re.I)
 
 

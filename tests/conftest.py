@@ -94,6 +94,14 @@ def _session_worker(django_db_setup, django_db_blocker):
         yield worker
 
 
+def assert_permission_denied(response, context: object = None) -> None:
+    """Wagtail's admin answers a signed-in user who lacks a permission (PermissionDenied)
+    with a redirect to the dashboard, which shows "Sorry, you do not have permission to
+    access this area"; a user not signed in goes to the login page instead."""
+    answer = (response.status_code, response.get("Location"))
+    assert answer == (302, "/admin/"), (answer, context)
+
+
 def wait_for(condition: Callable[[], object], timeout: float = 15.0, interval: float = 0.05):
     """Poll until `condition()` is truthy; fail the test with a clear message on timeout."""
     deadline = time.monotonic() + timeout

@@ -4,7 +4,6 @@ Building it takes a while, so each test checks several things a visitor would no
 """
 
 import re
-import time
 
 import pytest
 from django.core.management import call_command
@@ -130,13 +129,10 @@ def test_untranslated_page_falls_back_to_english_with_a_notice(client, editor_cl
     assert "not yet available" not in client.get("/annual-report/").content.decode()
 
 
-def test_loading_twice_changes_nothing_and_is_quick(editor_client, demo_site):
+def test_loading_twice_changes_nothing(editor_client, demo_site):
     pages, revisions = Page.objects.count(), Revision.objects.count()
-    started = time.monotonic()
     call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
-    elapsed = time.monotonic() - started
     assert (Page.objects.count(), Revision.objects.count()) == (pages, revisions)
-    assert elapsed < 2.0
 
     home = HomePage.objects.get(locale__language_code="en")
     response = editor_client.get(reverse("wagtailadmin_explore", args=[home.pk]))

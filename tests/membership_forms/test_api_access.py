@@ -18,6 +18,7 @@ from wagtail.models import APIToken
 
 from membership_forms.models import ReviewLogEntry, Submission, SubmissionLogEntry
 from tests.cms.test_twofactor import current_code
+from tests.conftest import assert_permission_denied
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 from .reviewing import member_of, screen
@@ -217,5 +218,4 @@ def test_only_token_managers_reach_the_token_admin(db, client):
     staff = User.objects.create_user("staff", password="x" * 12)
     staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(staff)
-    refused = client.get(TOKENS)
-    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+    assert_permission_denied(client.get(TOKENS))

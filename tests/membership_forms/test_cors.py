@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page, Site
 
-from membership_forms.cors import parse_origins
+from membership_forms.cors import normalise_origin, parse_origins
 from membership_forms.models import FormsApiSettings, Submission
 
 from .conftest import submit_url, valid_payload
@@ -141,6 +141,42 @@ def test_origins_are_normalised_and_validated():
     for bad in ("https://*.example.org", "ftp://example.org", "example.org", "https://a.org/x"):
         with pytest.raises(ValidationError):
             parse_origins(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "origin"),
+    [
+        ("  https://App.Example.org  ", "https://app.example.org"),
+        ("http://example.org:80", "http://example.org"),  # the default port is not sent
+        ("https://example.org:80", "https://example.org:80"),  # ...another scheme's is
+        ("https://app.example.org:8443/", "https://app.example.org:8443"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("http://[::1]", "http://[::1]"),
+        # Browsers send an international domain name in its ASCII form.
+        ("https://café.example", "https://xn--caf-dma.example"),
+        ("https://منظمة.example", "https://xn--ogb3a0bbd.example"),
+    ],
+)
+def test_an_origin_is_stored_as_a_browser_sends_it(typed, origin):
+    assert normalise_origin(typed) == origin
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "null",  # what a sandboxed page or a file sends: never an allowed site
+        "https://",
+        "https://user@app.example.org",
+        "https://app.example.org?x=1",
+        "https://app.example.org#top",
+        "https://app.example.org:99999",
+        "https://*.example.org",
+    ],
+)
+def test_what_is_not_an_origin_is_refused(typed):
+    with pytest.raises(ValidationError):
+        normalise_origin(typed)
 
 
 def test_a_refused_oversized_submission_still_carries_the_cors_headers(

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from membership_forms.models import ReviewLogEntry, Submission, SubmissionFile
+from tests.conftest import assert_permission_denied
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 from .reviewing import member_of, screen
@@ -39,11 +40,6 @@ def with_inbox(user: User, *codenames: str) -> User:
         *Permission.objects.filter(codename__in=["view_submission", *codenames])
     )
     return User.objects.get(pk=user.pk)  # a fresh permission cache
-
-
-def refused(response) -> bool:
-    """Wagtail's admin answers PermissionDenied with a redirect to the dashboard."""
-    return response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def listed(client, submissions) -> set[str]:
@@ -81,15 +77,15 @@ def test_a_submission_outside_the_users_queues_is_refused(submissions, client):
     assert own.status_code == 200
     assert "Lucía Pérez" in own.content.decode()
     for kind in ("membership", "newsletter", "donation"):
-        assert refused(client.get(f"{INBOX}{submissions[kind].pk}/")), kind
+        assert_permission_denied(client.get(f"{INBOX}{submissions[kind].pk}/"), kind)
     assert client.get(f"{INBOX}999999/").status_code == 404
-    assert refused(client.post(f"{INBOX}{submissions['membership'].pk}/retry/"))
+    assert_permission_denied(client.post(f"{INBOX}{submissions['membership'].pk}/retry/"))
 
 
 def test_files_of_another_queue_are_refused(submissions, client):
     stored = SubmissionFile.objects.get(submission=submissions["internship"], field_key="resume")
     client.force_login(with_inbox(member_of("Secretariat", "sec")))
-    assert refused(client.get(f"/admin/membership-forms/files/{stored.pk}/"))
+    assert_permission_denied(client.get(f"/admin/membership-forms/files/{stored.pk}/"))
     assert client.get("/admin/membership-forms/files/999999/").status_code == 404
     assert not ReviewLogEntry.objects.filter(action__endswith=".download").exists()
 
