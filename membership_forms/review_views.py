@@ -241,6 +241,7 @@ def review_detail(request, pk: int):
     user_vote = None
     if ballot is not None:
         user_vote = ballot.votes.filter(voter=user).first()
+    steps = services.allowed_steps(review, user)
     return TemplateResponse(
         request,
         "membership_forms/admin/review_detail.html",
@@ -268,10 +269,17 @@ def review_detail(request, pk: int):
             ),
             "user_vote": user_vote,
             # The workflow rows this user may take now: one form and button each.
-            "steps": services.allowed_steps(review, user),
+            "steps": steps,
             "vote_choices": VoteChoice.choices,
-            "decline_reasons": DeclineReason.objects.filter(locale__language_code="en")
-            or DeclineReason.objects.all(),
+            "decline_reasons": services.decline_reasons_for(
+                review.queue, translation.get_language() or "en"
+            ),
+            # Said beside (and disabling) a button that would open a committee vote.
+            "vote_shortfall": (
+                services.vote_shortfall()
+                if any(step.target == ReviewStatus.COMMITTEE_VOTE for step in steps)
+                else ""
+            ),
             "country_name": country_name(review.country, translation.get_language() or "en"),
             "region_name": REGIONS.get(review.region, ""),
             "fields": [(spec.key, spec.label) for spec in page.get_field_specs()] if page else [],

@@ -9,8 +9,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from . import admin_views, review_views, workflow
+from .decline_reason_admin import DeclineReasonViewSet
 from .models import (
-    DeclineReason,
     Export,
     Review,
     ReviewLogEntry,
@@ -195,7 +195,7 @@ class ReviewAdminURLFinder:
 
 
 register_admin_url_finder(Review, ReviewAdminURLFinder)
-register_snippet(DeclineReason)
+register_snippet(DeclineReasonViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -48,18 +48,25 @@ VOTE_PERMISSION = "vote_membership"
 
 
 class DeclineReason(TranslatableMixin, models.Model):
-    """A reason the Secretariat picks when declining; its text goes into the decision email."""
+    """A reason a reviewer picks when declining an item of its queue; its text goes into the
+    decision email. The queue is the same in every translation (wagtail-localize syncs it)."""
 
+    queue = models.CharField(
+        _("queue"),
+        max_length=20,
+        choices=ReviewQueue.choices,
+        help_text=_("The review queue whose reviewers may choose this reason."),
+    )
     code = models.SlugField(_("code"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text for the applicant"))
 
-    panels = [FieldPanel("code"), FieldPanel("title"), FieldPanel("text")]
+    panels = [FieldPanel("queue"), FieldPanel("code"), FieldPanel("title"), FieldPanel("text")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("decline reason")
         verbose_name_plural = _("decline reasons")
-        ordering = ["title"]
+        ordering = ["queue", "title"]
 
     def __str__(self) -> str:
         return self.title

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models.reviews import (
     VOTE_PERMISSION,
@@ -50,8 +52,38 @@ def committee_members():
     )
 
 
+def _shortfall(voters: int, quorum: int) -> str:
+    """Why a vote cannot open with `voters` eligible voters, or "" when it can."""
+    if voters >= quorum:
+        return ""
+    why = ngettext(
+        "A committee vote cannot open: the Steering Committee has %(count)d member who can"
+        " vote, and a vote needs at least %(quorum)d (the quorum).",
+        "A committee vote cannot open: the Steering Committee has %(count)d members who can"
+        " vote, and a vote needs at least %(quorum)d (the quorum).",
+        voters,
+    ) % {"count": voters, "quorum": quorum}
+    what = _(
+        "Add members to the Steering Committee's group under Settings → Groups, or lower the"
+        " quorum under Settings → Committee rules."
+    )
+    return f"{why} {what}"
+
+
+def vote_shortfall() -> str:
+    """Why a committee vote cannot open now (too few eligible voters for the quorum), in
+    the active language, or "" when it can: the review screen says it beside the button."""
+    return _shortfall(committee_members().count(), CommitteeRules.load().quorum)
+
+
 def open_ballot(review: Review, now: datetime) -> Ballot:
+    """Open the vote on `review` for the committee as it is now; refused (nothing written)
+    while fewer members can vote than the quorum, since such a vote could never settle."""
     rules = CommitteeRules.load()
+    electorate = list(committee_members())
+    shortfall = _shortfall(len(electorate), rules.quorum)
+    if shortfall:
+        raise TransitionNotAllowed(shortfall)
     ballot = Ballot.objects.create(
         review=review,
         opened_at=now,
@@ -59,7 +91,7 @@ def open_ballot(review: Review, now: datetime) -> Ballot:
         quorum=rules.quorum,
         majority=rules.majority,
     )
-    ballot.electorate.set(committee_members())
+    ballot.electorate.set(electorate)
     _log(review, "ballot_opened", ballot=ballot.pk, quorum=rules.quorum, majority=rules.majority)
     return ballot
 

@@ -27,7 +27,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.models import Locale
 
 from .. import kinds, signals
 from ..links import absolute
@@ -41,7 +43,14 @@ from ..models.reviews import (
 from ..models.submissions import SubmissionStatus
 from ..regions import region_for
 from ..workflow import Action
-from .ballots import cast_vote, close_expired_ballots, committee_members, open_ballot, tally
+from .ballots import (
+    cast_vote,
+    close_expired_ballots,
+    committee_members,
+    open_ballot,
+    tally,
+    vote_shortfall,
+)
 from .notifications import queue_notification
 from .review_reminders import (
     flag_closed_terms,
@@ -93,6 +102,7 @@ __all__ = [
     "close_expired_ballots",
     "comment_on_review",
     "committee_members",
+    "decline_reasons_for",
     "decline_review",
     "find_information_request",
     "flag_closed_terms",
@@ -112,6 +122,7 @@ __all__ = [
     "tally",
     "visible_kinds",
     "visible_queues",
+    "vote_shortfall",
     "withdraw_review",
 ]
 
@@ -321,10 +332,29 @@ def reopen_vote(review_id: int, user) -> Review:
     return step.review
 
 
+def decline_reasons_for(queue: str, language: str) -> list[DeclineReason]:
+    """The reasons a reviewer of `queue` may choose, one per reason: in `language` where
+    translated, else in the default language (else in the language it was written in)."""
+    default = Locale.get_default().language_code
+    chosen: dict = {}
+
+    def rank(reason: DeclineReason) -> tuple[bool, bool]:
+        code = reason.locale.language_code
+        return (code != language, code != default)
+
+    for reason in DeclineReason.objects.filter(queue=queue).select_related("locale"):
+        best = chosen.get(reason.translation_key)
+        if best is None or rank(reason) < rank(best):
+            chosen[reason.translation_key] = reason
+    return sorted(chosen.values(), key=lambda reason: reason.title.casefold())
+
+
 @transaction.atomic
 def decline_review(review_id: int, user, reason_id: int) -> Review:
     with _transition(review_id, user, Action.DECLINE) as step:
         reason = DeclineReason.objects.get(pk=reason_id)
+        if reason.queue != step.review.queue:
+            raise ValueError(_("This decline reason belongs to another queue: choose another."))
         step.review.decline_reason = reason
         step.fields.append("decline_reason")
         step.log["reason"] = reason.code

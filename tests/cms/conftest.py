@@ -98,8 +98,9 @@ def _home_model():
 
 
 @pytest.fixture
-def demo_site(db, settings):
+def demo_site(db, settings, tmp_path):
     """The whole demo site in four languages, as `make run` builds it."""
+    settings.VAR_DIR = tmp_path  # where the demo keeps its reviewers' passwords
     for code in ("en", "fr", "es", "ar"):
         Locale.objects.get_or_create(language_code=code)
     call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from membership_forms import tasks as export_tasks
 from membership_forms import tasks as review_tasks
 from membership_forms.models import (
+    CommitteeRules,
     Export,
     Notification,
     Review,
@@ -156,7 +157,8 @@ def test_internship_reviews_flagged_after_their_term(form_pages, api):
 
 
 def test_ballot_deadline_task(form_pages, api, secretariat):
-    member_of("Steering Committee", "member")
+    for i in range(CommitteeRules.load().quorum):  # a vote opens only with enough voters
+        member_of("Steering Committee", f"member{i}")
     submission = submitted(form_pages, api, "membership")
     screen(submission, "eligible")
     review = services.approve_review(submission.review.pk, secretariat)

@@ -53,6 +53,7 @@ def committee(db):
 @pytest.fixture
 def reason(db):
     return DeclineReason.objects.create(
+        queue=ReviewQueue.SUPPORTER,
         code="scope",
         title="Out of scope",
         text="Your work is outside our scope.",

@@ -1,6 +1,7 @@
 import importlib
 import importlib.util
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Locale
@@ -34,7 +35,18 @@ class Command(BaseCommand):
             ensure_settings(builder.pages)
             ensure_site_address()
         # Form pages belong to the membership_forms plugin; its demo builder adds them.
+        staff = []
         if importlib.util.find_spec("cms.demo.forms") is not None:
             importlib.import_module("cms.demo.forms").build_form_pages()
             importlib.import_module("cms.demo.directory").build_directory_page()
+            with transaction.atomic():
+                importlib.import_module("cms.demo.decline_reasons").ensure_decline_reasons(
+                    translations
+                )
+                staff = importlib.import_module("cms.demo.staff").ensure_staff()
         self.stdout.write(f"Demo site ready ({len(builder.pages)} pages in English).")
+        if staff:
+            base = settings.WAGTAILADMIN_BASE_URL
+            self.stdout.write(f"Demo reviewers (sign in at {base}/admin/):")
+            for person, password in staff:
+                self.stdout.write(f"  {person.role}: {person.username} with password {password}")
