@@ -35,6 +35,7 @@ from .models import (
     ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
+    ScreeningOutcome,
     VoteChoice,
 )
 from .regions import REGIONS
@@ -51,12 +52,7 @@ class ReviewFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
         required=False,
-        choices=[
-            ("", "---"),
-            ("eligible", gettext_lazy("Eligible")),
-            ("needs_review", gettext_lazy("Needs review")),
-            ("ineligible", gettext_lazy("Ineligible")),
-        ],
+        choices=[("", "---"), *ScreeningOutcome.choices],
     )
     reason = forms.CharField(label=gettext_lazy("Reason code"), required=False, max_length=40)
     country = forms.CharField(label=gettext_lazy("Country"), required=False, max_length=2)

@@ -46,7 +46,13 @@ from .reviews import (
     VoteChoice,
 )
 from .settings import FormsApiSettings
-from .submissions import ReferenceCounter, Submission, SubmissionFile, SubmissionStatus
+from .submissions import (
+    ReferenceCounter,
+    ScreeningOutcome,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+)
 from .tokens import ApiTokenScope
 
 __all__ = [
@@ -90,6 +96,7 @@ __all__ = [
     "ReviewLogEntry",
     "ReviewQueue",
     "ReviewStatus",
+    "ScreeningOutcome",
     "StripeEvent",
     "Submission",
     "SubmissionFile",

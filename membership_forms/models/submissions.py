@@ -10,6 +10,19 @@ from .. import kinds
 from ..kinds import kind_choices
 
 
+class ScreeningOutcome(models.TextChoices):
+    """The screening's verdict (`eligibility.Outcome`), with the words staff read."""
+
+    ELIGIBLE = "eligible", _("Eligible")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    INELIGIBLE = "ineligible", _("Ineligible")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored outcome; the value itself if it is not one (or empty)."""
+        return str(cls(value).label) if value in cls.values else value
+
+
 class SubmissionStatus(models.TextChoices):
     """Where a submission stands. After screening it is never `received` again.
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from .. import kinds
 from ..links import absolute, site_url
-from ..models import Notification, NotificationKind, PaymentMethod
+from ..models import Notification, NotificationKind, PaymentMethod, ScreeningOutcome
 from ..models.notifications import CONFIRMATION_KINDS
 from ..models.pages import split_recipients
 from .newsletter import confirmation_url, unsubscribe_token
@@ -245,7 +245,7 @@ def _values(notification: Notification, page) -> dict[str, str]:
             "name": submission.applicant_name,
             "reference": submission.reference,
             "form": page.title if page else "",
-            "outcome": str(screening.get("outcome", "")),
+            "outcome": ScreeningOutcome.label_of(str(screening.get("outcome", ""))),
             "link": "",
             "reason": "",
             "message": "",

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from membership_forms.models import Notification, NotificationStatus, Submission
-from membership_forms.services.email_texts import fill
+from membership_forms.services.email_texts import fill, render_notification
 from membership_forms.services.notifications import queue_notification
+from membership_forms.services.screening import screen_submissions
 from membership_forms.tasks import (
     process_submission,
     requeue_stalled_submissions,
@@ -291,3 +292,14 @@ def test_concurrent_batches_send_one_address_no_more_confirmations_than_the_limi
         "status", flat=True
     )
     assert sorted(statuses) == ["sent"] * 3 + ["suppressed"] * 9
+
+
+def test_the_staff_alert_names_the_screening_outcome_in_words(form_pages, api):
+    # Unregistered: the rules send it to review.
+    payload = {**valid_payload("supporter"), "legally_registered": False}
+    submission = _submit(api, form_pages["supporter"]["en"], payload)
+    assert screen_submissions([submission.pk]) == []
+    alert = Notification.objects.get(submission=submission, kind="staff_alert")
+    body = render_notification(alert).body
+    assert "Screening: Needs review." in body
+    assert "needs_review" not in body
