@@ -148,7 +148,7 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
     paginate_by = 50
     permission_policy = ModelPermissionPolicy(Submission)
     any_permission_required = ["view"]
-    search_fields = ["reference", "applicant_name_", "applicant_email_"]
+    search_fields = ["reference", "contact_name", "contact_email"]
     search_backend_name = None
     filterset_class = SubmissionFilterSet
     default_ordering = "-submitted_at"
@@ -156,8 +156,8 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
     list_export = [
         "reference",
         "get_kind_display",
-        "applicant_name_",
-        "applicant_email_",
+        "contact_name",
+        "contact_email",
         "get_status_display",
         "locale",
         "submitted_at",
@@ -165,8 +165,8 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
     export_headings = {
         "reference": _("Reference"),
         "get_kind_display": _("Kind"),
-        "applicant_name_": _("Name"),
-        "applicant_email_": _("Email"),
+        "contact_name": _("Name"),
+        "contact_email": _("Email"),
         "get_status_display": _("Status"),
         "locale": _("Language"),
         "submitted_at": _("Received"),
@@ -183,10 +183,8 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
                 url_name="membership_forms_submission",
             ),
             Column("kind", label=_("Kind"), accessor="get_kind_display", sort_key="kind"),
-            Column("name", label=_("Name"), accessor="applicant_name_", sort_key="applicant_name_"),
-            Column(
-                "email", label=_("Email"), accessor="applicant_email_", sort_key="applicant_email_"
-            ),
+            Column("name", label=_("Name"), accessor="contact_name", sort_key="contact_name"),
+            Column("email", label=_("Email"), accessor="contact_email", sort_key="contact_email"),
             Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
             DateColumn("submitted_at", label=_("Received"), sort_key="submitted_at"),
             AgeColumn("age", label=_("Age")),
@@ -195,7 +193,7 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         keys = visible_kinds(self.request.user)
         queryset = Submission.objects.filter(kind__in=keys).annotate(
-            applicant_email_=contact_answer(keys, 0), applicant_name_=contact_answer(keys, 1)
+            contact_email=contact_answer(keys, 0), contact_name=contact_answer(keys, 1)
         )
         selected = [value for value in self.request.GET.getlist("selected") if value.isdigit()]
         if selected:

@@ -76,18 +76,24 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
     header_icon = "mail"
     paginate_by = 50
     permission_policy = None
-    search_fields = ["email_"]
+    search_fields = ["subscriber_email"]
     search_backend_name = None
     filterset_class = SubscriberFilterSet
     default_ordering = "-submitted_at"
     export_filename = "newsletter-subscribers"
-    list_export = ["email_", "name_", "language_", "consent.confirmed_at", "source_"]
+    list_export = [
+        "subscriber_email",
+        "subscriber_name",
+        "language_name",
+        "consent.confirmed_at",
+        "source_form",
+    ]
     export_headings = {
-        "email_": _("Email"),
-        "name_": _("Name"),
-        "language_": _("Language"),
+        "subscriber_email": _("Email"),
+        "subscriber_name": _("Name"),
+        "language_name": _("Language"),
         "consent.confirmed_at": _("Confirmed"),
-        "source_": _("Source form"),
+        "source_form": _("Source form"),
     }
 
     def dispatch(self, request, *args, **kwargs):
@@ -98,13 +104,17 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
     @property
     def columns(self):
         return [
-            Column("email", label=_("Email"), accessor="email_", sort_key="email_"),
-            Column("name", label=_("Name"), accessor="name_", sort_key="name_"),
-            Column("language", label=_("Language"), accessor="language_", sort_key="locale"),
+            Column(
+                "email", label=_("Email"), accessor="subscriber_email", sort_key="subscriber_email"
+            ),
+            Column("name", label=_("Name"), accessor="subscriber_name", sort_key="subscriber_name"),
+            Column("language", label=_("Language"), accessor="language_name", sort_key="locale"),
             DateColumn(
                 "confirmed", label=_("Confirmed"), accessor="consent.confirmed_at", sort_key=None
             ),
-            Column("source", label=_("Source form"), accessor="source_", sort_key="source_"),
+            Column(
+                "source", label=_("Source form"), accessor="source_form", sort_key="source_form"
+            ),
             DateColumn("submitted_at", label=_("Signed up"), sort_key="submitted_at"),
         ]
 
@@ -114,10 +124,10 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
             Submission.objects.filter(kind=KIND, status__in=CURRENT)
             .select_related("consent")
             .annotate(
-                email_=KT(f"payload__{spec.email_field}"),
-                name_=KT(f"payload__{spec.name_field}"),
-                language_=language_label(),
-                source_=F("page__title"),
+                subscriber_email=KT(f"payload__{spec.email_field}"),
+                subscriber_name=KT(f"payload__{spec.name_field}"),
+                language_name=language_label(),
+                source_form=F("page__title"),
             )
         )
 
