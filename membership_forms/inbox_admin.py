@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
@@ -24,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -63,6 +64,19 @@ def country_fields(keys: Iterable[str]) -> dict[str, str]:
                 found[key] = field.key
                 break
     return found
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def language_label():
+    """The language names in the admin's own language, as a query expression."""
+    whens = [When(locale=code, then=Value(language_name(code))) for code, _ in settings.LANGUAGES]
+    return Case(*whens, default="locale", output_field=CharField())
 
 
 def with_label(label, count: int) -> str:
@@ -159,7 +173,7 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
         "contact_name",
         "contact_email",
         "get_status_display",
-        "locale",
+        "language_name",
         "submitted_at",
     ]
     export_headings = {
@@ -168,7 +182,7 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
         "contact_name": _("Name"),
         "contact_email": _("Email"),
         "get_status_display": _("Status"),
-        "locale": _("Language"),
+        "language_name": _("Language"),
         "submitted_at": _("Received"),
     }
 
@@ -193,7 +207,9 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         keys = visible_kinds(self.request.user)
         queryset = Submission.objects.filter(kind__in=keys).annotate(
-            contact_email=contact_answer(keys, 0), contact_name=contact_answer(keys, 1)
+            contact_email=contact_answer(keys, 0),
+            contact_name=contact_answer(keys, 1),
+            language_name=language_label(),
         )
         selected = [value for value in self.request.GET.getlist("selected") if value.isdigit()]
         if selected:

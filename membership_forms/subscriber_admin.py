@@ -11,10 +11,9 @@ from __future__ import annotations
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import F
 from django.db.models.fields.json import KT
 from django.urls import path
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -22,7 +21,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from . import kinds
-from .inbox_admin import record_exports
+from .inbox_admin import language_label, language_name, record_exports
 from .models import Submission, SubmissionStatus
 from .spreadsheets import InertSpreadsheetExportMixin
 
@@ -32,19 +31,6 @@ CURRENT = [SubmissionStatus.PENDING_CONFIRMATION, SubmissionStatus.CONFIRMED]
 
 def can_read_subscribers(user) -> bool:
     return user.has_perm(kinds.get(KIND).read_permission)
-
-
-def language_name(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
-def language_label():
-    """The language names in the admin's own language, as a query expression."""
-    whens = [When(locale=code, then=Value(language_name(code))) for code, _ in settings.LANGUAGES]
-    return Case(*whens, default="locale", output_field=CharField())
 
 
 class SubscriberFilterSet(WagtailFilterSet):

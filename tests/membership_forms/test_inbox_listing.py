@@ -125,6 +125,7 @@ def test_the_export_is_inert_and_audited(submissions, client, boss):  # noqa: F8
         "reader@example.org",
         "Waiting for confirmation",
     )
+    assert rows[1][5] == "English"  # the language's name, not its code
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row if cell.value)
     entry = SubmissionLogEntry.objects.get(user=boss)
     assert (entry.action, entry.object_id, entry.data) == (
