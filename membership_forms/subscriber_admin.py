@@ -71,14 +71,14 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
         "subscriber_email",
         "subscriber_name",
         "language_name",
-        "consent.confirmed_at",
+        "confirmed_at",
         "source_form",
     ]
     export_headings = {
         "subscriber_email": _("Email"),
         "subscriber_name": _("Name"),
         "language_name": _("Language"),
-        "consent.confirmed_at": _("Confirmed"),
+        "confirmed_at": _("Confirmed"),
         "source_form": _("Source form"),
     }
 
@@ -95,9 +95,7 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
             ),
             Column("name", label=_("Name"), accessor="subscriber_name", sort_key="subscriber_name"),
             Column("language", label=_("Language"), accessor="language_name", sort_key="locale"),
-            DateColumn(
-                "confirmed", label=_("Confirmed"), accessor="consent.confirmed_at", sort_key=None
-            ),
+            DateColumn("confirmed", label=_("Confirmed"), accessor="confirmed_at", sort_key=None),
             Column(
                 "source", label=_("Source form"), accessor="source_form", sort_key="source_form"
             ),
@@ -106,15 +104,12 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
 
     def get_base_queryset(self):
         spec = kinds.get(KIND)
-        return (
-            Submission.objects.filter(kind=KIND, status__in=CURRENT)
-            .select_related("consent")
-            .annotate(
-                subscriber_email=KT(f"payload__{spec.email_field}"),
-                subscriber_name=KT(f"payload__{spec.name_field}"),
-                language_name=language_label(),
-                source_form=F("page__title"),
-            )
+        return Submission.objects.filter(kind=KIND, status__in=CURRENT).annotate(
+            subscriber_email=KT(f"payload__{spec.email_field}"),
+            subscriber_name=KT(f"payload__{spec.name_field}"),
+            language_name=language_label(),
+            source_form=F("page__title"),
+            confirmed_at=F("consent__confirmed_at"),
         )
 
     def order_queryset(self, queryset):

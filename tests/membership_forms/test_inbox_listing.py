@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from membership_forms.models import (
     NewsletterConsent,
@@ -89,6 +90,12 @@ def test_labels_and_counts_not_codes(submissions, client, boss):  # noqa: F811
     for code in ("in_review", "pending_confirmation", "internship", "newsletter"):
         assert not re.search(rf"(?<![\w/=-]){code}(?![\w-])", cells), code
     assert "Waiting for confirmation" in cells and "In review" in cells
+    # In the staff member's own admin language.
+    profile = UserProfile.get_for_user(boss)
+    profile.preferred_language = "fr"
+    profile.save()
+    html = client.get(INBOX).content.decode()
+    assert "En cours d\u2019examen (2)" in html and "Stage (1)" in html
 
 
 def test_the_inbox_and_its_exports_show_only_the_kinds_the_user_may_read(
@@ -212,6 +219,9 @@ def test_subscribers_listing(submissions, client, boss):  # noqa: F811
     assert rows[0] == ("Email", "Name", "Language", "Confirmed", "Source form")
     assert rows[1][:3] == ("r0@example.org", "Reader 0", "French")
     assert SubmissionLogEntry.objects.filter(user=boss, action__endswith=".export").count() == 1
+    everyone = client.get(f"{SUBSCRIBERS}?export=csv")
+    lines = b"".join(everyone.streaming_content).decode().splitlines()
+    assert len(lines) == 3 and any(line.startswith("reader@example.org,") for line in lines)
 
 
 def test_subscribers_need_the_newsletter_permission(submissions, client):  # noqa: F811
