@@ -79,6 +79,11 @@ def test_filters_and_search_narrow_the_inbox(submissions, client, boss):  # noqa
     html = client.get(f"{INBOX}?ordering=contact_name").content.decode()
     names = [html.index(name) for name in ("Amina Odhiambo", "Lucía Pérez", "Reader", "Sam Lee")]
     assert names == sorted(names)
+    html = client.get(f"{INBOX}?ordering=-contact_email").content.decode()
+    emails = [html.index(email) for email in ("sam@", "reader@", "lucia@", "amina@")]
+    assert emails == sorted(emails)
+    for ordering in ("reference", "kind", "-status", "submitted_at"):
+        assert client.get(f"{INBOX}?ordering={ordering}").status_code == 200
 
 
 def test_labels_and_counts_not_codes(submissions, client, boss):  # noqa: F811
@@ -209,6 +214,8 @@ def test_subscribers_listing(submissions, client, boss):  # noqa: F811
     assert "r0@example.org" not in unconfirmed and "reader@example.org" in unconfirmed
     french = client.get(f"{SUBSCRIBERS}?locale=fr").content.decode()
     assert "r0@example.org" in french and "reader@example.org" not in french
+    for ordering in ("confirmed_at", "-subscriber_email", "locale", "source_form"):
+        assert client.get(f"{SUBSCRIBERS}?ordering={ordering}").status_code == 200
     found = client.get(f"{SUBSCRIBERS}?q=READER@").content.decode()
     assert "reader@example.org" in found and "r0@example.org" not in found
 
