@@ -25,10 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
-from django.utils.translation import get_language_info, ngettext
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django_countries import countries
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
@@ -36,6 +35,7 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import kinds
+from .countries import country_choices
 from .kinds.fields import FieldType
 from .models import Review, Submission, SubmissionStatus
 from .models.audit import ReviewLogEntry, SubmissionLogEntry
@@ -122,7 +122,7 @@ class SubmissionFilterSet(WagtailFilterSet):
         ]
         self.countries = country_fields(self.kinds)
         if self.countries:
-            self.filters["country"].extra["choices"] = list(countries)
+            self.filters["country"].extra["choices"] = country_choices(get_language())
         else:
             del self.filters["country"]
 
