@@ -1,4 +1,5 @@
-"""The submissions inbox in the Wagtail admin: list, detail, and logged file downloads.
+"""The submissions inbox in the Wagtail admin: detail, retries and logged file downloads
+(the listing is inbox_admin.py).
 
 `view_submission` opens the inbox; what it shows follows the review queues
 (`services.reviews.visible_kinds`). A submission outside them is refused like anything
@@ -9,23 +10,18 @@ logged.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Page
 
-from . import kinds as kinds_
-from .models import Notification, Submission, SubmissionFile, SubmissionStatus
+from .models import Notification, Submission, SubmissionFile
 from .services.notifications import retry_notification
-from .services.reviews import can_see_submission, record_submission_access, visible_kinds
+from .services.reviews import can_see_submission, record_submission_access
 from .services.screening import retry_failed
 from .services.submissions import private_storage
 
@@ -34,46 +30,11 @@ DOWNLOAD = "membership_forms.download_submissionfile"
 RETRY = "membership_forms.change_submission"
 
 
-def _forms(keys: list[str]):
-    """One entry per form of these kinds across its translations, in the default locale
-    when present."""
-    models = [spec.get_page_model() for spec in map(kinds_.get, keys)]
-    forms: dict[uuid.UUID, Page] = {}
-    for page in Page.objects.type(*models).select_related("locale").order_by("path"):
-        forms.setdefault(page.translation_key, page)
-    return forms
-
-
 def _submission_for(request, pk: int | None) -> Submission:
     submission = get_object_or_404(Submission.objects.select_related("page"), pk=pk)
     if not can_see_submission(request.user, submission):
         raise PermissionDenied
     return submission
-
-
-@permission_required(VIEW, raise_exception=True)
-def submission_list(request):
-    kinds = visible_kinds(request.user)
-    submissions = Submission.objects.filter(kind__in=kinds).select_related("page")
-    form_key = request.GET.get("form")
-    forms = _forms(kinds) if kinds else {}
-    if form_key:
-        submissions = submissions.filter(form_key=form_key)
-    if (kind := request.GET.get("kind")) in kinds:
-        submissions = submissions.filter(kind=kind)
-    if (status := request.GET.get("status")) in SubmissionStatus.values:
-        submissions = submissions.filter(status=status)
-    page = Paginator(submissions, 50).get_page(request.GET.get("p"))
-    return TemplateResponse(
-        request,
-        "membership_forms/admin/submission_list.html",
-        {
-            "submissions": page,
-            "forms": forms.values(),
-            "current_form": form_key,
-            "header_title": _("Submissions"),
-        },
-    )
 
 
 @permission_required(VIEW, raise_exception=True)

@@ -8,7 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, review_views, workflow
+from . import admin_views, inbox_admin, review_views, subscriber_admin, workflow
 from .decline_reason_admin import DeclineReasonViewSet
 from .models import (
     Export,
@@ -27,9 +27,20 @@ def register_admin_urls():
     return [
         path(
             "membership-forms/submissions/",
-            admin_views.submission_list,
+            inbox_admin.submission_index,
             name="membership_forms_submissions",
         ),
+        path(
+            "membership-forms/submissions/results/",
+            inbox_admin.submission_index_results,
+            name="membership_forms_submissions_results",
+        ),
+        path(
+            "membership-forms/submissions/bulk/",
+            inbox_admin.bulk_action,
+            name="membership_forms_submissions_bulk",
+        ),
+        *subscriber_admin.urls(),
         path(
             "membership-forms/submissions/<int:pk>/",
             admin_views.submission_detail,
@@ -98,6 +109,21 @@ def register_submissions_menu_item():
         reverse("membership_forms_submissions"),
         icon_name="form",
         order=250,
+    )
+
+
+class SubscribersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return subscriber_admin.can_read_subscribers(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_subscribers_menu_item():
+    return SubscribersMenuItem(
+        _("Newsletter subscribers"),
+        reverse("membership_forms_subscribers"),
+        icon_name="mail",
+        order=255,
     )
 
 
