@@ -7,21 +7,17 @@ could not be made. Exported cells are made inert for spreadsheets (spreadsheets.
 """
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
-from wagtail.log_actions import get_active_log_context
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import Donation, Review, Submission
-from .models.audit import ReviewLogEntry, SubmissionLogEntry
+from .admin_exports import AuditedExportMixin
+from .models import Donation
 from .services.reviews import record_submission_access
-from .spreadsheets import InertSpreadsheetExportMixin
 
 READ_ACTIONS = {"view"}
 
@@ -64,62 +60,19 @@ class DonationFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
 
 
-class DonationIndexView(InertSpreadsheetExportMixin, IndexView):
+class DonationIndexView(AuditedExportMixin, IndexView):
     """The listing; its CSV and XLSX exports hold donors' own words (names, dedications),
     so each exported gift is entered in its submission's audit log."""
-
-    def write_xlsx_response(self, queryset):
-        self._record_export(queryset, "xlsx")
-        return super().write_xlsx_response(queryset)
-
-    def write_csv_response(self, queryset):
-        self._record_export(queryset, "csv")
-        return super().write_csv_response(queryset)
 
     def get_base_queryset(self):
         # The listing and the exports show each gift's submission (its reference).
         return super().get_base_queryset().select_related("submission__review")
 
-    def _record_export(self, queryset, file_format: str) -> None:
-        """The entries `record_submission_access` makes (on the review when the gift is in
-        a queue, else on its submission), written together: an export is thousands of
-        gifts, not one query each."""
-        user, now, context = self.request.user, timezone.now(), get_active_log_context()
-        types = ContentType.objects.get_for_models(Review, Submission, for_concrete_models=False)
-        in_queues, outside = [], []
-        for donation in queryset.select_related("submission__review"):
-            submission = donation.submission
-            review = getattr(submission, "review", None)
-            common = {
-                "timestamp": now,
-                "user": user,
-                "uuid": context.uuid,
-                "data": {"donation": donation.pk, "format": file_format},
-            }
-            if review is not None:
-                in_queues.append(
-                    ReviewLogEntry(
-                        content_type=types[Review],
-                        label=str(review),
-                        action="membership_forms.review.export",
-                        object_id=str(review.pk),
-                        queue=review.queue,
-                        **common,
-                    )
-                )
-            else:
-                outside.append(
-                    SubmissionLogEntry(
-                        content_type=types[Submission],
-                        label=str(submission),
-                        action="membership_forms.submission.export",
-                        object_id=str(submission.pk),
-                        kind=submission.kind,
-                        **common,
-                    )
-                )
-        ReviewLogEntry.objects.bulk_create(in_queues, batch_size=1000)
-        SubmissionLogEntry.objects.bulk_create(outside, batch_size=1000)
+    def exported_submissions(self, queryset):
+        return (
+            (donation.submission, {"donation": donation.pk})
+            for donation in queryset.select_related("submission__review")
+        )
 
 
 class DonationInspectView(InspectView):

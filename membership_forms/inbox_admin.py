@@ -3,7 +3,7 @@
 Each user sees only the kinds they may read (`visible_kinds`). Names and emails are the
 answers each kind names (KindSpec.contact_fields), read in the query so that search and
 sorting work on them. Every export is entered in the audit log, one entry per submission
-(`record_exports`), and its cells are made inert for spreadsheets (spreadsheets.py).
+(`admin_exports.AuditedExportMixin`), its cells made inert for spreadsheets.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.fields.json import KT
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -31,17 +30,15 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.log_actions import get_active_log_context
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import kinds
+from .admin_exports import AuditedExportMixin
 from .countries import country_choices
 from .kinds.fields import FieldType
-from .models import Review, Submission, SubmissionStatus
-from .models.audit import ReviewLogEntry, SubmissionLogEntry
+from .models import Submission, SubmissionStatus
 from .services.reviews import visible_kinds
 from .services.screening import retry_failed
-from .spreadsheets import InertSpreadsheetExportMixin
 
 VIEW = "membership_forms.view_submission"
 RETRY = "membership_forms.change_submission"
@@ -152,7 +149,7 @@ class SelectColumn(Column):
         super().__init__("select", label=_("Select"), accessor="pk")
 
 
-class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
+class SubmissionIndexView(AuditedExportMixin, IndexView):
     model = Submission
     template_name = "membership_forms/admin/inbox/index.html"
     index_url_name = "membership_forms_submissions"
@@ -221,58 +218,10 @@ class SubmissionIndexView(InertSpreadsheetExportMixin, IndexView):
         queryset = super().order_queryset(queryset)
         return queryset.order_by(*queryset.query.order_by, "-pk")
 
-    def write_xlsx_response(self, queryset):
-        record_exports(queryset, self.request.user, "xlsx")
-        return super().write_xlsx_response(queryset)
-
-    def write_csv_response(self, queryset):
-        record_exports(queryset, self.request.user, "csv")
-        return super().write_csv_response(queryset)
-
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["can_retry"] = self.request.user.has_perm(RETRY)
         return context
-
-
-def record_exports(queryset: QuerySet[Submission], user, file_format: str) -> None:
-    """One audit entry per exported submission, where `record_submission_access` puts
-    them (on the review when the submission is in a queue), written together."""
-    now, context = timezone.now(), get_active_log_context()
-    types = ContentType.objects.get_for_models(Review, Submission, for_concrete_models=False)
-    in_queues, outside = [], []
-    for submission in queryset.select_related("review").order_by():
-        review = getattr(submission, "review", None)
-        common = {
-            "timestamp": now,
-            "user": user,
-            "uuid": context.uuid,
-            "data": {"format": file_format},
-        }
-        if review is not None:
-            in_queues.append(
-                ReviewLogEntry(
-                    content_type=types[Review],
-                    label=str(review),
-                    action="membership_forms.review.export",
-                    object_id=str(review.pk),
-                    queue=review.queue,
-                    **common,
-                )
-            )
-        else:
-            outside.append(
-                SubmissionLogEntry(
-                    content_type=types[Submission],
-                    label=str(submission),
-                    action="membership_forms.submission.export",
-                    object_id=str(submission.pk),
-                    kind=submission.kind,
-                    **common,
-                )
-            )
-    ReviewLogEntry.objects.bulk_create(in_queues, batch_size=1000)
-    SubmissionLogEntry.objects.bulk_create(outside, batch_size=1000)
 
 
 @require_POST

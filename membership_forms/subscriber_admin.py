@@ -3,7 +3,7 @@
 A subscriber is a newsletter sign-up that has not ended (unsubscribed sign-ups are gone
 from the list); "confirmed" means the double opt-in link was followed (NewsletterConsent).
 Whoever may read newsletter sign-ups (the newsletter kind's `read_permission`) may open
-it; every export is audited like the inbox's (`inbox_admin.record_exports`).
+it; every export is audited like the inbox's (`admin_exports.AuditedExportMixin`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from . import kinds
-from .inbox_admin import language_label, language_name, record_exports
+from .admin_exports import AuditedExportMixin
+from .inbox_admin import language_label, language_name
 from .models import Submission, SubmissionStatus
-from .spreadsheets import InertSpreadsheetExportMixin
 
 KIND = "newsletter"
 CURRENT = [SubmissionStatus.PENDING_CONFIRMATION, SubmissionStatus.CONFIRMED]
@@ -54,7 +54,7 @@ class SubscriberFilterSet(WagtailFilterSet):
         ]
 
 
-class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
+class SubscriberIndexView(AuditedExportMixin, IndexView):
     model = Submission
     index_url_name = "membership_forms_subscribers"
     index_results_url_name = "membership_forms_subscribers_results"
@@ -115,14 +115,6 @@ class SubscriberIndexView(InertSpreadsheetExportMixin, IndexView):
     def order_queryset(self, queryset):
         queryset = super().order_queryset(queryset)
         return queryset.order_by(*queryset.query.order_by, "-pk")
-
-    def write_xlsx_response(self, queryset):
-        record_exports(queryset, self.request.user, "xlsx")
-        return super().write_xlsx_response(queryset)
-
-    def write_csv_response(self, queryset):
-        record_exports(queryset, self.request.user, "csv")
-        return super().write_csv_response(queryset)
 
 
 def urls():
