@@ -5,19 +5,16 @@ Views check the queue permission, read, and hand every change to `services.revie
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,9 +22,7 @@ from wagtail.log_actions import registry as log_registry
 
 from . import workflow
 from .countries import country_name
-from .filters import clean_filters
 from .models import (
-    OPEN_STATUSES,
     DeclineReason,
     Export,
     ExportFormat,
@@ -35,80 +30,11 @@ from .models import (
     ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
-    ScreeningOutcome,
     VoteChoice,
 )
 from .regions import REGIONS
-from .services import dashboard, exports
+from .services import exports
 from .services import reviews as services
-
-AGES = {"7": 7, "30": 30, "90": 90}
-
-
-class ReviewFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=[("", "---"), *ReviewStatus.choices]
-    )
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"),
-        required=False,
-        choices=[("", "---"), *ScreeningOutcome.choices],
-    )
-    reason = forms.CharField(label=gettext_lazy("Reason code"), required=False, max_length=40)
-    country = forms.CharField(label=gettext_lazy("Country"), required=False, max_length=2)
-    region = forms.ChoiceField(
-        label=gettext_lazy("Region"), required=False, choices=[("", "---"), *REGIONS.items()]
-    )
-    term = forms.CharField(label=gettext_lazy("Term"), required=False, max_length=20)
-    waiting = forms.ChoiceField(
-        label=gettext_lazy("Waiting"),
-        required=False,
-        choices=[
-            ("", "---"),
-            (dashboard.WAITING_FOR_ME, gettext_lazy("For me (assigned to me or unassigned)")),
-            (dashboard.AWAITING_MY_VOTE, gettext_lazy("For my vote")),
-        ],
-    )
-    age = forms.ChoiceField(
-        label=gettext_lazy("Waiting more than"),
-        required=False,
-        choices=[
-            ("", "---"),
-            ("7", gettext_lazy("7 days")),
-            ("30", gettext_lazy("30 days")),
-            ("90", gettext_lazy("90 days")),
-        ],
-    )
-
-    def clean_country(self) -> str:
-        """The directory's definition (filters.py); an invalid code is ignored, like there."""
-        return clean_filters(country=self.cleaned_data["country"])[0].country
-
-    def filter(self, reviews, user=None):
-        if not self.is_valid():
-            return reviews
-        data = self.cleaned_data
-        if data["waiting"] == dashboard.WAITING_FOR_ME:
-            mine = dashboard.awaiting_review(user, ReviewQueue.values)
-            reviews = reviews.filter(pk__in=mine.values("pk"))
-        elif data["waiting"] == dashboard.AWAITING_MY_VOTE:
-            reviews = reviews.filter(pk__in=dashboard.awaiting_vote(user).values("pk"))
-        if data["status"]:
-            reviews = reviews.filter(status=data["status"])
-        if data["outcome"]:
-            reviews = reviews.filter(outcome=data["outcome"])
-        if data["reason"]:
-            reviews = reviews.filter(reason_codes__contains=[data["reason"].upper()])
-        if data["country"]:
-            reviews = reviews.filter(country=data["country"])
-        if data["region"]:
-            reviews = reviews.filter(region=data["region"])
-        if data["term"]:
-            reviews = reviews.filter(term=data["term"])
-        if data["age"]:
-            cutoff = timezone.now() - timedelta(days=AGES[data["age"]])
-            reviews = reviews.filter(submitted_at__lt=cutoff)
-        return reviews
 
 
 def _queue_or_404(request, queue: str) -> str:
@@ -117,35 +43,6 @@ def _queue_or_404(request, queue: str) -> str:
     if not services.can_see_queue(request.user, queue):
         raise PermissionDenied
     return queue
-
-
-def queue_list(request, queue: str):
-    queue = _queue_or_404(request, queue)
-    reviews = Review.objects.filter(queue=queue).select_related("submission", "assigned_to")
-    counts = dict(
-        Review.objects.filter(queue=queue)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    form = ReviewFilterForm(request.GET or None)
-    if not request.GET:
-        reviews = reviews.filter(status__in=OPEN_STATUSES)
-    reviews = form.filter(reviews, request.user)
-    page = Paginator(reviews, 50).get_page(request.GET.get("p"))
-    return TemplateResponse(
-        request,
-        "membership_forms/admin/review_list.html",
-        {
-            "reviews": page,
-            "form": form,
-            "queue": queue,
-            "counts": [
-                (label, counts.get(value, 0), value) for value, label in ReviewStatus.choices
-            ],
-            "header_title": _("Review queue: %(queue)s") % {"queue": ReviewQueue(queue).label},
-        },
-    )
 
 
 def _review_actions():

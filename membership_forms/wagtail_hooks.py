@@ -8,7 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, inbox_admin, review_views, subscriber_admin, workflow
+from . import admin_views, inbox_admin, review_listing, review_views, subscriber_admin, workflow
 from .decline_reason_admin import DeclineReasonViewSet
 from .models import (
     Export,
@@ -63,8 +63,13 @@ def register_admin_urls():
         ),
         path(
             "membership-forms/reviews/<str:queue>/",
-            review_views.queue_list,
+            review_listing.queue_list,
             name="membership_forms_queue",
+        ),
+        path(
+            "membership-forms/reviews/<str:queue>/results/",
+            review_listing.queue_list_results,
+            name="membership_forms_queue_results",
         ),
         path(
             "membership-forms/reviews/<str:queue>/history/",

@@ -1,0 +1,123 @@
+"""The review queues' filters, in Wagtail's side panel: every choice shown in words.
+
+Statuses, outcomes and regions by their labels, countries by their names in the admin's
+language; a country code in lower case is taken, one that is not a country is ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from .countries import country_choices
+from .models import Review, ReviewQueue, ReviewStatus, ScreeningOutcome
+from .regions import REGIONS
+from .services import dashboard
+
+AGES = {"7": 7, "30": 30, "90": 90}
+UNASSIGNED = "none"
+
+
+def _countries() -> list[tuple[str, str]]:
+    return country_choices(translation.get_language() or "en")
+
+
+class CountryField(django_filters.fields.ChoiceField):
+    """A country code in any case; one that is not a country is not an error, only no filter."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def validate(self, value) -> None:
+        if value and not self.valid_value(value):
+            return
+        super().validate(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return value if self.valid_value(value) else ""
+
+
+class CountryFilter(django_filters.ChoiceFilter):
+    field_class = CountryField
+
+
+def _reviewer_choices(request) -> list[tuple[str, str]]:
+    """The people items of this queue are assigned to, by name; and "nobody"."""
+    queue = getattr(request, "review_queue", "") if request else ""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=Review.objects.filter(queue=queue).values("assigned_to"))
+        .order_by("first_name", "last_name", "username")
+    )
+    return [
+        (UNASSIGNED, str(_("Nobody"))),
+        *((str(user.pk), user.get_full_name() or user.get_username()) for user in users),
+    ]
+
+
+class ReviewerFilter(django_filters.ChoiceFilter):
+    """Choices read when the form is built, for the queue of the request being answered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[], **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.choices = [("", "---------"), *_reviewer_choices(self.parent.request)]
+        return field
+
+
+class QueueFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
+    outcome = django_filters.ChoiceFilter(
+        label=_("Screening outcome"), choices=ScreeningOutcome.choices
+    )
+    country = CountryFilter(label=_("Country"), choices=_countries)
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=list(REGIONS.items()))
+    submitted_at = django_filters.DateFromToRangeFilter(
+        label=_("Received"), widget=DateRangePickerWidget
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Waiting more than"),
+        method="filter_age",
+        choices=[(key, _("%(days)s days") % {"days": key}) for key in AGES],
+    )
+    assigned_to = ReviewerFilter(label=_("Assigned reviewer"), method="filter_assigned")
+    waiting = django_filters.ChoiceFilter(
+        label=_("Waiting"),
+        method="filter_waiting",
+        choices=[
+            (dashboard.WAITING_FOR_ME, _("For me (assigned to me or unassigned)")),
+            (dashboard.AWAITING_MY_VOTE, _("For my vote")),
+        ],
+    )
+
+    class Meta:
+        model = Review
+        fields: list[str] = []
+
+    def filter_age(self, queryset, name, value):
+        if value not in AGES:
+            return queryset
+        return queryset.filter(submitted_at__lt=timezone.now() - timedelta(days=AGES[value]))
+
+    def filter_assigned(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset.filter(assigned_to_id=value) if value else queryset
+
+    def filter_waiting(self, queryset, name, value):
+        user = self.request.user
+        if value == dashboard.WAITING_FOR_ME:
+            mine = dashboard.awaiting_review(user, ReviewQueue.values)
+            return queryset.filter(pk__in=mine.values("pk"))
+        if value == dashboard.AWAITING_MY_VOTE:
+            return queryset.filter(pk__in=dashboard.awaiting_vote(user).values("pk"))
+        return queryset

@@ -1,0 +1,286 @@
+"""A review queue's listing on Wagtail's generic IndexView: one view, the queue in its URL.
+
+Every column and filter is in words in the staff member's language (labels, country names,
+ages); the CSV and XLSX exports of the filtered queue make formulas inert and enter each
+exported item in its review's audit log, as the donations listing does. The first page
+costs the same few queries whatever the queue's size: its names come from the submission's
+answers in the same query (annotations), the reviewer by a join.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models.fields.json import KeyTextTransform
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.widgets import HeaderButton
+from wagtail.log_actions import get_active_log_context
+
+from . import kinds, workflow
+from .countries import country_name
+from .models import OPEN_STATUSES, Review, ReviewQueue, ReviewStatus, ScreeningOutcome
+from .models.audit import ReviewLogEntry
+from .regions import REGIONS
+from .review_filters import QueueFilterSet
+from .services.reviews import can_see_queue
+from .spreadsheets import InertSpreadsheetExportMixin
+
+# The filters whose presence means "show me what I asked for, closed items too".
+FILTER_KEYS = ("q", "status", "outcome", "country", "region", "age", "assigned_to", "waiting")
+
+
+def next_step_label(review: Review) -> str:
+    """The words of the first step a reviewer may take next ("" when none is left)."""
+    for step in workflow.steps_from(review.status, review.queue):
+        if step.label:
+            return str(step.label)
+    return ""
+
+
+def reviewer_name(review: Review) -> str:
+    user = review.assigned_to
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def age(review: Review) -> str:
+    """How long the item has waited, in its largest unit: "3 days"."""
+    return timesince(review.submitted_at, timezone.now(), depth=1)
+
+
+# What each column says about a review, in words (never a stored code).
+VALUES: dict[str, Any] = {
+    "reference": lambda review: review.submission.reference,
+    "applicant_name": lambda review: review.applicant_name or "",
+    "organisation_name": lambda review: review.organisation_name or "",
+    "email": lambda review: review.applicant_email or "",
+    "country": lambda review: country_name(review.country, translation.get_language() or "en"),
+    "region": lambda review: str(REGIONS.get(review.region, review.region)),
+    "status": lambda review: str(ReviewStatus(review.status).label),
+    "outcome": lambda review: ScreeningOutcome.label_of(review.outcome),
+    "age": age,
+    "assigned_to": reviewer_name,
+    "next_step": next_step_label,
+    "submitted_at": lambda review: review.submitted_at,
+    "decided_at": lambda review: review.decided_at,
+}
+
+HEADINGS = {
+    "reference": gettext_lazy("Reference"),
+    "applicant_name": gettext_lazy("Applicant"),
+    "organisation_name": gettext_lazy("Organisation"),
+    "email": gettext_lazy("Email"),
+    "country": gettext_lazy("Country"),
+    "region": gettext_lazy("Region"),
+    "status": gettext_lazy("Status"),
+    "outcome": gettext_lazy("Screening outcome"),
+    "age": gettext_lazy("Waiting for"),
+    "assigned_to": gettext_lazy("Assigned reviewer"),
+    "next_step": gettext_lazy("Next step"),
+    "submitted_at": gettext_lazy("Received"),
+    "decided_at": gettext_lazy("Decided at"),
+}
+
+SORT_KEYS = {
+    "reference": "submission__reference",
+    "applicant_name": "applicant_name",
+    "organisation_name": "organisation_name",
+    "country": "country",
+    "status": "status",
+    "outcome": "outcome",
+    "age": "submitted_at",
+    "assigned_to": "assigned_to__last_name",
+}
+
+
+class WordsColumn(Column):
+    """A column whose cell is `VALUES[name]` of the review."""
+
+    def get_value(self, instance):
+        return VALUES[self.name](instance)
+
+
+class ReferenceColumn(TitleColumn):
+    def get_value(self, instance):
+        return instance.submission.reference
+
+
+def has_organisation(queue: str) -> bool:
+    spec = kinds.for_queue(queue)
+    return bool(spec and spec.organisation_keys)
+
+
+class QueueIndexView(InertSpreadsheetExportMixin, IndexView):
+    """The listing of one queue (`queue` in the URL), for those who may see that queue."""
+
+    model = Review
+    template_name = "membership_forms/admin/review_list.html"
+    filterset_class = QueueFilterSet
+    index_url_name = "membership_forms_queue"
+    index_results_url_name = "membership_forms_queue_results"
+    permission_policy = None
+    any_permission_required = None
+    search_fields = [
+        "submission__reference",
+        "applicant_name",
+        "organisation_name",
+        "applicant_email",
+    ]
+    default_ordering = "submitted_at"
+    paginate_by = 50
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.queue = kwargs["queue"]
+        request.review_queue = self.queue  # the reviewer filter's choices read it
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.queue not in ReviewQueue.values:
+            raise Http404
+        if not can_see_queue(request.user, self.queue):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def spec(self):
+        return kinds.for_queue(self.queue)
+
+    def get_page_title(self):
+        return _("Review queue: %(queue)s") % {"queue": ReviewQueue(self.queue).label}
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.queue])
+
+    def get_index_results_url(self):
+        return reverse(self.index_results_url_name, args=[self.queue])
+
+    def get_base_queryset(self):
+        reviews = Review.objects.filter(queue=self.queue).select_related(
+            "submission", "assigned_to"
+        )
+        name, email = (self.spec.name_field, self.spec.email_field) if self.spec else ("", "")
+        reviews = reviews.annotate(
+            applicant_name=KeyTextTransform(name, "submission__payload"),
+            applicant_email=KeyTextTransform(email, "submission__payload"),
+            organisation_name=KeyTextTransform("organisation_name", "submission__payload"),
+        )
+        if not any(self.request.GET.get(key) for key in FILTER_KEYS):
+            reviews = reviews.filter(status__in=OPEN_STATUSES)  # a queue opens on its work
+        return reviews
+
+    def get_valid_orderings(self):
+        keys = [*SORT_KEYS.values(), "submitted_at"]
+        return [*keys, *(f"-{key}" for key in keys)]
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
+    @property
+    def column_names(self) -> list[str]:
+        names = ["applicant_name"]
+        if has_organisation(self.queue):
+            names.append("organisation_name")
+        return [*names, "country", "status", "outcome", "age", "assigned_to", "next_step"]
+
+    @cached_property
+    def columns(self):
+        return [
+            ReferenceColumn(
+                "reference",
+                label=HEADINGS["reference"],
+                sort_key=SORT_KEYS["reference"],
+                get_url=lambda review: reverse("membership_forms_review", args=[review.pk]),
+            ),
+            *(
+                WordsColumn(name, label=HEADINGS[name], sort_key=SORT_KEYS.get(name))
+                for name in self.column_names
+            ),
+        ]
+
+    # Exports: the listing's columns, the dates, then the answers the kind declares.
+    @cached_property
+    def list_export(self):  # type: ignore[override]
+        answers = list(self.spec.export_columns) if self.spec else []
+        return ["reference", "email", *self.column_names, "submitted_at", "decided_at", *answers]
+
+    @cached_property
+    def export_headings(self):  # type: ignore[override]
+        core = self.spec.core if self.spec else {}
+        headings = {key: str(label) for key, label in HEADINGS.items()}
+        for key in self.list_export:
+            if key not in headings:
+                headings[key] = str(core[key].label) if key in core else key
+        return headings
+
+    def get_filename(self):
+        return f"{self.queue}-queue"
+
+    def to_row_dict(self, item):
+        payload = item.submission.payload or {}
+        return OrderedDict(
+            (key, VALUES[key](item) if key in VALUES else payload.get(key, ""))
+            for key in self.list_export
+        )
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            HeaderButton(
+                _("History"),
+                url=reverse("membership_forms_queue_history", args=[self.queue]),
+                icon_name="history",
+            ),
+            HeaderButton(
+                _("My exports"), url=reverse("membership_forms_exports"), icon_name="download"
+            ),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["queue"] = self.queue
+        return context
+
+    def write_csv_response(self, queryset):
+        record_export(self.request.user, queryset, "csv")
+        return super().write_csv_response(queryset)
+
+    def write_xlsx_response(self, queryset):
+        record_export(self.request.user, queryset, "xlsx")
+        return super().write_xlsx_response(queryset)
+
+
+def record_export(user, queryset, file_format: str) -> None:
+    """One "export" entry in each exported review's audit log, written together."""
+    now, context = timezone.now(), get_active_log_context()
+    content_type = ContentType.objects.get_for_model(Review)
+    entries = [
+        ReviewLogEntry(
+            content_type=content_type,
+            label=reference,
+            action="membership_forms.review.export",
+            object_id=str(pk),
+            queue=queue,
+            timestamp=now,
+            user=user,
+            uuid=context.uuid,
+            data={"format": file_format, "listing": True},
+        )
+        for pk, reference, queue in queryset.values_list("pk", "submission__reference", "queue")
+    ]
+    ReviewLogEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+queue_list = QueueIndexView.as_view()
+queue_list_results = QueueIndexView.as_view(results_only=True)
