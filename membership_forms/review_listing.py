@@ -211,12 +211,13 @@ class QueueIndexView(InertSpreadsheetExportMixin, IndexView):
     # Exports: the listing's columns, the dates, then the answers the kind declares.
     @cached_property
     def list_export(self):  # type: ignore[override]
+        names = ["reference", "email", *self.column_names, "submitted_at", "decided_at"]
         answers = list(self.spec.export_columns) if self.spec else []
-        return ["reference", "email", *self.column_names, "submitted_at", "decided_at", *answers]
+        return [*names, *(key for key in answers if key not in names)]
 
     @cached_property
     def export_headings(self):  # type: ignore[override]
-        core = self.spec.core if self.spec else {}
+        core = self.spec.core() if self.spec else {}
         headings = {key: str(label) for key, label in HEADINGS.items()}
         for key in self.list_export:
             if key not in headings:
