@@ -2,9 +2,9 @@
 
 Every column and filter is in words in the staff member's language (labels, country names,
 ages); the CSV and XLSX exports of the filtered queue make formulas inert and enter each
-exported item in its review's audit log, as the donations listing does. The first page
-costs the same few queries whatever the queue's size: its names come from the submission's
-answers in the same query (annotations), the reviewer by a join.
+exported item in its review's audit log (AuditedExportMixin, as every admin listing).
+The first page costs the same few queries whatever the queue's size: its names come from
+the submission's answers in the same query (annotations), the reviewer by a join.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
@@ -25,16 +24,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets import HeaderButton
-from wagtail.log_actions import get_active_log_context
 
 from . import kinds, workflow
+from .admin_exports import AuditedExportMixin
 from .countries import country_name
 from .models import OPEN_STATUSES, Review, ReviewQueue, ReviewStatus, ScreeningOutcome
-from .models.audit import ReviewLogEntry
 from .regions import REGIONS
 from .review_filters import QueueFilterSet
 from .services.reviews import can_see_queue
-from .spreadsheets import InertSpreadsheetExportMixin
 
 # The filters whose presence means "show me what I asked for, closed items too".
 FILTER_KEYS = ("q", "status", "outcome", "country", "region", "age", "assigned_to", "waiting")
@@ -120,7 +117,7 @@ def has_organisation(queue: str) -> bool:
     return bool(spec and spec.organisation_keys)
 
 
-class QueueIndexView(InertSpreadsheetExportMixin, IndexView):
+class QueueIndexView(AuditedExportMixin, IndexView):
     """The listing of one queue (`queue` in the URL), for those who may see that queue."""
 
     model = Review
@@ -253,34 +250,12 @@ class QueueIndexView(InertSpreadsheetExportMixin, IndexView):
         context["queue"] = self.queue
         return context
 
-    def write_csv_response(self, queryset):
-        record_export(self.request.user, queryset, "csv")
-        return super().write_csv_response(queryset)
-
-    def write_xlsx_response(self, queryset):
-        record_export(self.request.user, queryset, "xlsx")
-        return super().write_xlsx_response(queryset)
-
-
-def record_export(user, queryset, file_format: str) -> None:
-    """One "export" entry in each exported review's audit log, written together."""
-    now, context = timezone.now(), get_active_log_context()
-    content_type = ContentType.objects.get_for_model(Review)
-    entries = [
-        ReviewLogEntry(
-            content_type=content_type,
-            label=reference,
-            action="membership_forms.review.export",
-            object_id=str(pk),
-            queue=queue,
-            timestamp=now,
-            user=user,
-            uuid=context.uuid,
-            data={"format": file_format, "listing": True},
-        )
-        for pk, reference, queue in queryset.values_list("pk", "submission__reference", "queue")
-    ]
-    ReviewLogEntry.objects.bulk_create(entries, batch_size=1000)
+    def exported_submissions(self, queryset):
+        """Each exported item's submission, its review attached: the entry goes on the review."""
+        for review in queryset.order_by():
+            submission = review.submission
+            submission.review = review
+            yield submission, {"listing": True}
 
 
 queue_list = QueueIndexView.as_view()
