@@ -301,8 +301,8 @@ STEP_INPUTS = {
 }
 
 
-def _take_step(review: Review, user, action: str, data) -> None:
-    """A workflow step: the row's handler, with the inputs its form posted."""
+def _step(review: Review, user, action: str) -> workflow.Step:
+    """The workflow row `user` asks to take on `review` (404 for an unknown or system step)."""
     if action not in workflow.actions():
         raise Http404
     if not services.can_review(user, review.queue):
@@ -310,13 +310,41 @@ def _take_step(review: Review, user, action: str, data) -> None:
     step = services.step_for(review, action)
     if not step.handler:  # a step nobody presses (a ballot's result)
         raise Http404
-    getattr(services, step.handler)(review.pk, user, **STEP_INPUTS[step.inputs](data))
+    return step
+
+
+def _done_message(review: Review, step: workflow.Step) -> str:
+    """The success message from the workflow row: the step, whose application, which language."""
+    payload = review.submission.payload or {}
+    name = payload.get("organisation_name") or payload.get("name") or str(review)
+    locale = review.submission.locale or "en"
+    try:
+        language = translation.get_language_info(locale)["name_translated"]
+    except KeyError:
+        language = locale
+    return workflow.done_message(step, str(name), str(language))
+
+
+def _confirm_page(request, review: Review, step: workflow.Step):
+    """Asked before a step that cannot be taken back; posts the same inputs, confirmed."""
+    inputs = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/review_confirm.html",
+        {"review": review, "step": step, "inputs": inputs, "header_title": str(review)},
+    )
 
 
 @require_POST
 def review_action(request, pk: int, action: str):
     review = _review_for(request, pk)
     user, data = request.user, request.POST
+    done = _("Done.")
     try:
         if action == "assign":
             services.assign_review(review.pk, user, user if data.get("me") else None)
@@ -328,11 +356,17 @@ def review_action(request, pk: int, action: str):
         elif action == "vote":
             services.cast_vote(review.pk, user, data.get("choice", ""), data.get("comment", ""))
         else:
-            _take_step(review, user, action, data)
+            step = _step(review, user, action)
+            if step.confirm and data.get("confirmed") != "1":
+                return _confirm_page(request, review, step)
+            inputs = STEP_INPUTS[step.inputs](data)
+            getattr(services, step.handler)(review.pk, user, **inputs)
+            review.refresh_from_db()
+            done = _done_message(review, step)
     except (services.TransitionNotAllowed, ValueError) as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
-    messages.success(request, _("Done."))
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
 
 

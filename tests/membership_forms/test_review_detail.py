@@ -1,0 +1,48 @@
+"""The review detail's steps: asked before what cannot be taken back, then said in words."""
+
+from django.contrib.messages import get_messages
+from wagtail.models import Locale
+
+from membership_forms.models import DeclineReason, ReviewQueue, ReviewStatus, Submission
+
+from .conftest import submit_url, valid_payload
+from .reviewing import member_of, screen
+
+
+def test_decline_asks_first_then_names_the_organisation_and_language(form_pages, api, client):
+    page = form_pages["supporter"]["fr"]
+    payload = valid_payload("supporter") | {"legally_registered": False}
+    response = api.post(submit_url(page), payload, content_type="application/json")
+    assert response.status_code == 202, response.content
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    assert submission.locale == "fr"
+    screen(submission, "needs_review", ("NOT_REGISTERED",))
+    review = submission.review
+    reason = DeclineReason.objects.create(
+        queue=ReviewQueue.SUPPORTER,
+        code="scope",
+        title="Out of scope",
+        text="Outside our scope.",
+        locale=Locale.get_default(),
+    )
+    client.force_login(member_of("Secretariat", "sec"))
+    url = f"/admin/membership-forms/review/{review.pk}/decline/"
+
+    # Without confirmation: a confirmation page, with the row's words, and nothing done.
+    asked = client.post(url, {"reason": reason.pk})
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    assert "The applicant is told of the decision, with the reason, at once." in text
+    assert f'name="reason" value="{reason.pk}"' in text
+    assert 'name="confirmed" value="1"' in text
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.SCREENING
+
+    # Confirmed: declined, and the message says what happened, to whom, in which language.
+    done = client.post(url, {"reason": reason.pk, "confirmed": "1"})
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DECLINED
+    name = submission.payload["organisation_name"]
+    said = [str(message) for message in get_messages(done.wsgi_request)]
+    assert said == [f"Declined: {name}; the applicant has been emailed in French."]
