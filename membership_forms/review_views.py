@@ -5,6 +5,7 @@ Views check the queue permission, read, and hand every change to `services.revie
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from django import forms
@@ -25,6 +26,7 @@ from wagtail.log_actions import registry as log_registry
 
 from . import workflow
 from .countries import country_name
+from .eligibility.core import MESSAGES
 from .filters import clean_filters
 from .models import (
     OPEN_STATUSES,
@@ -251,7 +253,8 @@ def review_detail(request, pk: int):
             ],
             "files": submission.files.all(),
             "can_download": user.has_perm("membership_forms.download_submissionfile"),
-            "screening": submission.screening or {},
+            "screening": _screening_for_staff(submission.screening or {}),
+            "outcome_label": ScreeningOutcome.label_of(review.outcome) if review.outcome else "",
             "ballot": ballot,
             "votes": ballot.votes.select_related("voter") if ballot else [],
             "history": log_registry.get_logs_for_instance(review).select_related("user"),
@@ -282,6 +285,19 @@ def review_detail(request, pk: int):
             "header_title": str(review),
         },
     )
+
+
+def _screening_for_staff(screening: dict) -> dict:
+    """The stored screening, each reason's explanation in the staff member's language."""
+    reasons = []
+    for reason in screening.get("reasons", []):
+        text = MESSAGES.get(reason.get("code", ""))  # type: ignore[call-overload]
+        message = reason.get("message", "")
+        if text:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                message = _(text) % dict(reason.get("params") or {})
+        reasons.append({**reason, "message": message})
+    return {**screening, "reasons": reasons}
 
 
 def _decline_inputs(data) -> dict:

@@ -206,6 +206,7 @@ STEPS: tuple[Step, ...] = (
         _("Withdrawn"),
         _("Withdrawn at the applicant's request"),
         handler="withdraw_review",
+        confirm=_("The application is closed for good; the applicant is not emailed."),
         style="button button-secondary",
     ),
 )

@@ -1,12 +1,24 @@
 """The review detail's steps: asked before what cannot be taken back, then said in words."""
 
 from django.contrib.messages import get_messages
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
-from membership_forms.models import DeclineReason, ReviewQueue, ReviewStatus, Submission
+from membership_forms.eligibility.core import MESSAGES, Code
+from membership_forms.models import (
+    DeclineReason,
+    ReviewQueue,
+    ReviewStatus,
+    ScreeningOutcome,
+    Submission,
+)
 
 from .conftest import submit_url, valid_payload
 from .reviewing import member_of, screen
+from .test_reviews import submitted
 
 
 def test_decline_asks_first_then_names_the_organisation_and_language(form_pages, api, client):
@@ -46,3 +58,24 @@ def test_decline_asks_first_then_names_the_organisation_and_language(form_pages,
     name = submission.payload["organisation_name"]
     said = [str(message) for message in get_messages(done.wsgi_request)]
     assert said == [f"Declined: {name}; the applicant has been emailed in French."]
+
+
+def test_the_screening_reads_in_the_staff_members_language(form_pages, api, client):
+    submission = submitted(form_pages, api, "supporter", legally_registered=False)
+    screen(submission, "needs_review", ("NOT_REGISTERED",))
+    staff = member_of("Secretariat", "sec")
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.force_login(staff)
+    response = client.get(f"/admin/membership-forms/review/{submission.review.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    with translation.override("fr"):
+        explanation = gettext(MESSAGES[Code.NOT_REGISTERED])
+        outcome = str(ScreeningOutcome.NEEDS_REVIEW.label)
+    assert explanation != MESSAGES[Code.NOT_REGISTERED]
+    assert escape(explanation) in page and outcome in page
+    # The codes only small, beside their words.
+    assert "<small><code>needs_review</code></small>" in page
+    assert "<code>NOT_REGISTERED</code>" in page
