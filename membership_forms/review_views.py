@@ -5,7 +5,6 @@ Views check the queue permission, read, and hand every change to `services.revie
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 from django import forms
@@ -24,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
+from . import review_detail_words as detail_words
 from . import workflow
 from .countries import country_name
-from .eligibility.core import MESSAGES
 from .filters import clean_filters
 from .models import (
     OPEN_STATUSES,
@@ -253,7 +252,7 @@ def review_detail(request, pk: int):
             ],
             "files": submission.files.all(),
             "can_download": user.has_perm("membership_forms.download_submissionfile"),
-            "screening": _screening_for_staff(submission.screening or {}),
+            "screening": detail_words.screening_for_staff(submission.screening or {}),
             "outcome_label": ScreeningOutcome.label_of(review.outcome) if review.outcome else "",
             "ballot": ballot,
             "votes": ballot.votes.select_related("voter") if ballot else [],
@@ -287,19 +286,6 @@ def review_detail(request, pk: int):
     )
 
 
-def _screening_for_staff(screening: dict) -> dict:
-    """The stored screening, each reason's explanation in the staff member's language."""
-    reasons = []
-    for reason in screening.get("reasons", []):
-        text = MESSAGES.get(reason.get("code", ""))  # type: ignore[call-overload]
-        message = reason.get("message", "")
-        if text:
-            with contextlib.suppress(KeyError, TypeError, ValueError):
-                message = _(text) % dict(reason.get("params") or {})
-        reasons.append({**reason, "message": message})
-    return {**screening, "reasons": reasons}
-
-
 def _decline_inputs(data) -> dict:
     reason = get_object_or_404(DeclineReason, pk=data.get("reason") or 0)
     return {"reason_id": reason.pk}
@@ -329,33 +315,6 @@ def _step(review: Review, user, action: str) -> workflow.Step:
     return step
 
 
-def _done_message(review: Review, step: workflow.Step) -> str:
-    """The success message from the workflow row: the step, whose application, which language."""
-    payload = review.submission.payload or {}
-    name = payload.get("organisation_name") or payload.get("name") or str(review)
-    locale = review.submission.locale or "en"
-    try:
-        language = translation.get_language_info(locale)["name_translated"]
-    except KeyError:
-        language = locale
-    return workflow.done_message(step, str(name), str(language))
-
-
-def _confirm_page(request, review: Review, step: workflow.Step):
-    """Asked before a step that cannot be taken back; posts the same inputs, confirmed."""
-    inputs = [
-        (key, value)
-        for key, values in request.POST.lists()
-        if key not in ("csrfmiddlewaretoken", "confirmed")
-        for value in values
-    ]
-    return TemplateResponse(
-        request,
-        "membership_forms/admin/review_confirm.html",
-        {"review": review, "step": step, "inputs": inputs, "header_title": str(review)},
-    )
-
-
 @require_POST
 def review_action(request, pk: int, action: str):
     review = _review_for(request, pk)
@@ -374,11 +333,11 @@ def review_action(request, pk: int, action: str):
         else:
             step = _step(review, user, action)
             if step.confirm and data.get("confirmed") != "1":
-                return _confirm_page(request, review, step)
+                return detail_words.confirm_page(request, review, step)
             inputs = STEP_INPUTS[step.inputs](data)
             getattr(services, step.handler)(review.pk, user, **inputs)
             review.refresh_from_db()
-            done = _done_message(review, step)
+            done = detail_words.done_message(review, step)
     except (services.TransitionNotAllowed, ValueError) as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
