@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import workflow
+from .countries import country_name
 from .eligibility.core import MESSAGES
 from .models import Review
 
@@ -52,3 +53,19 @@ def confirm_page(request, review: Review, step: workflow.Step):
         "membership_forms/admin/review_confirm.html",
         {"review": review, "step": step, "inputs": inputs, "header_title": str(review)},
     )
+
+
+def answer_words(spec, value):
+    """An answer as staff read it: a choice's label, a country's name (admin language)."""
+    if spec is None:
+        return value
+    if spec.choices and isinstance(value, list):
+        labels = dict(spec.choices)
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    if not isinstance(value, str):
+        return value
+    if spec.choices:
+        return str(dict(spec.choices).get(value, value))
+    if spec.type == "country" and value:
+        return country_name(value, translation.get_language() or "en")
+    return value

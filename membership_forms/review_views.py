@@ -230,7 +230,11 @@ def review_detail(request, pk: int):
     labels = {spec.key: spec.label for spec in page.get_field_specs()} if page else {}
     payload = dict(submission.payload or {})
     additional = payload.pop("additional", {})
-    answers = [(labels.get(key, key), value) for key, value in payload.items()]
+    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
+    answers = [
+        (labels.get(key, key), detail_words.answer_words(specs.get(key), value))
+        for key, value in payload.items()
+    ]
     services.record_access(review, request.user, "view")
     ballot = review.ballots.order_by("-opened_at").first()
     user = request.user

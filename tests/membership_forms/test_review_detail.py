@@ -8,6 +8,7 @@ from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from membership_forms.eligibility.core import MESSAGES, Code
+from membership_forms.kinds.fields import ORGANISATION_TYPES
 from membership_forms.models import (
     DeclineReason,
     ReviewQueue,
@@ -79,3 +80,10 @@ def test_the_screening_reads_in_the_staff_members_language(form_pages, api, clie
     # The codes only small, beside their words.
     assert "<small><code>needs_review</code></small>" in page
     assert "<code>NOT_REGISTERED</code>" in page
+    # Answers by their labels: the country's French name, the organisation type's label.
+    assert submission.payload["headquarters_country"] == "KE"
+    assert "<dd>Kenya</dd>" in page
+    assert submission.payload["organisation_type"] == "ngo"
+    kind_label = dict(ORGANISATION_TYPES)["ngo"]
+    with translation.override("fr"):
+        assert f"<dd>{escape(str(kind_label))}</dd>" in page
