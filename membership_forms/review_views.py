@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
+from . import review_detail_words as detail_words
 from . import workflow
 from .countries import country_name
 from .models import (
@@ -126,7 +127,11 @@ def review_detail(request, pk: int):
     labels = {spec.key: spec.label for spec in page.get_field_specs()} if page else {}
     payload = dict(submission.payload or {})
     additional = payload.pop("additional", {})
-    answers = [(labels.get(key, key), value) for key, value in payload.items()]
+    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
+    answers = [
+        (labels.get(key, key), detail_words.answer_words(specs.get(key), value))
+        for key, value in payload.items()
+    ]
     services.record_access(review, request.user, "view")
     ballot = review.ballots.order_by("-opened_at").first()
     user = request.user
@@ -148,7 +153,8 @@ def review_detail(request, pk: int):
             ],
             "files": submission.files.all(),
             "can_download": user.has_perm("membership_forms.download_submissionfile"),
-            "screening": submission.screening or {},
+            "screening": detail_words.screening_for_staff(submission.screening or {}),
+            "outcome_label": ScreeningOutcome.label_of(review.outcome) if review.outcome else "",
             "ballot": ballot,
             "votes": ballot.votes.select_related("voter") if ballot else [],
             "history": log_registry.get_logs_for_instance(review).select_related("user"),
@@ -198,8 +204,8 @@ STEP_INPUTS = {
 }
 
 
-def _take_step(review: Review, user, action: str, data) -> None:
-    """A workflow step: the row's handler, with the inputs its form posted."""
+def _step(review: Review, user, action: str) -> workflow.Step:
+    """The workflow row `user` asks to take on `review` (404 for an unknown or system step)."""
     if action not in workflow.actions():
         raise Http404
     if not services.can_review(user, review.queue):
@@ -207,13 +213,14 @@ def _take_step(review: Review, user, action: str, data) -> None:
     step = services.step_for(review, action)
     if not step.handler:  # a step nobody presses (a ballot's result)
         raise Http404
-    getattr(services, step.handler)(review.pk, user, **STEP_INPUTS[step.inputs](data))
+    return step
 
 
 @require_POST
 def review_action(request, pk: int, action: str):
     review = _review_for(request, pk)
     user, data = request.user, request.POST
+    done = _("Done.")
     try:
         if action == "assign":
             services.assign_review(review.pk, user, user if data.get("me") else None)
@@ -225,11 +232,17 @@ def review_action(request, pk: int, action: str):
         elif action == "vote":
             services.cast_vote(review.pk, user, data.get("choice", ""), data.get("comment", ""))
         else:
-            _take_step(review, user, action, data)
+            step = _step(review, user, action)
+            if step.confirm and data.get("confirmed") != "1":
+                return detail_words.confirm_page(request, review, step)
+            inputs = STEP_INPUTS[step.inputs](data)
+            getattr(services, step.handler)(review.pk, user, **inputs)
+            review.refresh_from_db()
+            done = detail_words.done_message(review, step)
     except (services.TransitionNotAllowed, ValueError) as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
-    messages.success(request, _("Done."))
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
 
 

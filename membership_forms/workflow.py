@@ -88,6 +88,8 @@ class Step:
     when: Callable[[KindSpec], bool] = _always
     #: The audit log action when it is not the step's own name (a ballot's result).
     log_action: str = ""
+    #: Whether taking the step emails the applicant (said in the success message).
+    tells_applicant: bool = False
 
     @property
     def logged_as(self) -> str:
@@ -132,6 +134,7 @@ STEPS: tuple[Step, ...] = (
         handler="approve_review",
         confirm=_("The applicant is told of the decision at once."),
         when=_decided,
+        tells_applicant=True,
     ),
     # A closed ballot decides the review, one row per result (services/ballots.py).
     *(
@@ -173,6 +176,7 @@ STEPS: tuple[Step, ...] = (
         confirm=_("The applicant is told of the decision, with the reason, at once."),
         inputs="decline",
         style="button no",
+        tells_applicant=True,
     ),
     Step(
         Action.REQUEST_INFO,
@@ -183,6 +187,7 @@ STEPS: tuple[Step, ...] = (
         _("Information requested from the applicant"),
         handler="request_information",
         inputs="request_info",
+        tells_applicant=True,
     ),
     Step(
         Action.INFO_RECEIVED,
@@ -201,6 +206,7 @@ STEPS: tuple[Step, ...] = (
         _("Withdrawn"),
         _("Withdrawn at the applicant's request"),
         handler="withdraw_review",
+        confirm=_("The application is closed for good; the applicant is not emailed."),
         style="button button-secondary",
     ),
 )
@@ -255,6 +261,18 @@ def steps_from(status: str, queue: str, who: str = Who.REVIEWER) -> list[Step]:
     return [
         step for step in STEPS if step.who == who and status in step.sources and step.when(spec)
     ]
+
+
+def done_message(step: Step, name: str, language: str) -> str:
+    """What the reviewer is told once `step` is taken on `name`'s application: the row's
+    log label, the name, and (when the step emails the applicant) in which language."""
+    if step.tells_applicant:
+        return _("%(done)s: %(name)s; the applicant has been emailed in %(language)s.") % {
+            "done": step.log_label,
+            "name": name,
+            "language": language,
+        }
+    return _("%(done)s: %(name)s.") % {"done": step.log_label, "name": name}
 
 
 def actions() -> set[str]:

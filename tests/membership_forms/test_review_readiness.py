@@ -81,7 +81,7 @@ def test_the_decline_step_offers_the_queues_reasons_only(
         services.decline_review(review.pk, secretariat, reasons["programme"].pk)
     response = client.post(
         f"/admin/membership-forms/review/{review.pk}/decline/",
-        {"reason": reasons["programme"].pk},
+        {"reason": reasons["programme"].pk, "confirmed": "1"},
         follow=True,
     )
     assert "belongs to another queue" in response.content.decode()
@@ -89,7 +89,8 @@ def test_the_decline_step_offers_the_queues_reasons_only(
     assert review.status == ReviewStatus.SCREENING and review.decline_reason is None
 
     client.post(
-        f"/admin/membership-forms/review/{review.pk}/decline/", {"reason": reasons["company"].pk}
+        f"/admin/membership-forms/review/{review.pk}/decline/",
+        {"reason": reasons["company"].pk, "confirmed": "1"},
     )
     review.refresh_from_db()
     assert review.status == ReviewStatus.DECLINED
@@ -154,7 +155,9 @@ def test_a_vote_does_not_open_below_the_quorum(membership_review, secretariat, c
     button = page.split("Approve and send to the committee vote", 1)[0].rsplit("<button", 1)[1]
     assert "disabled" in button
     response = client.post(
-        f"/admin/membership-forms/review/{membership_review.pk}/approve/", follow=True
+        f"/admin/membership-forms/review/{membership_review.pk}/approve/",
+        {"confirmed": "1"},
+        follow=True,
     )
     assert "a vote needs at least 3" in response.content.decode()
     assert not Ballot.objects.exists()

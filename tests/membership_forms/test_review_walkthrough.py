@@ -52,7 +52,9 @@ def test_membership_from_submission_to_directory(form_pages, api, client, direct
     detail = client.get(f"/admin/membership-forms/review/{review.pk}/")
     assert detail.status_code == 200
     assert "Peace Works &lt;b&gt;Network&lt;/b&gt;" in detail.content.decode()
-    response = client.post(f"/admin/membership-forms/review/{review.pk}/approve/")
+    response = client.post(
+        f"/admin/membership-forms/review/{review.pk}/approve/", {"confirmed": "1"}
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == "committee_vote"

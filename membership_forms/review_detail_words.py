@@ -1,0 +1,71 @@
+"""The review detail in words: the screening in the staff member's language, the
+confirmation asked before a step that cannot be taken back, and the message once taken."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import workflow
+from .countries import country_name
+from .eligibility.core import MESSAGES
+from .models import Review
+
+
+def screening_for_staff(screening: dict) -> dict:
+    """The stored screening, each reason's explanation in the staff member's language."""
+    reasons = []
+    for reason in screening.get("reasons", []):
+        text = MESSAGES.get(reason.get("code", ""))  # type: ignore[call-overload]
+        message = reason.get("message", "")
+        if text:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                message = _(text) % dict(reason.get("params") or {})
+        reasons.append({**reason, "message": message})
+    return {**screening, "reasons": reasons}
+
+
+def done_message(review: Review, step: workflow.Step) -> str:
+    """The success message from the workflow row: the step, whose application, which language."""
+    payload = review.submission.payload or {}
+    name = payload.get("organisation_name") or payload.get("name") or str(review)
+    locale = review.submission.locale or "en"
+    try:
+        language = translation.get_language_info(locale)["name_translated"]
+    except KeyError:
+        language = locale
+    return workflow.done_message(step, str(name), str(language))
+
+
+def confirm_page(request, review: Review, step: workflow.Step):
+    """Asked before a step that cannot be taken back; posts the same inputs, confirmed."""
+    inputs = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    return TemplateResponse(
+        request,
+        "membership_forms/admin/review_confirm.html",
+        {"review": review, "step": step, "inputs": inputs, "header_title": str(review)},
+    )
+
+
+def answer_words(spec, value):
+    """An answer as staff read it: a choice's label, a country's name (admin language)."""
+    if spec is None:
+        return value
+    if spec.choices and isinstance(value, list):
+        labels = dict(spec.choices)
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    if not isinstance(value, str):
+        return value
+    if spec.choices:
+        return str(dict(spec.choices).get(value, value))
+    if spec.type == "country" and value:
+        return country_name(value, translation.get_language() or "en")
+    return value
