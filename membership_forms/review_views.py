@@ -31,6 +31,7 @@ from .models import (
     ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
+    ScreeningOutcome,
     VoteChoice,
 )
 from .regions import REGIONS
