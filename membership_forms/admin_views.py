@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Notification, Submission, SubmissionFile
+from .review_detail_words import answers_for_staff, language_name, screening_for_staff
 from .services.notifications import retry_notification
 from .services.reviews import can_see_submission, record_submission_access
 from .services.screening import retry_failed
@@ -41,11 +42,7 @@ def _submission_for(request, pk: int | None) -> Submission:
 def submission_detail(request, pk: int):
     submission = _submission_for(request, pk)
     record_submission_access(submission, request.user, "view")
-    page = submission.page.specific if submission.page else None
-    labels = {}
-    if page is not None:
-        labels = {spec.key: spec.label for spec in page.get_field_specs()}
-    answers = [(labels.get(key, key), value) for key, value in submission.payload.items()]
+    answers = answers_for_staff(submission)
     return TemplateResponse(
         request,
         "membership_forms/admin/submission_detail.html",
@@ -55,7 +52,8 @@ def submission_detail(request, pk: int):
             "files": submission.files.all(),
             "can_download": request.user.has_perm(DOWNLOAD),
             "header_title": submission.reference,
-            "screening": submission.screening or {},
+            "screening": screening_for_staff(submission.screening or {}),
+            "language": language_name(submission.locale),
             "notifications": submission.notifications.all(),
             "can_retry": request.user.has_perm(RETRY),
         },

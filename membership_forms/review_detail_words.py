@@ -8,15 +8,43 @@ import contextlib
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import workflow
 from .countries import country_name
 from .eligibility.core import MESSAGES
-from .models import Review
+from .models import Review, ScreeningOutcome
+
+EFFECT_LABELS = {
+    "ineligible": gettext_lazy("makes it ineligible"),
+    "review": gettext_lazy("needs a person's review"),
+    "info": gettext_lazy("for information"),
+}
+
+
+def answers_for_staff(submission) -> list[tuple[str, object]]:
+    """(label, answer) in the form's order of keys: each answer in words (see answer_words)."""
+    page = submission.page.specific if submission.page else None
+    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
+    payload = dict(submission.payload or {})
+    payload.pop("additional", None)
+    return [
+        (str(specs[key].label) if key in specs else key, answer_words(specs.get(key), value))
+        for key, value in payload.items()
+    ]
+
+
+def language_name(code: str) -> str:
+    """A language's name in the active language ("French" for fr), or the code."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def screening_for_staff(screening: dict) -> dict:
-    """The stored screening, each reason's explanation in the staff member's language."""
+    """The stored screening, the outcome and each reason's explanation and effect in the
+    staff member's language."""
     reasons = []
     for reason in screening.get("reasons", []):
         text = MESSAGES.get(reason.get("code", ""))  # type: ignore[call-overload]
@@ -24,20 +52,18 @@ def screening_for_staff(screening: dict) -> dict:
         if text:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 message = _(text) % dict(reason.get("params") or {})
-        reasons.append({**reason, "message": message})
-    return {**screening, "reasons": reasons}
+        effect = EFFECT_LABELS.get(reason.get("effect", ""), reason.get("effect", ""))
+        reasons.append({**reason, "message": message, "effect_label": str(effect)})
+    outcome = ScreeningOutcome.label_of(str(screening.get("outcome", "")))
+    return {**screening, "reasons": reasons, "outcome_label": outcome}
 
 
 def done_message(review: Review, step: workflow.Step) -> str:
     """The success message from the workflow row: the step, whose application, which language."""
     payload = review.submission.payload or {}
     name = payload.get("organisation_name") or payload.get("name") or str(review)
-    locale = review.submission.locale or "en"
-    try:
-        language = translation.get_language_info(locale)["name_translated"]
-    except KeyError:
-        language = locale
-    return workflow.done_message(step, str(name), str(language))
+    language = language_name(review.submission.locale or "en")
+    return workflow.done_message(step, str(name), language)
 
 
 def confirm_page(request, review: Review, step: workflow.Step):

@@ -126,13 +126,8 @@ def review_detail(request, pk: int):
     submission = review.submission
     page = submission.page.specific if submission.page else None
     labels = {spec.key: spec.label for spec in page.get_field_specs()} if page else {}
-    payload = dict(submission.payload or {})
-    additional = payload.pop("additional", {})
-    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
-    answers = [
-        (labels.get(key, key), detail_words.answer_words(specs.get(key), value))
-        for key, value in payload.items()
-    ]
+    additional = (submission.payload or {}).get("additional", {})
+    answers = detail_words.answers_for_staff(submission)
     services.record_access(review, request.user, "view")
     ballot = review.ballots.order_by("-opened_at").first()
     user = request.user

@@ -1,5 +1,6 @@
 """The review detail's steps: asked before what cannot be taken back, then said in words."""
 
+import pytest
 from django.contrib.messages import get_messages
 from django.utils import translation
 from django.utils.html import escape
@@ -61,15 +62,20 @@ def test_decline_asks_first_then_names_the_organisation_and_language(form_pages,
     assert said == [f"Declined: {name}; the applicant has been emailed in French."]
 
 
-def test_the_screening_reads_in_the_staff_members_language(form_pages, api, client):
+@pytest.mark.parametrize("screen_path", ["review", "submission"])
+def test_the_screening_reads_in_the_staff_members_language(form_pages, api, client, screen_path):
+    """The review page and the inbox's submission page alike."""
     submission = submitted(form_pages, api, "supporter", legally_registered=False)
     screen(submission, "needs_review", ("NOT_REGISTERED",))
-    staff = member_of("Secretariat", "sec")
+    # The inbox is for whoever reads every submission (here an administrator).
+    staff = member_of("Secretariat", "sec", is_superuser=screen_path == "submission")
     profile = UserProfile.get_for_user(staff)
     profile.preferred_language = "fr"
     profile.save()
     client.force_login(staff)
-    response = client.get(f"/admin/membership-forms/review/{submission.review.pk}/")
+    pk = submission.review.pk if screen_path == "review" else submission.pk
+    path = "review" if screen_path == "review" else "submissions"
+    response = client.get(f"/admin/membership-forms/{path}/{pk}/")
     assert response.status_code == 200
     page = response.content.decode()
     with translation.override("fr"):
@@ -80,10 +86,11 @@ def test_the_screening_reads_in_the_staff_members_language(form_pages, api, clie
     # The codes only small, beside their words.
     assert "<small><code>needs_review</code></small>" in page
     assert "<code>NOT_REGISTERED</code>" in page
-    # Answers by their labels: the country's French name, the organisation type's label.
+    # Answers by their labels: the country's French name, the organisation type's label,
+    # each in the direction of its own script.
     assert submission.payload["headquarters_country"] == "KE"
-    assert "<dd>Kenya</dd>" in page
+    assert '<dd><span dir="auto">Kenya</span></dd>' in page
     assert submission.payload["organisation_type"] == "ngo"
     kind_label = dict(ORGANISATION_TYPES)["ngo"]
     with translation.override("fr"):
-        assert f"<dd>{escape(str(kind_label))}</dd>" in page
+        assert f'<dd><span dir="auto">{escape(str(kind_label))}</span></dd>' in page
