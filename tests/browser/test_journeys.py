@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
+from membership_forms.eligibility.core import MESSAGES
 from membership_forms.models import (
     DirectoryEntry,
     DirectoryPage,
@@ -261,7 +262,9 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     for reason in reasons:
         item = screening.locator("li", has_text=reason["code"])
         assert item.count() == 1
-        assert reason["message"] in item.inner_text()
+        # In the reviewer's admin language (English), not the applicant's.
+        explanation = MESSAGES[reason["code"]] % dict(reason.get("params") or {})
+        assert explanation in item.inner_text()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="certificate.pdf").click()
@@ -270,6 +273,13 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     with open(download.path(), "rb") as downloaded:  # noqa: PTH123
         assert downloaded.read() == certificate
 
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve", exact=True).click()
+    # An approval cannot be taken back: the admin asks first, and nothing is done yet.
+    journey.check("confirm", axe_context=ADMIN_OWN_CONTENT)
+    assert "This cannot be taken back." in page.locator("main").inner_text()
+    review.refresh_from_db()
+    assert review.status == "screening"
     with page.expect_navigation():
         page.get_by_role("button", name="Approve", exact=True).click()
     journey.check("approved", axe_context=ADMIN_OWN_CONTENT)
