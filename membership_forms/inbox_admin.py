@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -37,6 +37,7 @@ from .admin_exports import AuditedExportMixin
 from .countries import country_choices
 from .kinds.fields import FieldType
 from .models import Submission, SubmissionStatus
+from .review_detail_words import language_name
 from .services.reviews import visible_kinds
 from .services.screening import retry_failed
 
@@ -61,13 +62,6 @@ def country_fields(keys: Iterable[str]) -> dict[str, str]:
                 found[key] = field.key
                 break
     return found
-
-
-def language_name(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 def language_label():

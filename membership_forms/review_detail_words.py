@@ -60,10 +60,10 @@ def screening_for_staff(screening: dict) -> dict:
 
 def done_message(review: Review, step: workflow.Step) -> str:
     """The success message from the workflow row: the step, whose application, which language."""
-    payload = review.submission.payload or {}
-    name = payload.get("organisation_name") or payload.get("name") or str(review)
-    language = language_name(review.submission.locale or "en")
-    return workflow.done_message(step, str(name), language)
+    submission = review.submission
+    name = (submission.payload or {}).get("organisation_name") or submission.applicant_name
+    language = language_name(submission.locale or "en")
+    return workflow.done_message(step, str(name or review), language)
 
 
 def confirm_page(request, review: Review, step: workflow.Step):
