@@ -235,6 +235,65 @@ REASONS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
             ),
         },
     },
+    ReviewQueue.DONATION: {
+        "independence": {
+            "en": (
+                "Gift not compatible with the Coalition's independence",
+                "The Coalition does not accept gifts that could compromise its independence"
+                " and impartiality, in particular from governments, political parties or"
+                " parties to an armed conflict. The Secretariat will contact you to return"
+                " any amount already paid.",
+            ),
+            "fr": (
+                "Don incompatible avec l’indépendance de la Coalition",
+                "La Coalition n’accepte pas les dons susceptibles de compromettre son"
+                " indépendance et son impartialité, notamment ceux des gouvernements, des"
+                " partis politiques ou des parties à un conflit armé. Le Secrétariat prendra"
+                " contact avec vous pour vous restituer toute somme déjà versée.",
+            ),
+            "es": (
+                "Donación incompatible con la independencia de la Coalición",
+                "La Coalición no acepta donaciones que puedan comprometer su independencia e"
+                " imparcialidad, en particular de gobiernos, partidos políticos o partes en"
+                " un conflicto armado. La Secretaría se pondrá en contacto con usted para"
+                " devolverle cualquier importe ya abonado.",
+            ),
+            "ar": (
+                "تبرّع لا يتّفق مع استقلال التحالف",
+                "لا يقبل التحالف التبرعات التي قد تمسّ استقلاله وحياده، ولا سيما من"
+                " الحكومات أو الأحزاب السياسية أو أطراف النزاعات المسلحة. وستتواصل معكم"
+                " الأمانة لردّ أي مبلغ سبق دفعه.",
+            ),
+        },
+        "source-unverified": {
+            "en": (
+                "Origin of the funds could not be confirmed",
+                "For gifts of this size the Coalition must be able to confirm the origin of"
+                " the funds. We could not do so from the information provided. The"
+                " Secretariat will contact you to return any amount already paid.",
+            ),
+            "fr": (
+                "Origine des fonds non confirmée",
+                "Pour les dons de ce montant, la Coalition doit pouvoir confirmer l’origine"
+                " des fonds, ce que les informations fournies ne nous ont pas permis de"
+                " faire. Le Secrétariat prendra contact avec vous pour vous restituer toute"
+                " somme déjà versée.",
+            ),
+            "es": (
+                "No se pudo confirmar el origen de los fondos",
+                "Para donaciones de este importe, la Coalición debe poder confirmar el origen"
+                " de los fondos, lo que no ha sido posible con la información facilitada. La"
+                " Secretaría se pondrá en contacto con usted para devolverle cualquier"
+                " importe ya abonado.",
+            ),
+            "ar": (
+                "تعذّر التحقق من مصدر الأموال",
+                "في التبرعات بهذا الحجم، يتعيّن على التحالف التحقق من مصدر الأموال، وهو ما"
+                " تعذّر استنادًا إلى المعلومات المقدّمة. وستتواصل معكم الأمانة لردّ أي مبلغ"
+                " سبق دفعه.",
+            ),
+        },
+    },
 }
 
 

@@ -17,7 +17,7 @@ from ..models import Donation, Review, Submission
 from ..models.directory import directory_entries
 from ..services import tokens
 from ..services.donations import donation_answer
-from ..services.reviews import allowed_steps, record_submission_access
+from ..services.reviews import record_submission_access, steps_open_now
 from .common import Errors, answer, error, request_language, router
 from .schemas import DirectoryFilters, DirectoryOut, DonationOut, StatusOut
 
@@ -78,7 +78,7 @@ def submission_status(request: HttpRequest, reference: str):
             {"kind": row.kind, "status": row.status, "sent_at": row.sent_at}
             for row in notifications
         ],
-        "actions": [str(step.action) for step in allowed_steps(review, user)] if review else [],
+        "actions": [str(step.action) for step in steps_open_now(review, user)] if review else [],
     }
 
 

@@ -115,7 +115,9 @@ class StatusOut(Schema):
         default_factory=list,
         description=(
             "The review steps the caller may take now on the submission's review, named as "
-            "the admin's review page posts them (workflow.STEPS); empty outside a queue."
+            "the admin's review page posts them (workflow.STEPS); empty outside a queue. "
+            "A step that would open a committee vote is left out while the Steering "
+            "Committee has fewer members who can vote than the quorum."
         ),
     )
 

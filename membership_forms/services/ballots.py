@@ -22,7 +22,7 @@ from ..models.reviews import (
     VoteChoice,
 )
 from ..voting import Majority, Result, Tally, decide
-from ..workflow import Action
+from ..workflow import Action, Step
 
 if TYPE_CHECKING:
     pass
@@ -34,6 +34,7 @@ from .review_steps import (
     _log,
     _move,
     _require,
+    allowed_steps,
     can_vote,
     close_review,
 )
@@ -74,6 +75,16 @@ def vote_shortfall() -> str:
     """Why a committee vote cannot open now (too few eligible voters for the quorum), in
     the active language, or "" when it can: the review screen says it beside the button."""
     return _shortfall(committee_members().count(), CommitteeRules.load().quorum)
+
+
+def steps_open_now(review: Review, user) -> list[Step]:
+    """The steps `user` can take on `review` now: `allowed_steps` without one that would
+    open a committee vote while the committee is short of its quorum (the review screen
+    shows that button disabled, with `vote_shortfall` beside it; the API leaves it out)."""
+    steps = allowed_steps(review, user)
+    if any(step.target == S.COMMITTEE_VOTE for step in steps) and vote_shortfall():
+        steps = [step for step in steps if step.target != S.COMMITTEE_VOTE]
+    return steps
 
 
 def open_ballot(review: Review, now: datetime) -> Ballot:

@@ -48,6 +48,7 @@ from .ballots import (
     close_expired_ballots,
     committee_members,
     open_ballot,
+    steps_open_now,
     tally,
     vote_shortfall,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "reviews_visible_to",
     "send_review_reminders",
     "step_for",
+    "steps_open_now",
     "tally",
     "visible_kinds",
     "visible_queues",

@@ -49,10 +49,10 @@ def test_demo_reviewers_are_printed_and_can_sign_in(demo_site, settings):
 
 
 def test_each_queue_has_reasons_in_four_languages(demo_site):
-    for queue in (ReviewQueue.MEMBERSHIP, ReviewQueue.SUPPORTER, ReviewQueue.INTERNSHIP):
+    for queue in ReviewQueue:
         reasons = DeclineReason.objects.filter(queue=queue)
         english = reasons.filter(locale__language_code="en")
-        assert english.count() >= 3, queue
+        assert english.count() >= 2, queue
         for reason in english:
             languages = set(
                 reasons.filter(translation_key=reason.translation_key).values_list(

@@ -83,8 +83,9 @@ def test_a_password_only_session_cannot_read_the_staff_api(submissions, boss, cl
     client.force_login(other)
     status = client.get(status_url(submissions["membership"]))
     assert status.status_code == 200
-    # What the caller may do with it now: the review page's buttons, from the workflow.
-    assert status.json()["actions"] == ["approve", "decline", "request_info", "withdraw"]
+    # What the caller may do with it now: the review page's buttons, from the workflow,
+    # without approval while no Steering Committee can hold the vote it would open.
+    assert status.json()["actions"] == ["decline", "request_info", "withdraw"]
 
 
 def test_a_new_token_is_read_only_and_expires(submissions, boss, api):

@@ -2,6 +2,7 @@
 voters for the quorum (docs/reviewers.md)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -132,7 +133,7 @@ def membership_review(form_pages, api):
     return submission.review
 
 
-def test_a_vote_does_not_open_below_the_quorum(membership_review, secretariat, client):
+def test_a_vote_does_not_open_below_the_quorum(membership_review, secretariat, client, settings):
     member_of("Steering Committee", "only")
     member_of("Steering Committee", "gone", is_active=False)  # cannot vote: not counted
     assert CommitteeRules.load().quorum == 3
@@ -161,17 +162,27 @@ def test_a_vote_does_not_open_below_the_quorum(membership_review, secretariat, c
     )
     assert "a vote needs at least 3" in response.content.decode()
     assert not Ballot.objects.exists()
+    # The staff API does not offer the step either.
+    settings.STAFF_TWO_FACTOR = False
+    secretariat.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    status = client.get(f"/api/v3/forms/submissions/{membership_review.submission.reference}/")
+    assert status.status_code == 200, status.json()
+    assert status.json()["actions"] == ["decline", "request_info", "withdraw"]
     with translation.override("fr"):
         assert "Comité directeur" in services.vote_shortfall()
 
 
 def test_a_vote_opens_at_the_quorum_and_reopens_only_with_enough_voters(
-    membership_review, secretariat, client
+    membership_review, secretariat, client, settings
 ):
     committee = [member_of("Steering Committee", f"member{i}") for i in range(3)]
     client.force_login(secretariat)
     page = client.get(f"/admin/membership-forms/review/{membership_review.pk}/").content.decode()
     assert "who can vote" not in page
+    settings.STAFF_TWO_FACTOR = False
+    secretariat.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    status = client.get(f"/api/v3/forms/submissions/{membership_review.submission.reference}/")
+    assert "approve" in status.json()["actions"]
     review = services.approve_review(membership_review.pk, secretariat)
     assert review.status == ReviewStatus.COMMITTEE_VOTE
     ballot = Ballot.objects.get(review=review)
