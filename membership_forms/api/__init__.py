@@ -8,7 +8,7 @@ Accept-Language).
 
 from __future__ import annotations
 
-from . import forms, records  # noqa: F401  (their endpoints join the router)
+from . import errors, forms, records  # noqa: F401  (their endpoints join the router)
 from .common import database_unavailable, router
 
 __all__ = ["database_unavailable", "register_router", "router"]
@@ -23,12 +23,17 @@ def register_router() -> None:
     database restart answers 503 with Retry-After, not 500 (docs/reliability.md).
     """
     from django.db import InterfaceError, OperationalError
+    from ninja.errors import ValidationError
     from wagtail.api.v3.urls import api
 
     global _registered
     if _registered:
         return
     _registered = True
+    errors.add_catch_all()
     api.add_router("/forms/", router)
     api.add_exception_handler(OperationalError, database_unavailable)
     api.add_exception_handler(InterfaceError, database_unavailable)
+    # Wagtail's handler stays for its own endpoints; Ninja keeps no public getter for it.
+    wagtail_handler = api._exception_handlers.get(ValidationError)
+    api.add_exception_handler(ValidationError, errors.validation_handler(wagtail_handler))
