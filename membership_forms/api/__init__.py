@@ -8,7 +8,7 @@ Accept-Language).
 
 from __future__ import annotations
 
-from . import errors, forms, records  # noqa: F401  (their endpoints join the router)
+from . import errors, forms, openapi, records  # noqa: F401  (endpoints join the router)
 from .common import database_unavailable, router
 
 __all__ = ["database_unavailable", "register_router", "router"]
@@ -32,6 +32,7 @@ def register_router() -> None:
     _registered = True
     errors.add_catch_all()
     api.add_router("/forms/", router)
+    openapi.serve_valid_documents(api)
     api.add_exception_handler(OperationalError, database_unavailable)
     api.add_exception_handler(InterfaceError, database_unavailable)
     # Wagtail's handler stays for its own endpoints; Ninja keeps no public getter for it.

@@ -1,0 +1,25 @@
+"""The OpenAPI document is valid OpenAPI, so that generators accept it as it is."""
+
+from django.test import Client
+from openapi_spec_validator import validate
+
+
+def test_the_document_is_valid_openapi(db):
+    document = Client().get("/api/v3/openapi.json").json()
+    validate(document)
+
+
+def test_every_operation_says_who_may_call_it(db):
+    """Generated clients send the token where the staff endpoint needs it, and never
+    meet the scheme OpenAPI forbids."""
+    document = Client().get("/api/v3/openapi.json").json()
+    forms = document["paths"]
+    status = forms["/api/v3/forms/submissions/{reference}/"]["get"]
+    assert status["security"] == [{"BearerTokenAuth": []}]
+    assert document["components"]["securitySchemes"]["BearerTokenAuth"]["scheme"] == "bearer"
+    assert "AllowAnonymous" not in document["components"]["securitySchemes"]
+    pages = document["paths"]["/api/v3/pages/"]
+    assert pages["get"]["security"] == [{"BearerTokenAuth": []}, {}]  # token or nobody
+    assert pages["post"]["security"] == [{"BearerTokenAuth": []}]
+    for path in ("/api/v3/forms/", "/api/v3/forms/{form_id}/submissions/"):
+        assert all("security" not in operation for operation in forms[path].values()), path
