@@ -3,17 +3,59 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
-from ..filters import CountryParam, LocaleParam, RegionParam
+from ..filters import CountryParam, LocaleParam, RegionParam, language_codes
+from ..kinds.fields import FieldType
+from ..models.donations import DonationStatus, Frequency, PaymentMethod
+from ..models.notifications import NotificationKind, NotificationStatus
+from ..models.submissions import ScreeningOutcome, SubmissionStatus
+
+
+def one_of(values, description: str, nullable: bool = False) -> WithJsonSchema:
+    """The document states the field as an enum of `values` (a closed set); the answer
+    itself is not re-checked against it."""
+    schema: dict = {"type": "string", "enum": [str(value) for value in values]}
+    if nullable:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return WithJsonSchema({**schema, "description": description})
+
+
+Locale = Annotated[str, one_of(language_codes(), "The page's language.")]
+# Kinds stay open strings: a project may register its own (docs/architecture.md).
+Kind = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": (
+                "The form's kind: membership, supporter, internship, donation, newsletter, "
+                "contact, or one a project registers."
+            ),
+        }
+    ),
+]
+FieldTypeName = Annotated[str, one_of(FieldType.values, "The input to show.")]
+GiftStatus = Annotated[str, one_of(DonationStatus.values, "Where the gift stands.")]
+Method = Annotated[str, one_of(PaymentMethod.values, "How the donor gives.")]
+GiftFrequency = Annotated[str, one_of(Frequency.values, "Once, or every month.")]
+State = Annotated[str, one_of(SubmissionStatus.values, "The submission's state.")]
+Outcome = Annotated[
+    str | None,
+    one_of(ScreeningOutcome.values, "The screening's outcome; null until screened.", True),
+]
+EmailKind = Annotated[str, one_of(NotificationKind.values, "Which email.")]
+EmailStatus = Annotated[str, one_of(NotificationStatus.values, "Whether it has gone.")]
 
 
 class FormSummary(Schema):
     id: int
     title: str
-    kind: str
-    locale: str
+    kind: Kind
+    locale: Locale
     url: str | None
     is_open: bool
 
@@ -30,7 +72,7 @@ class ChoiceOut(Schema):
 class FieldOut(Schema):
     name: str
     label: str
-    type: str
+    type: FieldTypeName
     required: bool
     help_text: str
     choices: list[ChoiceOut]
@@ -45,8 +87,8 @@ class FieldOut(Schema):
 class FormDetail(Schema):
     id: int
     title: str
-    kind: str
-    locale: str
+    kind: Kind
+    locale: Locale
     intro: str
     is_open: bool
     closes_at: datetime | None
@@ -55,9 +97,9 @@ class FormDetail(Schema):
 
 class DonationOut(Schema):
     token: str
-    status: str
-    method: str
-    frequency: str
+    status: GiftStatus
+    method: Method
+    frequency: GiftFrequency
     amount: str
     currency: str
     payment_url: str | None = Field(
@@ -83,7 +125,7 @@ class DonationOut(Schema):
 
 class Accepted(Schema):
     reference: str
-    status: str
+    status: State
     donation: DonationOut | None = None
 
 
@@ -93,20 +135,20 @@ class ReasonOut(Schema):
 
 
 class EligibilityOut(Schema):
-    outcome: str | None
+    outcome: Outcome
     reasons: list[ReasonOut]
 
 
 class NotificationOut(Schema):
-    kind: str
-    status: str
+    kind: EmailKind
+    status: EmailStatus
     sent_at: datetime | None
 
 
 class StatusOut(Schema):
     reference: str
-    kind: str
-    status: str
+    kind: Kind
+    status: State
     submitted_at: datetime
     processed_at: datetime | None
     eligibility: EligibilityOut

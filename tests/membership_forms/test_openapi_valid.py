@@ -23,3 +23,14 @@ def test_every_operation_says_who_may_call_it(db):
     assert pages["post"]["security"] == [{"BearerTokenAuth": []}]
     for path in ("/api/v3/forms/", "/api/v3/forms/{form_id}/submissions/"):
         assert all("security" not in operation for operation in forms[path].values()), path
+
+
+def test_closed_sets_are_enums_and_kinds_stay_open(db):
+    schemas = Client().get("/api/v3/openapi.json").json()["components"]["schemas"]
+    assert "file" in schemas["FieldOut"]["properties"]["type"]["enum"]
+    assert schemas["FormDetail"]["properties"]["locale"]["enum"] == ["en", "fr", "es", "ar"]
+    assert "received" in schemas["Accepted"]["properties"]["status"]["enum"]
+    assert set(schemas["DonationOut"]["properties"]["frequency"]["enum"]) == {"one_time", "monthly"}
+    outcome = schemas["EligibilityOut"]["properties"]["outcome"]["anyOf"]
+    assert {"type": "null"} in outcome and "needs_review" in outcome[0]["enum"]
+    assert "enum" not in schemas["FormDetail"]["properties"]["kind"]
