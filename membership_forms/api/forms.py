@@ -124,6 +124,17 @@ CAPTCHA_PROPERTY = {
         ),
     }
 }
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending the same request again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+SUBMIT_RESPONSES = {
+    429: {"headers": RETRY_AFTER},
+    503: {"headers": RETRY_AFTER},
+}
+
 SUBMIT_BODY = {
     "required": True,
     "content": {
@@ -190,7 +201,7 @@ def _parse_body(request: HttpRequest):
         429: Errors,
         503: Errors,
     },
-    openapi_extra={"requestBody": SUBMIT_BODY},
+    openapi_extra={"requestBody": SUBMIT_BODY, "responses": SUBMIT_RESPONSES},
     summary="Submit a form (JSON, or multipart with files)",
     description=(
         "Answers 202 with the reference. When the site has Cloudflare Turnstile on, "

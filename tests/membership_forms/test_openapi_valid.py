@@ -34,3 +34,11 @@ def test_closed_sets_are_enums_and_kinds_stay_open(db):
     outcome = schemas["EligibilityOut"]["properties"]["outcome"]["anyOf"]
     assert {"type": "null"} in outcome and "needs_review" in outcome[0]["enum"]
     assert "enum" not in schemas["FormDetail"]["properties"]["kind"]
+
+
+def test_the_submit_answers_say_when_to_try_again(db):
+    paths = Client().get("/api/v3/openapi.json").json()["paths"]
+    responses = paths["/api/v3/forms/{form_id}/submissions/"]["post"]["responses"]
+    for status in ("429", "503"):
+        assert responses[status]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+        assert "Errors" in responses[status]["content"]["application/json"]["schema"]["$ref"]
