@@ -11,8 +11,8 @@ delay after which `send_review_reminders` starts its daily reminders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse

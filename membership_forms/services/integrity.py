@@ -195,7 +195,7 @@ def checks(user) -> list[Check]:
         Check(
             "payments",
             _("Payments needing attention"),
-            _("Stripe and our record of the gift disagree, or the payment page failed."),
+            _("Stripe and our record of the gift disagree, or the payment page could not be made."),
             gifts.count(),
             [
                 Item(

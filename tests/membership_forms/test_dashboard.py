@@ -41,8 +41,7 @@ def queues(form_pages, api):
     """Three membership applications, one supporter, one internship, awaiting screening."""
     return {
         "membership": [
-            _submit(form_pages, api, "membership", organisation_name=f"Org {i}")
-            for i in (1, 2, 3)
+            _submit(form_pages, api, "membership", organisation_name=f"Org {i}") for i in (1, 2, 3)
         ],
         "supporter": [_submit(form_pages, api, "supporter")],
         "internship": [_submit(form_pages, api, "internship")],
@@ -72,7 +71,9 @@ def dashboard_links(client) -> dict[str, str]:
     html = dashboard(client) or ""
     links = {}
     for queue, row in re.findall(r'mf-waiting--(\w+)">(.*?)</(?:tr|p)>', html, re.DOTALL):
-        for url, name in re.findall(r'href="([^"]+)" data-mf-count="\d+" data-mf-name="(\w+)"', row):
+        for url, name in re.findall(
+            r'href="([^"]+)" data-mf-count="\d+" data-mf-name="(\w+)"', row
+        ):
             links[f"{queue}:{name}"] = url.replace("&amp;", "&")
     return links
 
