@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..conf import get_setting
 from ..models.reviews import Ballot, Review, ReviewQueue, ReviewStatus
@@ -40,6 +41,17 @@ ASSIGNED_TO_ME = "mine"  # ... assigned to me
 class Tally:
     count: int
     url: str
+    text: str = ""  # "3 past the deadline"
+
+
+# Each count in words (the same words on a wide screen and a phone, where rows wrap).
+WORDS = {
+    NEEDS_REVIEWER: lambda n: ngettext(
+        "%(count)d waiting for a reviewer", "%(count)d waiting for a reviewer", n
+    ),
+    OVERDUE: lambda n: ngettext("%(count)d past the deadline", "%(count)d past the deadline", n),
+    ASSIGNED_TO_ME: lambda n: ngettext("%(count)d assigned to you", "%(count)d assigned to you", n),
+}
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,10 @@ def queue_lines(user) -> list[QueueLine]:
     lines = []
     for queue in queues:
         row = rows.get(queue, {})
-        counts = [Tally(int(row.get(name, 0)), _link(queue, name)) for name in names]
+        counts = []
+        for name in names:
+            n = int(row.get(name, 0))
+            counts.append(Tally(n, _link(queue, name), WORDS[name](n) % {"count": n}))
         lines.append(QueueLine(queue, str(ReviewQueue(queue).label), *counts))
     return lines
 

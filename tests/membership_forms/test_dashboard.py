@@ -61,7 +61,7 @@ def dashboard_counts(client) -> dict[str, int] | None:
     if html is None:
         return None
     counts = {}
-    for queue, row in re.findall(r'mf-waiting--(\w+)">(.*?)</(?:tr|p)>', html, re.DOTALL):
+    for queue, row in re.findall(r'mf-waiting--(\w+)[^"]*">(.*?)</(?:tr|p)>', html, re.DOTALL):
         for count, name in re.findall(r'data-mf-count="(\d+)" data-mf-name="(\w+)"', row):
             counts[f"{queue}:{name}"] = int(count)
     return counts
@@ -70,7 +70,7 @@ def dashboard_counts(client) -> dict[str, int] | None:
 def dashboard_links(client) -> dict[str, str]:
     html = dashboard(client) or ""
     links = {}
-    for queue, row in re.findall(r'mf-waiting--(\w+)">(.*?)</(?:tr|p)>', html, re.DOTALL):
+    for queue, row in re.findall(r'mf-waiting--(\w+)[^"]*">(.*?)</(?:tr|p)>', html, re.DOTALL):
         for url, name in re.findall(
             r'href="([^"]+)" data-mf-count="\d+" data-mf-name="(\w+)"', row
         ):
