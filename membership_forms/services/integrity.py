@@ -141,7 +141,8 @@ def checks(user) -> list[Check]:
     emails = troubled_emails().select_related("submission__review")
     events = unprocessed_events()
     gifts = mismatched_payments().select_related("submission")
-    donations = reverse("membership_forms_donations:index")
+    # The donations listing and its gifts' pages, for whoever may read them.
+    donations = user.has_perm("membership_forms.view_donation")
     return [
         Check(
             "stalled",
@@ -201,11 +202,15 @@ def checks(user) -> list[Check]:
                 Item(
                     item.submission.reference,
                     item.attention,
-                    reverse("membership_forms_donations:inspect", args=[item.pk]),
+                    reverse("membership_forms_donations:inspect", args=[item.pk])
+                    if donations
+                    else "",
                 )
                 for item in gifts[:SHOWN]
             ],
-            f"{donations}?needs_attention=true",
+            f"{reverse('membership_forms_donations:index')}?needs_attention=true"
+            if donations
+            else "",
         ),
     ]
 

@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from membership_forms.models import Notification, StripeEvent, Submission
@@ -22,6 +22,7 @@ from .stripe_server import event
 from .test_donations import deliver, online_donation, post_event
 
 URL = "/admin/membership-forms/integrity/"
+ADMIN_DONATIONS_FLAGGED = "/admin/membership-forms/donations/?needs_attention=true"
 
 
 def counts(html: str) -> dict[str, int]:
@@ -46,6 +47,12 @@ def _submit(api, form_pages, kind="supporter") -> Submission:
 def secretariat(client):
     client.force_login(member_of("Secretariat", "sec"))
     return client
+
+
+def may_read_donations(username: str) -> None:
+    User.objects.get(username=username).user_permissions.add(
+        Permission.objects.get(codename="view_donation")
+    )
 
 
 def test_a_committee_member_may_not_open_the_integrity_checks(db, client):
@@ -109,8 +116,14 @@ def test_sections_list_a_stalled_submission_a_failed_email_and_a_mismatched_paym
     payments = section(html, "payments")
     assert gift.submission.reference in payments
     assert "does not match this gift" in payments
-    assert f'href="/admin/membership-forms/donations/inspect/{gift.pk}/"' in payments
-    assert 'href="/admin/membership-forms/donations/?needs_attention=true"' in payments
+    gift_page = f'href="/admin/membership-forms/donations/inspect/{gift.pk}/"'
+    listing = 'href="/admin/membership-forms/donations/?needs_attention=true"'
+    # Links to the donations only for whoever may read them.
+    assert gift_page not in payments and listing not in payments
+    may_read_donations("sec")
+    payments = section(secretariat.get(URL).content.decode(), "payments")
+    assert gift_page in payments and listing in payments
+    assert gift.submission.reference in secretariat.get(ADMIN_DONATIONS_FLAGGED).content.decode()
     assert "Monthly gift: invoice" in section(html, "events")
     assert "invoice.paid" not in html  # in words, not Stripe's codes
 
