@@ -96,6 +96,10 @@ class QueueFilterSet(WagtailFilterSet):
         choices=[
             (dashboard.WAITING_FOR_ME, _("For me (assigned to me or unassigned)")),
             (dashboard.AWAITING_MY_VOTE, _("For my vote")),
+            # The dashboard's counts (services/dashboard.py).
+            (dashboard.NEEDS_REVIEWER, _("For a reviewer")),
+            (dashboard.OVERDUE, _("For a reviewer, past the deadline")),
+            (dashboard.ASSIGNED_TO_ME, _("For a reviewer, assigned to me")),
         ],
     )
 
@@ -120,4 +124,6 @@ class QueueFilterSet(WagtailFilterSet):
             return queryset.filter(pk__in=mine.values("pk"))
         if value == dashboard.AWAITING_MY_VOTE:
             return queryset.filter(pk__in=dashboard.awaiting_vote(user).values("pk"))
+        if (counted := dashboard.waiting_filter(user, value)) is not None:
+            return queryset.filter(pk__in=counted.values("pk"))
         return queryset

@@ -8,7 +8,16 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, inbox_admin, review_listing, review_views, subscriber_admin, workflow
+from . import (
+    admin_views,
+    inbox_admin,
+    integrity_admin,
+    review_listing,
+    review_views,
+    subscriber_admin,
+    workflow,
+)
+from .conf import get_setting
 from .decline_reason_admin import DeclineReasonViewSet
 from .models import (
     Export,
@@ -18,7 +27,8 @@ from .models import (
     Submission,
     SubmissionLogEntry,
 )
-from .services.dashboard import waiting_lines
+from .services.dashboard import queue_lines, vote_line
+from .services.integrity import can_see_integrity
 from .services.reviews import can_see_queue, visible_queues
 
 
@@ -98,6 +108,11 @@ def register_admin_urls():
             "membership-forms/review/<int:pk>/<str:action>/",
             review_views.review_action,
             name="membership_forms_review_action",
+        ),
+        path(
+            "membership-forms/integrity/",
+            integrity_admin.integrity,
+            name="membership_forms_integrity",
         ),
     ]
 
@@ -193,24 +208,49 @@ def register_review_menu():
 
 
 class WaitingReviewsPanel(Component):
-    """The dashboard's list of what waits for the signed-in reviewer, queue by queue."""
+    """The dashboard's list of what waits for the signed-in reviewer, queue by queue, and
+    the way to the integrity checks for those who may read them."""
 
     name = "membership_forms_waiting"
     template_name = "membership_forms/admin/home/waiting.html"
     order = 50
 
-    def __init__(self, lines):
+    def __init__(self, lines, vote, integrity_url):
         self.lines = lines
+        self.vote = vote
+        self.integrity_url = integrity_url
 
     def get_context_data(self, parent_context):
-        return {"lines": self.lines}
+        return {
+            "lines": self.lines,
+            "vote": self.vote,
+            "integrity_url": self.integrity_url,
+            "sla_days": get_setting("REVIEW_SLA_DAYS"),
+        }
 
 
 @hooks.register("construct_homepage_panels")
 def add_waiting_reviews_panel(request, panels):
-    lines = waiting_lines(request.user)
-    if lines:
-        panels.append(WaitingReviewsPanel(lines))
+    lines, vote = queue_lines(request.user), vote_line(request.user)
+    integrity_url = reverse("membership_forms_integrity") if can_see_integrity(request.user) else ""
+    if lines or vote or integrity_url:
+        panels.append(WaitingReviewsPanel(lines, vote, integrity_url))
+
+
+class IntegrityMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_integrity(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_integrity_menu_item():
+    return IntegrityMenuItem(
+        _("Integrity checks"),
+        reverse("membership_forms_integrity"),
+        name="membership-forms-integrity",
+        icon_name="warning",
+        order=900,
+    )
 
 
 class ReviewAdminURLFinder:

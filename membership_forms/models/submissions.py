@@ -110,6 +110,8 @@ class Submission(models.Model):
             ("view_newsletter_signups", "Can see newsletter sign-ups"),
             # So have messages from the contact form.
             ("view_contact_messages", "Can see contact messages"),
+            # The integrity checks page (integrity_admin.py): the Secretariat's.
+            ("view_integrity", "Can see the integrity checks"),
         ]
 
     def __str__(self) -> str:

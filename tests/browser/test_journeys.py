@@ -242,10 +242,10 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
     page = journey.page
     journey.sign_in("secretariat", PASSWORD)
     # The dashboard says what waits for the reviewer, and leads to it.
-    waiting = page.get_by_role("link", name="NGO Supporters: waiting for you or unassigned")
+    waiting = page.get_by_role("link", name="NGO Supporters: 1 waiting for a reviewer")
     with page.expect_navigation():
         waiting.click()
-    assert page.url.endswith("/admin/membership-forms/reviews/supporter/?waiting=me")
+    assert page.url.endswith("/admin/membership-forms/reviews/supporter/?waiting=all")
     journey.check("queue", axe_context=ADMIN_OWN_CONTENT)
     # The sidebar's "Review queues" lists the queues of the reviewer's group.
     page.get_by_role("button", name="Review queues").click()

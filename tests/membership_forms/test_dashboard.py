@@ -1,16 +1,26 @@
-"""The reviewers' dashboard panel: what waits for the signed-in user, queue by queue."""
+"""The reviewers' dashboard panel: what waits for the signed-in user, queue by queue.
+
+Each queue shows three counts (waiting for a reviewer, past the deadline, assigned to the
+user), each a link to the queue filtered to exactly the items it counted.
+"""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from membership_forms.models import Review, Submission
 from membership_forms.services import reviews as services
+from membership_forms.services.dashboard import queue_lines
 
 from .conftest import internship_files, multipart, submit_url, valid_payload
 from .reviewing import member_of, screen
 
 PANEL = "mf-waiting-reviews-section"
+INTEGRITY = "/admin/membership-forms/integrity/"
 
 
 def _submit(form_pages, api, kind: str, **changes) -> Review:
@@ -28,52 +38,114 @@ def _submit(form_pages, api, kind: str, **changes) -> Review:
 
 @pytest.fixture
 def queues(form_pages, api):
-    """Two membership applications, one supporter, one internship, all awaiting screening."""
+    """Three membership applications, one supporter, one internship, awaiting screening."""
     return {
         "membership": [
-            _submit(form_pages, api, "membership", organisation_name=f"Org {i}") for i in (1, 2)
+            _submit(form_pages, api, "membership", organisation_name=f"Org {i}") for i in (1, 2, 3)
         ],
         "supporter": [_submit(form_pages, api, "supporter")],
         "internship": [_submit(form_pages, api, "internship")],
     }
 
 
-def dashboard_counts(client) -> dict[str, int] | None:
-    """{line class: count} from the admin home page; None when the panel is absent."""
+def dashboard(client) -> str | None:
     page = client.get("/admin/")
     assert page.status_code == 200
     html = page.content.decode()
-    if PANEL not in html:
+    return html if PANEL in html else None
+
+
+def dashboard_counts(client) -> dict[str, int] | None:
+    """{"queue:count name": count} from the admin home page; None when the panel is absent."""
+    html = dashboard(client)
+    if html is None:
         return None
-    rows = re.findall(r'mf-waiting--(\w+)">.*?data-mf-count="(\d+)"', html, re.DOTALL)
-    labels = re.findall(r'mf-waiting--\w+">\s*<td class="title"><a href="([^"]+)">([^<]+)', html)
+    counts = {}
+    for queue, row in re.findall(r'mf-waiting--(\w+)[^"]*">(.*?)</(?:tr|p)>', html, re.DOTALL):
+        for count, name in re.findall(r'data-mf-count="(\d+)" data-mf-name="(\w+)"', row):
+            counts[f"{queue}:{name}"] = int(count)
+    return counts
+
+
+def dashboard_links(client) -> dict[str, str]:
+    html = dashboard(client) or ""
+    links = {}
+    for queue, row in re.findall(r'mf-waiting--(\w+)[^"]*">(.*?)</(?:tr|p)>', html, re.DOTALL):
+        for url, name in re.findall(
+            r'href="([^"]+)" data-mf-count="\d+" data-mf-name="(\w+)"', row
+        ):
+            links[f"{queue}:{name}"] = url.replace("&amp;", "&")
+    return links
+
+
+def listed(client, url: str) -> set[int]:
+    """The reviews a queue listing shows, by their pages' ids (one link per row)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = re.findall(r"<tr\b.*?</tr>", response.content.decode(), re.DOTALL)
     return {
-        f"{queue}:{'vote' if 'vote' in url else 'me'}": int(count)
-        for (queue, count), (url, _label) in zip(rows, labels, strict=True)
+        int(pk)
+        for row in rows
+        for pk in set(re.findall(r'href="/admin/membership-forms/review/(\d+)/"', row))
     }
 
 
-def test_secretariat_sees_its_queues_and_counts_follow_decisions(queues, client):
+def test_counts_per_queue_and_their_links_list_exactly_the_counted_items(queues, client):
     secretariat = member_of("Secretariat", "sec")
     colleague = member_of("Secretariat", "sec2")
     client.force_login(secretariat)
     assert dashboard_counts(client) == {
-        "membership:me": 2,
-        "supporter:me": 1,
-        "donation:me": 0,
+        "membership:waiting": 3,
+        "membership:overdue": 0,
+        "membership:mine": 0,
+        "supporter:waiting": 1,
+        "supporter:overdue": 0,
+        "supporter:mine": 0,
+        "donation:waiting": 0,
+        "donation:overdue": 0,
+        "donation:mine": 0,
     }
-    # Assigned to a colleague: no longer waiting for this user; approved: in the vote now.
-    first, second = queues["membership"]
-    services.assign_review(first.pk, secretariat, colleague)
-    services.approve_review(queues["supporter"][0].pk, secretariat)
-    assert dashboard_counts(client) == {"membership:me": 1, "supporter:me": 0, "donation:me": 0}
-    services.assign_review(second.pk, secretariat, secretariat)
-    assert dashboard_counts(client)["membership:me"] == 1  # assigned to them: still theirs
 
-    # The line links to the queue filtered the same way.
-    listing = client.get("/admin/membership-forms/reviews/membership/?waiting=me").content
-    assert second.submission.reference.encode() in listing
-    assert first.submission.reference.encode() not in listing
+    first, second, third = queues["membership"]
+    services.assign_review(first.pk, secretariat, colleague)
+    services.assign_review(second.pk, secretariat, secretariat)
+    # In its state for 15 days: past the 14-day deadline (REVIEW_SLA_DAYS).
+    Review.objects.filter(pk__in=[first.pk, second.pk]).update(
+        status_changed_at=timezone.now() - timedelta(days=15)
+    )
+    # Approved: the committee votes next, no longer a reviewer's step.
+    services.approve_review(queues["supporter"][0].pk, secretariat)
+    counts = dashboard_counts(client)
+    assert {key: n for key, n in counts.items() if key.startswith("membership")} == {
+        "membership:waiting": 3,
+        "membership:overdue": 2,
+        "membership:mine": 1,
+    }
+    assert counts["supporter:waiting"] == 0
+
+    expected = {
+        "membership:waiting": {first.pk, second.pk, third.pk},
+        "membership:overdue": {first.pk, second.pk},
+        "membership:mine": {second.pk},
+        "supporter:waiting": set(),
+    }
+    links = dashboard_links(client)
+    for key, pks in expected.items():
+        assert listed(client, links[key]) == pks, key
+        assert counts[key] == len(pks)
+
+
+def test_the_counts_take_one_query_whatever_the_number_of_queues(queues, form_pages, api):
+    secretariat = member_of("Secretariat", "sec")
+    services.visible_queues(secretariat)  # the user's permissions, read once and kept
+    with CaptureQueriesContext(connection) as queries:
+        lines = queue_lines(secretariat)
+    assert [line.queue for line in lines] == ["membership", "supporter", "donation"]
+    assert len(queries) == 1
+    _submit(form_pages, api, "supporter")
+    with CaptureQueriesContext(connection) as more:
+        assert queue_lines(secretariat)[1].waiting.count == 2
+    assert len(more) == 1
 
 
 def test_committee_member_sees_the_ballots_awaiting_their_vote(queues, client):
@@ -81,23 +153,31 @@ def test_committee_member_sees_the_ballots_awaiting_their_vote(queues, client):
     secretariat = member_of("Secretariat", "sec")
     client.force_login(members[0])
     assert dashboard_counts(client) == {"membership:vote": 0}
-    for review in queues["membership"]:
+    first, second, _third = queues["membership"]
+    for review in (first, second):
         services.approve_review(review.pk, secretariat)  # opens a ballot
     assert dashboard_counts(client) == {"membership:vote": 2}
 
-    first, second = queues["membership"]
     services.cast_vote(first.pk, members[0], "approve")
     services.cast_vote(second.pk, members[1], "approve")  # another member's vote
     assert dashboard_counts(client) == {"membership:vote": 1}
+    assert listed(client, dashboard_links(client)["membership:vote"]) == {second.pk}
+    # Not the Secretariat's: no way to the integrity checks.
+    assert INTEGRITY not in dashboard(client)
 
-    listing = client.get("/admin/membership-forms/reviews/membership/?waiting=vote").content
-    assert second.submission.reference.encode() in listing
-    assert first.submission.reference.encode() not in listing
+
+def test_secretariat_finds_the_integrity_checks_on_the_dashboard(queues, client):
+    client.force_login(member_of("Secretariat", "sec"))
+    assert f'href="{INTEGRITY}"' in dashboard(client)
 
 
 def test_coordinator_sees_internships_only(queues, client):
     client.force_login(member_of("Internship coordinator", "coord"))
-    assert dashboard_counts(client) == {"internship:me": 1}
+    assert dashboard_counts(client) == {
+        "internship:waiting": 1,
+        "internship:overdue": 0,
+        "internship:mine": 0,
+    }
 
 
 def test_user_without_a_queue_sees_no_panel(queues, client):
