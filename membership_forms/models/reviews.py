@@ -13,7 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import TranslatableMixin
 
-from ..voting import Majority
+from ..voting import Majority, Result
 
 
 class ReviewQueue(models.TextChoices):
@@ -45,6 +45,19 @@ QUEUE_PERMISSIONS: dict[str, str] = {
     ReviewQueue.DONATION: "review_donation",
 }
 VOTE_PERMISSION = "vote_membership"
+
+
+# The committee's rules and a ballot's outcome in words (the rules' settings, the ballot's
+# summary on the review page).
+MAJORITY_CHOICES = [
+    (Majority.SIMPLE.value, _("Simple majority")),
+    (Majority.TWO_THIRDS.value, _("Two thirds")),
+]
+RESULT_CHOICES = [
+    (Result.APPROVED.value, _("Approved")),
+    (Result.DECLINED.value, _("Declined")),
+    (Result.NO_QUORUM.value, _("No quorum")),
+]
 
 
 class DeclineReason(TranslatableMixin, models.Model):
@@ -156,9 +169,9 @@ class Ballot(models.Model):
     opened_at = models.DateTimeField(_("opened at"))
     closes_at = models.DateTimeField(_("closes at"))
     quorum = models.PositiveSmallIntegerField(_("quorum"))
-    majority = models.CharField(_("majority"), max_length=20, choices=[(m, m) for m in Majority])
+    majority = models.CharField(_("majority"), max_length=20, choices=MAJORITY_CHOICES)
     electorate = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
-    result = models.CharField(_("result"), max_length=20, blank=True)
+    result = models.CharField(_("result"), max_length=20, blank=True, choices=RESULT_CHOICES)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -244,10 +257,7 @@ class CommitteeRules(BaseGenericSetting):
     majority = models.CharField(
         _("majority"),
         max_length=20,
-        choices=[
-            (Majority.SIMPLE.value, _("Simple majority")),
-            (Majority.TWO_THIRDS.value, _("Two thirds")),
-        ],
+        choices=MAJORITY_CHOICES,
         default=Majority.SIMPLE.value,
     )
     vote_days = models.PositiveSmallIntegerField(
