@@ -9,13 +9,21 @@ within `LOCAL_TIMEOUT`. The shared timeout is only a backstop.
 
 The page object is shared by the requests of one process: the submit path only reads it
 (its field specifications are built for every language before it is stored).
+
+The shared entry is a pickled page, which only the code that wrote it can be trusted to
+read: its key carries a fingerprint of the plugin's source, so that during a rolling
+deploy old and new processes each keep their own entries instead of reading each
+other's (docs/operations.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
+from functools import cache as once
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -30,8 +38,19 @@ LOCAL_TIMEOUT = 2.0
 _local: dict[int, tuple[float, object]] = {}
 
 
+@once
+def code_fingerprint() -> str:
+    """A digest of the plugin's Python source (read once per process, a few ms)."""
+    digest = hashlib.blake2b(digest_size=6)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _key(form_id: int) -> str:
-    return f"mf:form:{form_id}"
+    return f"mf:form:{code_fingerprint()}:{form_id}"
 
 
 def get_form_page(form_id: int, loader: Callable[[int], Any]):

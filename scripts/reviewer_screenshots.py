@@ -146,7 +146,9 @@ def wait_for_screening(page: Page, queue: str, references: list[str]) -> None:
 
 def secretariat(page: Page, references: dict[str, str]) -> None:
     sign_in(page, "secretariat")
-    wait_for_screening(page, "supporter", [references[f"supporter-{c}"] for c in "KE JO GH".split()])
+    wait_for_screening(
+        page, "supporter", [references[f"supporter-{c}"] for c in ["KE", "JO", "GH"]]
+    )
     wait_for_screening(page, "membership", [references["membership-SN"]])
     page.goto(f"{BASE}/admin/")
     shot(page, "dashboard")
