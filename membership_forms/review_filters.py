@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -48,11 +49,17 @@ class CountryFilter(django_filters.ChoiceFilter):
 
 
 def _reviewer_choices(request) -> list[tuple[str, str]]:
-    """The people items of this queue are assigned to, by name; and "nobody"."""
+    """The people items of this queue are assigned to, by name; and "nobody".
+
+    Asked of each staff member (a few) rather than of each item (the whole queue): one
+    look in the reviews' index on their assignee per person.
+    """
     queue = getattr(request, "review_queue", "") if request else ""
+    assigned = Review.objects.filter(queue=queue, assigned_to=OuterRef("pk"))
     users = (
         get_user_model()
-        .objects.filter(pk__in=Review.objects.filter(queue=queue).values("assigned_to"))
+        .objects.filter(Exists(assigned))
+        .only("username", "first_name", "last_name")
         .order_by("first_name", "last_name", "username")
     )
     return [
