@@ -7,8 +7,10 @@ bulk-creates the membership queue's submissions and reviews in batches (every st
 outcome and country; names and emails in the answers), signs a Secretariat reviewer in
 Django's test client and times `GET /admin/membership-forms/reviews/membership/` (the
 open items, the listing's default) and the same filtered by status and sorted by country.
-Prints the median and p95 in ms and the queries each request made. Figures go to
-bench/README.md by hand.
+Prints the median and p95 in ms and the queries each request made, and where the time
+went: the median CPU time of this process (rendering, the ORM) and the median time
+spent waiting on queries; the difference from the wall clock is the machine's other load.
+Figures go to bench/README.md by hand.
 """
 
 from __future__ import annotations
@@ -131,20 +133,24 @@ def fill() -> object:
     return user
 
 
-def measure(client, url: str, params: dict) -> tuple[list[float], int]:
+def measure(client, url: str, params: dict) -> tuple[list[float], list[float], list[float], int]:
+    """Each request's wall-clock ms, the ms this process spent on the CPU (rendering,
+    the ORM: what the machine's other load does not add) and the ms spent in queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     response = client.get(url, params)  # warm up
     assert response.status_code == 200, (response.status_code, response.get("Location"))
-    times = []
+    times, cpu, sql = [], [], []
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        sql.append(sum(float(query["time"]) for query in queries.captured_queries) * 1000)
         assert response.status_code == 200 and b"MEM-" in response.content
-    return times, len(queries)
+    return times, cpu, sql, len(queries)
 
 
 def main() -> None:
@@ -171,12 +177,14 @@ def main() -> None:
         ("status=screening, sorted by country", {"status": "screening", "ordering": "country"}),
         (f"search 'Person {N - 1}'", {"q": f"Person {N - 1}"}),
     ]:
-        times, queries = measure(client, url, params)
+        times, cpu, sql, queries = measure(client, url, params)
         p95 = statistics.quantiles(times, n=20)[-1]
         print(
             f"{label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
-            f"{queries} queries ({RUNS} runs)"
+            f"{queries} queries ({RUNS} runs); median CPU of this process "
+            f"{statistics.median(cpu):.1f} ms, in queries {statistics.median(sql):.1f} ms"
         )
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
