@@ -3,7 +3,8 @@
 Every column and filter is in words in the staff member's language (labels, country names,
 ages); the CSV and XLSX exports of the filtered queue make formulas inert and enter each
 exported item in its review's audit log (AuditedExportMixin, as every admin listing).
-The first page costs the same few queries whatever the queue's size: its names come from
+The first page costs the same few queries whatever the queue's size: the count reads the
+reviews alone (index-only on queue and status); the page's 50 rows get their names from
 the submission's answers in the same query (annotations), the reviewer by a join.
 """
 
