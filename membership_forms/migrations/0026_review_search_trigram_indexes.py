@@ -53,6 +53,6 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("membership_forms", "0024_review_queue_listing_index")]
+    dependencies = [("membership_forms", "0025_review_queue_listing_index")]
 
     operations = [migrations.RunPython(create, drop)]

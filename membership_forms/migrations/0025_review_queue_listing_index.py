@@ -27,6 +27,6 @@ def _on_postgresql(sql):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("membership_forms", "0023_decline_reason_queue")]
+    dependencies = [("membership_forms", "0024_integrity_permission")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]
