@@ -9,8 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
@@ -43,16 +47,51 @@ class CountryField(django_filters.fields.ChoiceField):
         return value if self.valid_value(value) else ""
 
 
+class LongSelect(forms.Select):
+    """A select of many plain options (the countries), its markup made at once: Django's
+    template per option took a fifth of the queue page's time for 250 countries."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, " selected" if str(code) in chosen else "", label)
+                for code, label in self.choices
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, attributes, options)
+
+
+class CountrySelect(LongSelect):
+    """The country asked for in lower case ("?country=fr") shows as chosen too."""
+
+    def format_value(self, value):
+        return [str(item).strip().upper() for item in super().format_value(value)]
+
+
 class CountryFilter(django_filters.ChoiceFilter):
     field_class = CountryField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CountrySelect)
+        super().__init__(*args, **kwargs)
+
 
 def _reviewer_choices(request) -> list[tuple[str, str]]:
-    """The people items of this queue are assigned to, by name; and "nobody"."""
+    """The people items of this queue are assigned to, by name; and "nobody".
+
+    Asked of each staff member (a few) rather than of each item (the whole queue): one
+    look in the reviews' index on their assignee per person.
+    """
     queue = getattr(request, "review_queue", "") if request else ""
+    assigned = Review.objects.filter(queue=queue, assigned_to=OuterRef("pk"))
     users = (
         get_user_model()
-        .objects.filter(pk__in=Review.objects.filter(queue=queue).values("assigned_to"))
+        .objects.filter(Exists(assigned))
+        .only("username", "first_name", "last_name")
         .order_by("first_name", "last_name", "username")
     )
     return [

@@ -3,13 +3,15 @@
 Every column and filter is in words in the staff member's language (labels, country names,
 ages); the CSV and XLSX exports of the filtered queue make formulas inert and enter each
 exported item in its review's audit log (AuditedExportMixin, as every admin listing).
-The first page costs the same few queries whatever the queue's size: its names come from
+The first page costs the same few queries whatever the queue's size: the count reads the
+reviews alone (index-only on queue and status); the page's 50 rows get their names from
 the submission's answers in the same query (annotations), the reviewer by a join.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +30,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from . import kinds, workflow
 from .admin_exports import AuditedExportMixin
-from .countries import country_name
+from .countries import country_choices
 from .models import OPEN_STATUSES, Review, ReviewQueue, ReviewStatus, ScreeningOutcome
 from .regions import REGIONS
 from .review_filters import QueueFilterSet
@@ -55,13 +58,21 @@ def age(review: Review) -> str:
     return timesince(review.submitted_at, timezone.now(), depth=1)
 
 
+@lru_cache(maxsize=16)
+def country_names(language: str) -> dict[str, str]:
+    """Every country's name in the language, made once per process and language."""
+    return dict(country_choices(language))
+
+
 # What each column says about a review, in words (never a stored code).
 VALUES: dict[str, Any] = {
     "reference": lambda review: review.submission.reference,
     "applicant_name": lambda review: review.applicant_name or "",
     "organisation_name": lambda review: review.organisation_name or "",
     "email": lambda review: review.applicant_email or "",
-    "country": lambda review: country_name(review.country, translation.get_language() or "en"),
+    "country": lambda review: country_names(translation.get_language() or "en").get(
+        review.country, review.country
+    ),
     "region": lambda review: str(REGIONS.get(review.region, review.region)),
     "status": lambda review: str(ReviewStatus(review.status).label),
     "outcome": lambda review: ScreeningOutcome.label_of(review.outcome),
@@ -100,16 +111,50 @@ SORT_KEYS = {
 }
 
 
+# The columns a page of the listing reads (every other one stays in the database).
+ROW_FIELDS = (
+    "queue",
+    "status",
+    "outcome",
+    "country",
+    "region",
+    "submitted_at",
+    "decided_at",
+    "submission__reference",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__username",
+)
+
+
+# Columns of names, which may be long: two lines at most in the
+# listing, the whole text in the cell's tooltip (and in the exports).
+CLAMPED = {"applicant_name", "organisation_name", "assigned_to"}
+
+
 class WordsColumn(Column):
     """A column whose cell is `VALUES[name]` of the review."""
 
     def get_value(self, instance):
-        return VALUES[self.name](instance)
+        value = VALUES[self.name](instance)
+        if self.name in CLAMPED and value:
+            return format_html(
+                '<span class="mf-clamp" dir="auto" title="{}">{}</span>', value, value
+            )
+        return value
+
+    def render_cell_html(self, instance, parent_context):
+        """Wagtail's `tables/cell.html` made in Python: 400 template renders a page saved."""
+        return format_html("<td>{}</td>", self.get_value(instance) or "")
 
 
 class ReferenceColumn(TitleColumn):
+    """The reference on one line, left to right in Arabic too (MEM-0000012)."""
+
     def get_value(self, instance):
-        return instance.submission.reference
+        return format_html(
+            '<bdi class="mf-reference" dir="ltr">{}</bdi>', instance.submission.reference
+        )
 
 
 def has_organisation(queue: str) -> bool:
@@ -122,6 +167,8 @@ class QueueIndexView(AuditedExportMixin, IndexView):
 
     model = Review
     template_name = "membership_forms/admin/review_list.html"
+    results_template_name = "membership_forms/admin/review_list_results.html"
+    table_classname = "listing mf-queue-table"
     filterset_class = QueueFilterSet
     index_url_name = "membership_forms_queue"
     index_results_url_name = "membership_forms_queue_results"
@@ -162,24 +209,49 @@ class QueueIndexView(AuditedExportMixin, IndexView):
         return reverse(self.index_results_url_name, args=[self.queue])
 
     def get_base_queryset(self):
-        reviews = Review.objects.filter(queue=self.queue).select_related(
-            "submission", "assigned_to"
-        )
-        name, email = (self.spec.name_field, self.spec.email_field) if self.spec else ("", "")
-        reviews = reviews.annotate(
-            applicant_name=KeyTextTransform(name, "submission__payload"),
-            applicant_email=KeyTextTransform(email, "submission__payload"),
-            organisation_name=KeyTextTransform("organisation_name", "submission__payload"),
-        )
+        """The queue's reviews alone: counting them joins nothing (rows get theirs later)."""
+        reviews = Review.objects.filter(queue=self.queue)
         if not any(self.request.GET.get(key) for key in FILTER_KEYS):
             reviews = reviews.filter(status__in=OPEN_STATUSES)  # a queue opens on its work
         return reviews
+
+    def with_names(self, queryset):
+        """The names and email read from the submission's answers, in the same query."""
+        name, email = (self.spec.name_field, self.spec.email_field) if self.spec else ("", "")
+        names = {
+            "applicant_name": KeyTextTransform(name, "submission__payload"),
+            "applicant_email": KeyTextTransform(email, "submission__payload"),
+            "organisation_name": KeyTextTransform("organisation_name", "submission__payload"),
+        }
+        have = queryset.query.annotations
+        return queryset.annotate(**{key: value for key, value in names.items() if key not in have})
+
+    def with_row_data(self, queryset):
+        """What the rows show: the names, the reference and the reviewer, by joins."""
+        return self.with_names(queryset).select_related("submission", "assigned_to")
+
+    def search_queryset(self, queryset):
+        if self.search_query:
+            queryset = self.with_names(queryset)
+        return super().search_queryset(queryset)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return self.with_row_data(queryset) if self.is_export else queryset
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows are read with their names and joins; the count goes without."""
+        paginator, page, object_list, paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = self.with_row_data(object_list).only(*ROW_FIELDS)
+        return paginator, page, page.object_list, paginated
 
     def get_valid_orderings(self):
         keys = [*SORT_KEYS.values(), "submitted_at"]
         return [*keys, *(f"-{key}" for key in keys)]
 
     def order_queryset(self, queryset):
+        if self.ordering.lstrip("-") in ("applicant_name", "organisation_name"):
+            queryset = self.with_names(queryset)
         queryset = super().order_queryset(queryset)
         return queryset.order_by(*queryset.query.order_by, "pk")
 

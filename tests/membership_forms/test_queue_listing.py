@@ -193,3 +193,20 @@ def test_a_reader_of_another_queue_is_refused(db, client):
     response = client.get("/admin/membership-forms/reviews/membership/", {"export": "csv"})
     assert response.status_code in (302, 403)
     assert not ReviewLogEntry.objects.exists()
+
+
+def test_reference_reads_left_to_right_and_long_names_keep_their_whole_text(reviewer, client):
+    """In Arabic the reference stays MEM-… left to right; a long name, cut to two lines
+    on screen, keeps its whole text in the tooltip; the chosen country stays chosen."""
+    fill_queue("membership", 3, reviewer=reviewer)
+    profile = UserProfile.get_for_user(reviewer)
+    profile.preferred_language = "ar"
+    profile.save()
+    client.force_login(reviewer)
+    response = client.get("/admin/membership-forms/reviews/membership/", {"country": "fr"})
+    html = response.content.decode()
+    references = re.findall(r'<bdi class="mf-reference" dir="ltr">([^<]+)</bdi>', html)
+    assert references == [Review.objects.get(country="FR").submission.reference]
+    assert re.search(r'<span class="mf-clamp" dir="auto" title="Person 1">Person 1</span>', html)
+    chosen = re.findall(r'<option value="(\w+)" selected>', html)
+    assert "FR" in chosen, chosen

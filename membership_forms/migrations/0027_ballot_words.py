@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership_forms', '0024_integrity_permission'),
+        ('membership_forms', '0026_review_search_trigram_indexes'),
     ]
 
     operations = [
