@@ -18,10 +18,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from . import kinds
 from .countries import country_choices
 from .models import Review, ReviewQueue, ReviewStatus, ScreeningOutcome
+from .models.kind_pages import term_name
 from .regions import REGIONS
 from .services import dashboard
+from .terms import SEASONS, parse_term
 
 AGES = {"7": 7, "30": 30, "90": 90}
 UNASSIGNED = "none"
@@ -113,6 +116,44 @@ class ReviewerFilter(django_filters.ChoiceFilter):
         return field
 
 
+def has_term(queue: str) -> bool:
+    """Whether the queue's kind asks for a term (internships): its column and filter."""
+    spec = kinds.for_queue(queue)
+    return bool(spec and "term" in spec.core())
+
+
+class TermFilter(django_filters.ChoiceFilter):
+    """The terms this queue's items applied for, latest first, in words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[], **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        queue = getattr(self.parent.request, "review_queue", "")
+        terms = (
+            Review.objects.filter(queue=queue)
+            .exclude(term="")
+            .order_by()
+            .values_list("term", flat=True)
+            .distinct()
+        )
+        field.choices = [
+            ("", "---------"),
+            *((term, term_name(term)) for term in sorted(terms, key=_term_order, reverse=True)),
+        ]
+        return field
+
+
+def _term_order(term: str) -> tuple[int, int]:
+    try:
+        season, year = parse_term(term)
+    except ValueError:
+        return (0, 0)
+    return (year, SEASONS[season].start_month)
+
+
 class QueueFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
     outcome = django_filters.ChoiceFilter(
@@ -120,6 +161,7 @@ class QueueFilterSet(WagtailFilterSet):
     )
     country = CountryFilter(label=_("Country"), choices=_countries)
     region = django_filters.ChoiceFilter(label=_("Region"), choices=list(REGIONS.items()))
+    term = TermFilter(label=_("Term"))
     submitted_at = django_filters.DateFromToRangeFilter(
         label=_("Received"), widget=DateRangePickerWidget
     )
@@ -145,6 +187,11 @@ class QueueFilterSet(WagtailFilterSet):
     class Meta:
         model = Review
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_term(getattr(self.request, "review_queue", "")):
+            del self.filters["term"]  # only internships have terms
 
     def filter_age(self, queryset, name, value):
         if value not in AGES:

@@ -32,12 +32,15 @@ from . import kinds, workflow
 from .admin_exports import AuditedExportMixin
 from .countries import country_choices
 from .models import OPEN_STATUSES, Review, ReviewQueue, ReviewStatus, ScreeningOutcome
+from .models.kind_pages import term_name
 from .regions import REGIONS
-from .review_filters import QueueFilterSet
+from .review_filters import QueueFilterSet, has_term
 from .services.reviews import can_see_queue
 
 # The filters whose presence means "show me what I asked for, closed items too".
-FILTER_KEYS = ("q", "status", "outcome", "country", "region", "age", "assigned_to", "waiting")
+FILTER_KEYS = (
+    "q", "status", "outcome", "country", "region", "term", "age", "assigned_to", "waiting",
+)  # fmt: skip
 
 
 def next_step_label(review: Review) -> str:
@@ -74,6 +77,7 @@ VALUES: dict[str, Any] = {
         review.country, review.country
     ),
     "region": lambda review: str(REGIONS.get(review.region, review.region)),
+    "term": lambda review: term_name(review.term) if review.term else "",
     "status": lambda review: str(ReviewStatus(review.status).label),
     "outcome": lambda review: ScreeningOutcome.label_of(review.outcome),
     "age": age,
@@ -90,6 +94,7 @@ HEADINGS = {
     "email": gettext_lazy("Email"),
     "country": gettext_lazy("Country"),
     "region": gettext_lazy("Region"),
+    "term": gettext_lazy("Term"),
     "status": gettext_lazy("Status"),
     "outcome": gettext_lazy("Screening outcome"),
     "age": gettext_lazy("Waiting for"),
@@ -104,6 +109,7 @@ SORT_KEYS = {
     "applicant_name": "applicant_name",
     "organisation_name": "organisation_name",
     "country": "country",
+    "term": "term",
     "status": "status",
     "outcome": "outcome",
     "age": "submitted_at",
@@ -118,6 +124,7 @@ ROW_FIELDS = (
     "outcome",
     "country",
     "region",
+    "term",
     "submitted_at",
     "decided_at",
     "submission__reference",
@@ -260,7 +267,10 @@ class QueueIndexView(AuditedExportMixin, IndexView):
         names = ["applicant_name"]
         if has_organisation(self.queue):
             names.append("organisation_name")
-        return [*names, "country", "status", "outcome", "age", "assigned_to", "next_step"]
+        names.append("country")
+        if has_term(self.queue):
+            names.append("term")
+        return [*names, "status", "outcome", "age", "assigned_to", "next_step"]
 
     @cached_property
     def columns(self):

@@ -61,6 +61,15 @@ class InternshipFormPage(AbstractReviewedFormPage):
 SEASON_LABELS = {"spring": _("Spring"), "summer": _("Summer"), "fall": _("Fall")}
 
 
+def term_name(term: str) -> str:
+    """A term in words for staff ("Summer 2027"); the slug itself if it is not a term."""
+    try:
+        season, year = parse_term(term)
+    except ValueError:
+        return term
+    return _("%(season)s %(year)s") % {"season": SEASON_LABELS[season], "year": year}
+
+
 def term_label(term: str) -> str:
     season, year = parse_term(term)
     return _("%(season)s %(year)s (apply by %(deadline)s)") % {

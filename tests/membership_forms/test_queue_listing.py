@@ -36,6 +36,7 @@ GROUPS = {
     "donation": "Secretariat",
 }
 COUNTRIES = ["KE", "FR", "BR", "JP"]
+TERMS = ["summer-2027", "fall-2027"]
 REGION_OF = {"KE": "africa", "FR": "europe", "BR": "americas", "JP": "asia-pacific"}
 
 
@@ -72,6 +73,7 @@ def fill_queue(queue: str, count: int, reviewer=None) -> list[Review]:
             region=REGION_OF[COUNTRIES[i % 4]],
             assigned_to=reviewer if i % 2 else None,
             submitted_at=now - timedelta(days=3 + i),
+            term=TERMS[i % 2] if queue == ReviewQueue.INTERNSHIP else "",
         )
         for i, submission in enumerate(submissions)
     )
@@ -90,6 +92,7 @@ CODES = {
     *ScreeningOutcome.values,
     *REGIONS.keys(),
     *COUNTRIES,
+    *TERMS,
     "DUPLICATE_EMAIL",
 }
 
@@ -115,6 +118,7 @@ def test_every_column_and_filter_speaks_in_words(queue, language, db, client):
         {"outcome": "eligible"},
         {"country": "ke"},
         {"region": "africa"},
+        {"term": "summer-2027"},
         {"age": "7"},
         {"assigned_to": str(user.pk)},
         {"assigned_to": "none"},
@@ -210,3 +214,23 @@ def test_reference_reads_left_to_right_and_long_names_keep_their_whole_text(revi
     assert re.search(r'<span class="mf-clamp" dir="auto" title="Person 1">Person 1</span>', html)
     chosen = re.findall(r'<option value="(\w+)" selected>', html)
     assert "FR" in chosen, chosen
+
+
+def test_the_coordinator_lists_and_exports_one_term(db, client):
+    coordinator = member_of("Internship coordinator", "coord")
+    fill_queue(ReviewQueue.INTERNSHIP, 6)
+    client.force_login(coordinator)
+    url = "/admin/membership-forms/reviews/internship/"
+    page = client.get(url, {"term": "fall-2027"}).content.decode()
+    found = cells(page)
+    assert found.count("Fall 2027") == 3 and "Summer 2027" not in found
+    # The filter offers the queue's terms, latest first, in words.
+    options = re.findall(r'<option value="([a-z]+-\d{4})"[^>]*>([^<]*)</option>', page)
+    assert options == [("fall-2027", "Fall 2027"), ("summer-2027", "Summer 2027")]
+    exported = client.get(url, {"term": "fall-2027", "export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(exported.getvalue().decode("utf-8-sig"))))
+    assert len(rows) == 3 and {row["Term"] for row in rows} == {"Fall 2027"}
+    # Other queues have no term to filter by.
+    client.force_login(member_of("Secretariat", "sec2"))
+    membership = client.get("/admin/membership-forms/reviews/membership/").content.decode()
+    assert 'name="term"' not in membership
