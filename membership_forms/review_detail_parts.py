@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .admin_views import is_verified_pdf
 from .countries import country_name
@@ -111,7 +111,9 @@ def duplicates(user, submission: Submission, review: Review) -> dict:
         pairs.append(
             {
                 "other": side_of(other, other_review, url),
-                "because": [str(MATCH_WORDS.get(key, key)) for key in on.get(other.pk, [])],
+                "because": pgettext("list separator", ", ").join(
+                    str(MATCH_WORDS.get(key, key)) for key in on.get(other.pk, [])
+                ),
             }
         )
     hidden += len([pk for pk in on if pk]) - len(others)  # removed since: not shown either
