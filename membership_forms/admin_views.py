@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .files import PDF
 from .models import Notification, Submission, SubmissionFile
 from .review_detail_words import answers_for_staff, language_name, screening_for_staff
 from .services.notifications import retry_notification
@@ -81,29 +82,69 @@ def retry_email(request, pk: int):
     return redirect("membership_forms_submission", notification.submission_id)
 
 
-def download_file(request, pk: int):
-    """The only way to a submitted file: permission and queue checked, every download logged."""
+# The inline preview's own policy: a sandboxed document that loads nothing and runs
+# nothing, which only this site may frame (the browser's PDF viewer still shows it).
+INLINE_CSP = "sandbox; default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+
+
+def _file_for(request, pk: int) -> SubmissionFile:
+    """A submitted file the user may read: the download permission and the file's queue."""
     if not request.user.has_perm(DOWNLOAD):
         raise PermissionDenied
     stored = get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=pk)
     if not can_see_submission(request.user, stored.submission):
         raise PermissionDenied
-    storage = private_storage()
-    if not storage.exists(stored.stored_name):
+    if not private_storage().exists(stored.stored_name):
         raise Http404
+    return stored
+
+
+def is_verified_pdf(stored: SubmissionFile) -> bool:
+    """Whether the screening opened this file and found a readable, clean PDF."""
+    if stored.content_type != PDF:
+        return False
+    reports = (stored.submission.screening or {}).get("files") or []
+    return any(
+        report.get("field") == stored.field_key
+        and report.get("name") == stored.original_name
+        and report.get("content_type") == PDF
+        and report.get("valid")
+        and not report.get("infected")
+        for report in reports
+    )
+
+
+def _serve(request, stored: SubmissionFile, action: str, **kwargs) -> FileResponse:
     record_submission_access(
         stored.submission,
         request.user,
-        "download",
+        action,
         file=stored.pk,
         field=stored.field_key,
         sha256=stored.sha256,
     )
     response = FileResponse(
-        storage.open(stored.stored_name, "rb"),
-        as_attachment=True,
+        private_storage().open(stored.stored_name, "rb"),
         filename=stored.original_name or f"{stored.field_key}",
-        content_type=stored.content_type,
+        **kwargs,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_file(request, pk: int):
+    """The only way to a submitted file: permission and queue checked, every download logged."""
+    stored = _file_for(request, pk)
+    return _serve(request, stored, "download", as_attachment=True, content_type=stored.content_type)
+
+
+def view_file(request, pk: int):
+    """A PDF the screening verified, shown in the browser (inline), logged as a view of the
+    file; anything else is only ever downloaded (404 here)."""
+    stored = _file_for(request, pk)
+    if not is_verified_pdf(stored):
+        raise Http404
+    response = _serve(request, stored, "view_file", as_attachment=False, content_type=PDF)
+    response["Content-Security-Policy"] = INLINE_CSP
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -77,7 +77,7 @@ def confirm_page(request, review: Review, step: workflow.Step):
     return TemplateResponse(
         request,
         "membership_forms/admin/review_confirm.html",
-        {"review": review, "step": step, "inputs": inputs, "header_title": str(review)},
+        {"review": review, "step": step, "inputs": inputs, "header_title": isolated(str(review))},
     )
 
 
@@ -95,3 +95,20 @@ def answer_words(spec, value):
     if spec.type == "country" and value:
         return country_name(value, translation.get_language() or "en")
     return value
+
+
+def isolated(reference: str) -> str:
+    """A reference kept left to right inside right-to-left text (Arabic): "MEM-0000012"
+    must not come out as "0000012-MEM". Unicode isolates work in the page title too."""
+    return f"\u2066{reference}\u2069"
+
+
+def assigned_message(review: Review, user) -> str:
+    """Said once an assignment changed: to whom, and that it may be undone for a while."""
+    submission = review.submission
+    name = str((submission.payload or {}).get("organisation_name") or submission.applicant_name)
+    if review.assigned_to_id == user.pk:
+        said = _("Assigned to you: %(name)s.") % {"name": name or review}
+    else:
+        said = _("Unassigned: %(name)s.") % {"name": name or review}
+    return " ".join([said, _("You may undo this on the page for ten minutes.")])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import registry as log_registry
 
+from . import review_detail_parts as parts
 from . import review_detail_words as detail_words
 from . import workflow
 from .countries import country_name
@@ -37,6 +38,7 @@ from .models import (
 from .regions import REGIONS
 from .services import exports
 from .services import reviews as services
+from .services.review_undo import undo_assignment as undo_assignment_service
 
 
 def _queue_or_404(request, queue: str) -> str:
@@ -147,7 +149,10 @@ def review_detail(request, pk: int):
                 (request_id, [(labels.get(k, k), v) for k, v in values.items()])
                 for request_id, values in additional.items()
             ],
-            "files": submission.files.all(),
+            "files": parts.files_for(submission, labels),
+            "duplicates": parts.duplicates(user, submission, review),
+            "neighbours": parts.neighbours(review),
+            "undo": parts.undoable_assignment(request, review) if can_review else None,
             "can_download": user.has_perm("membership_forms.download_submissionfile"),
             "screening": detail_words.screening_for_staff(submission.screening or {}),
             "outcome_label": ScreeningOutcome.label_of(review.outcome) if review.outcome else "",
@@ -178,7 +183,7 @@ def review_detail(request, pk: int):
             "country_name": country_name(review.country, translation.get_language() or "en"),
             "region_name": REGIONS.get(review.region, ""),
             "fields": [(spec.key, spec.label) for spec in page.get_field_specs()] if page else [],
-            "header_title": str(review),
+            "header_title": detail_words.isolated(str(review)),
         },
     )
 
@@ -219,7 +224,10 @@ def review_action(request, pk: int, action: str):
     done = _("Done.")
     try:
         if action == "assign":
-            services.assign_review(review.pk, user, user if data.get("me") else None)
+            previous = review.assigned_to_id
+            review = services.assign_review(review.pk, user, user if data.get("me") else None)
+            parts.remember_assignment(request, review, previous)
+            done = detail_words.assigned_message(review, user)
         elif action == "comment":
             if not data.get("text", "").strip():
                 messages.error(request, _("Write a comment first."))
@@ -240,6 +248,27 @@ def review_action(request, pk: int, action: str):
         return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
     messages.success(request, done)
     return HttpResponseRedirect(reverse("membership_forms_review", args=[review.pk]))
+
+
+@require_POST
+def undo_assignment(request, pk: int):
+    """Take back the assignment this reviewer just made (kept in their session for a few
+    minutes), provided nobody changed it since."""
+    review = _review_for(request, pk)
+    if not services.can_review(request.user, review.queue):
+        raise PermissionDenied
+    entry = parts.undoable_assignment(request, review)
+    if entry is None:
+        messages.error(request, _("This assignment can no longer be undone."))
+        return redirect("membership_forms_review", review.pk)
+    try:
+        undo_assignment_service(review.pk, request.user, entry["assigned"], entry["previous"])
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Assignment undone."))
+    request.session.pop(parts.UNDO_KEY, None)
+    return redirect("membership_forms_review", review.pk)
 
 
 @require_POST

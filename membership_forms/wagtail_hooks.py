@@ -72,6 +72,11 @@ def register_admin_urls():
             name="membership_forms_download",
         ),
         path(
+            "membership-forms/files/<int:pk>/view/",
+            admin_views.view_file,
+            name="membership_forms_view_file",
+        ),
+        path(
             "membership-forms/reviews/<str:queue>/",
             review_listing.queue_list,
             name="membership_forms_queue",
@@ -103,6 +108,11 @@ def register_admin_urls():
             "membership-forms/review/<int:pk>/",
             review_views.review_detail,
             name="membership_forms_review",
+        ),
+        path(
+            "membership-forms/review/<int:pk>/undo-assignment/",
+            review_views.undo_assignment,
+            name="membership_forms_review_undo_assignment",
         ),
         path(
             "membership-forms/review/<int:pk>/<str:action>/",
@@ -168,6 +178,7 @@ def register_log_actions(actions):
 SUBMISSION_LOG_ACTIONS = [
     ("view", _("Viewed"), _("Submission viewed")),
     ("download", _("Downloaded"), _("Submitted file downloaded")),
+    ("view_file", _("File viewed"), _("Submitted file viewed in the browser")),
     ("api_read", _("Read through the API"), _("Submission read through the API")),
     ("export", _("Exported"), _("Submission exported")),
     ("purge", _("Personal data removed"), _("Personal data removed (retention)")),
