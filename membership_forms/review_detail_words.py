@@ -8,7 +8,7 @@ import contextlib
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import workflow
 from .countries import country_name
@@ -112,3 +112,21 @@ def assigned_message(review: Review, user) -> str:
     else:
         said = _("Unassigned: %(name)s.") % {"name": name or review}
     return " ".join([said, _("You may undo this on the page for ten minutes.")])
+
+
+def vote_message(vote) -> str:
+    """Said once a member voted: their vote, then what it did to the ballot."""
+    said = _("Vote recorded: %(choice)s.") % {"choice": vote.get_choice_display()}
+    ballot = vote.ballot
+    ballot.refresh_from_db(fields=["closed_at", "result"])
+    if ballot.closed_at:
+        return " ".join(
+            [said, _("The vote is closed: %(result)s.") % {"result": ballot.get_result_display()}]
+        )
+    cast = ballot.votes.count()
+    needed = ngettext(
+        "%(cast)d vote of the %(quorum)d the quorum needs has been cast.",
+        "%(cast)d votes of the %(quorum)d the quorum needs have been cast.",
+        cast,
+    ) % {"cast": cast, "quorum": ballot.quorum}
+    return " ".join([said, needed])

@@ -234,7 +234,10 @@ def review_action(request, pk: int, action: str):
                 return redirect("membership_forms_review", review.pk)
             services.comment_on_review(review.pk, user, data["text"])
         elif action == "vote":
-            services.cast_vote(review.pk, user, data.get("choice", ""), data.get("comment", ""))
+            vote = services.cast_vote(
+                review.pk, user, data.get("choice", ""), data.get("comment", "")
+            )
+            done = detail_words.vote_message(vote)
         else:
             step = _step(review, user, action)
             if step.confirm and data.get("confirmed") != "1":

@@ -141,12 +141,12 @@ def cast_vote(review_id: int, user, choice: str, comment: str = "") -> Vote:
     review = _lock(review_id)
     _require(can_vote(user))
     if review.status != S.COMMITTEE_VOTE:
-        raise TransitionNotAllowed(f"no vote is open for {review}")
+        raise TransitionNotAllowed(_("No committee vote is open on this application."))
     ballot = Ballot.objects.select_for_update().get(review=review, closed_at__isnull=True)
     _require(ballot.electorate.filter(pk=user.pk).exists())
     choice = VoteChoice(choice)
     now = timezone.now()
-    vote, _ = Vote.objects.update_or_create(
+    vote, _created = Vote.objects.update_or_create(
         ballot=ballot, voter=user, defaults={"choice": choice, "comment": comment, "cast_at": now}
     )
     _log(review, "vote", user, ballot=ballot.pk, choice=choice.value)

@@ -218,9 +218,9 @@ def test_secretariat_filters_by_country_and_declines_in_the_applicants_language(
 # --- The Steering Committee: three votes, the quorum decides ----------------------------
 
 
-def vote(journey, username: str, password: str, review: Review, choice: str) -> list[str]:
+def vote(journey, username: str, password: str, review: Review, choice: str) -> tuple[list[str], str]:
     """`username` signs in, finds the application in the membership queue, votes; the
-    votes the member saw before voting are returned."""
+    votes the member saw before voting are returned, with what the admin said after."""
     page = journey.page
     sign_out(journey)
     journey.sign_in(username, password)
@@ -235,8 +235,7 @@ def vote(journey, username: str, password: str, review: Review, choice: str) -> 
     with page.expect_navigation():
         ballot.get_by_role("button", name="Vote", exact=True).click()
     journey.check(f"{username}-voted", axe_context=ADMIN_OWN_CONTENT)
-    success_message(page)  # the admin confirms it (for now only "Done.")
-    return seen
+    return seen, success_message(page)
 
 
 def votes_shown(page) -> list[str]:
@@ -276,30 +275,32 @@ def test_committee_of_three_votes_and_the_quorum_decides(
     ]
 
     # Two approve: the quorum (three) is not reached, the vote stays open.
-    assert vote(journey, "committee1", passwords["committee1"], review, "Approve") == [
-        "No votes yet."
-    ]
+    seen, said = vote(journey, "committee1", passwords["committee1"], review, "Approve")
+    assert seen == ["No votes yet."]
+    assert said == "Vote recorded: Approve. 1 vote of the 3 the quorum needs has been cast."
     assert votes_shown(page) == ["Carlos Mendoza: Approve"]
     assert "Your vote (now: Approve)" in words(page.locator("main fieldset legend"))
-    assert vote(journey, "committee2", passwords["committee2"], review, "Approve") == [
-        "Carlos Mendoza: Approve"
-    ]
+    seen, said = vote(journey, "committee2", passwords["committee2"], review, "Approve")
+    assert seen == ["Carlos Mendoza: Approve"]
+    assert said == "Vote recorded: Approve. 2 votes of the 3 the quorum needs have been cast."
     assert votes_shown(page) == ["Carlos Mendoza: Approve", "Sophie Martin: Approve"]
     review.refresh_from_db()
     assert review.status == "committee_vote"
     assert "Committee vote" in words(page.locator("main dl").first)
 
     # The third votes against: three votes, two for one against, a simple majority.
-    assert vote(journey, "committee3", passwords["committee3"], review, "Decline") == [
-        "Carlos Mendoza: Approve",
-        "Sophie Martin: Approve",
-    ]
+    seen, said = vote(journey, "committee3", passwords["committee3"], review, "Decline")
+    assert seen == ["Carlos Mendoza: Approve", "Sophie Martin: Approve"]
     assert votes_shown(page) == [
         "Carlos Mendoza: Approve",
         "Sophie Martin: Approve",
         "Yusuf Haddad: Decline",
     ]
+    assert said == "Vote recorded: Decline. The vote is closed: Approved."
     assert "Approved" in words(page.locator("main dl").first)
+    assert "Quorum: 3 votes; rule: Simple majority. Result: Approved." in words(
+        page.locator("main")
+    )
     assert page.locator("main fieldset", has_text="Your vote").count() == 0  # closed
     review.refresh_from_db()
     ballot.refresh_from_db()
