@@ -35,6 +35,7 @@ from .models import (
     ScreeningOutcome,
     VoteChoice,
 )
+from .models.kind_pages import term_name
 from .regions import REGIONS
 from .services import exports
 from .services import reviews as services
@@ -182,6 +183,7 @@ def review_detail(request, pk: int):
             ),
             "country_name": country_name(review.country, translation.get_language() or "en"),
             "region_name": REGIONS.get(review.region, ""),
+            "term_name": term_name(review.term) if review.term else "",
             "fields": [(spec.key, spec.label) for spec in page.get_field_specs()] if page else [],
             "header_title": detail_words.isolated(str(review)),
         },

@@ -177,6 +177,9 @@ def secretariat(page: Page, references: dict[str, str]) -> None:
     open_review(page, "supporter", references["supporter-KE"])
     long_shot(page, "review")
     main = page.locator("main")
+    main.get_by_role("button", name="Assign to me").click()
+    expect(main.get_by_role("button", name="Undo this assignment")).to_be_visible()
+    shot(page, "assigned", full_page=False)
     main.get_by_label("Reason").select_option(index=1)
     main.get_by_role("button", name="Decline", exact=True).click()
     expect(page.locator("main")).to_contain_text("cannot")
@@ -214,6 +217,8 @@ def internships(page: Page, references: dict[str, str]) -> None:
     wait_for_screening(page, "internship", [references["internship"]])
     shot(page, "internship-queue")
     open_review(page, "internship", references["internship"])
+    page.get_by_text("Show it here").first.click()
+    page.wait_for_timeout(1500)  # the browser's PDF viewer draws the page
     long_shot(page, "internship-review")
 
 
