@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from . import workflow
 from .countries import country_name
 from .eligibility.core import MESSAGES
-from .models import Review, ScreeningOutcome
+from .models import DeclineReason, Review, ScreeningOutcome
 
 EFFECT_LABELS = {
     "ineligible": gettext_lazy("makes it ineligible"),
@@ -74,10 +74,23 @@ def confirm_page(request, review: Review, step: workflow.Step):
         if key not in ("csrfmiddlewaretoken", "confirmed")
         for value in values
     ]
+    submission = review.submission
+    reason = None
+    if step.inputs == "decline" and str(request.POST.get("reason", "")).isdigit():
+        chosen = DeclineReason.objects.filter(pk=request.POST["reason"]).first()
+        reason = chosen.localized if chosen else None  # in the reviewer's language
     return TemplateResponse(
         request,
         "membership_forms/admin/review_confirm.html",
-        {"review": review, "step": step, "inputs": inputs, "header_title": isolated(str(review))},
+        {
+            "review": review,
+            "step": step,
+            "inputs": inputs,
+            "header_title": isolated(str(review)),
+            "applicant": submission.applicant_name,
+            "organisation": (submission.payload or {}).get("organisation_name", ""),
+            "reason": reason,
+        },
     )
 
 

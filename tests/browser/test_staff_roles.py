@@ -180,6 +180,10 @@ def test_secretariat_filters_by_country_and_declines_in_the_applicants_language(
         main.get_by_role("button", name="Refuser", exact=True).click()
     journey.check("secretariat-decline-confirm", axe_context=ADMIN_OWN_CONTENT)
     assert "Cette étape est irréversible." in words(main), words(main)
+    # It names the application and the reason the applicant will read.
+    confirm = words(main.locator("dl"))
+    assert "Red Keniana por la Paz" in confirm
+    assert "Motif Organisation gérée ou contrôlée par un gouvernement" in confirm
     reviews["KE"].refresh_from_db()
     assert reviews["KE"].status == "screening"  # nothing is done before the confirmation
     with page.expect_navigation():
@@ -218,7 +222,9 @@ def test_secretariat_filters_by_country_and_declines_in_the_applicants_language(
 # --- The Steering Committee: three votes, the quorum decides ----------------------------
 
 
-def vote(journey, username: str, password: str, review: Review, choice: str) -> tuple[list[str], str]:
+def vote(
+    journey, username: str, password: str, review: Review, choice: str
+) -> tuple[list[str], str]:
     """`username` signs in, finds the application in the membership queue, votes; the
     votes the member saw before voting are returned, with what the admin said after."""
     page = journey.page
