@@ -42,3 +42,13 @@ def test_the_submit_answers_say_when_to_try_again(db):
     for status in ("429", "503"):
         assert responses[status]["headers"]["Retry-After"]["schema"]["type"] == "integer"
         assert "Errors" in responses[status]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_the_submit_body_says_where_files_go(db):
+    paths = Client().get("/api/v3/openapi.json").json()["paths"]
+    content = paths["/api/v3/forms/{form_id}/submissions/"]["post"]["requestBody"]["content"]
+    parts = content["multipart/form-data"]["schema"]["additionalProperties"]["anyOf"]
+    assert {"type": "string", "format": "binary"} in parts
+    assert "captcha_token" in content["application/json"]["schema"]["properties"]
+    schema = paths["/api/v3/forms/{form_id}/schema/"]["get"]
+    assert "2020-12" in schema["summary"]
