@@ -52,7 +52,8 @@ def _decimal(digits: tuple[int, int], signed: bool) -> dict[str, Any]:
 
 def _amount(spec: FieldSpec) -> dict[str, Any]:
     schema = _decimal(AMOUNT_DIGITS, signed=False)
-    integer = schema["anyOf"][1]
+    text, integer = schema["anyOf"]
+    text["pattern"] = "^(?![0.]*$)" + text["pattern"][1:]  # not zero
     minimum = max(spec.min_value or Decimal("0.01"), Decimal("0.01"))
     integer["minimum"] = math.ceil(minimum)
     if spec.max_value is not None:
@@ -94,7 +95,8 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     elif kind == T.DATE:
         schema = {"type": "string", "format": "date"}
     elif kind == T.DATETIME:
-        # Local time, as the HTML input gives it: RFC 3339's offset is not accepted.
+        # Local time, as the HTML input gives it (the server also reads ISO 8601 with an
+        # offset, but the site's time zone is what a visitor means).
         schema = {"type": "string", "pattern": DATETIME_PATTERN}
     elif kind == T.FILE:
         schema = {
@@ -119,11 +121,11 @@ def submission_schema(title: str, specs: list[FieldSpec], schema_id: str) -> dic
     required = [spec.key for spec in specs if spec.required]
     if captcha.enabled():
         properties[captcha.API_FIELD] = {
-            "title": _("Verification that you are a person"),
+            "title": _("The check that you are a person"),
             "type": "string",
             "minLength": 1,
             "maxLength": 2048,
-            "description": _("The token the verification widget gives."),
+            "description": _("The token the check gives once it is passed."),
         }
         required.append(captcha.API_FIELD)
     return {

@@ -165,3 +165,52 @@ def test_an_unknown_form_has_no_schema(form_pages, api):
     response = api.get("/api/v3/forms/999999/schema/?locale=fr")
     assert response.status_code == 404
     assert response.json() == {"errors": {"non_field_errors": ["Formulaire introuvable."]}}
+
+
+CHOICES = (("a", "Option A"), ("b", "Option B"))
+# Per field type: a value the schema allows and one it forbids.
+VALUES = {
+    "singleline": ("Peace", "x" * 256),
+    "multiline": ("Line one\nLine two", "x" * 5001),
+    "hidden": ("campaign-7", ["campaign-7"]),
+    "email": ("a@example.org", "not an address"),
+    "url": ("https://example.org/", "x" * 501),
+    "number": ("-12.5", 1.5),
+    "amount": ("25.00", "0"),
+    "checkbox": (True, False),
+    "boolean": (False, "yes"),
+    "dropdown": ("a", "c"),
+    "radio": ("b", ""),
+    "country": ("a", "zz"),
+    "currency": ("a", "A"),
+    "term": ("b", "z"),
+    "checkboxes": (["a", "b"], []),
+    "multiselect": (["b"], ["a", "c"]),
+    "date": ("2027-03-01", "2027-02-30"),
+    "datetime": ("2027-03-01T09:30", "09:30 2027-03-01"),
+}
+
+
+def test_every_field_type_means_the_same_to_the_schema_and_the_validator(db):
+    """Each type the forms know, required, against the one validator the API uses."""
+    from membership_forms.kinds import FieldType
+    from membership_forms.submission_schema import submission_schema
+    from membership_forms.validation import (
+        FieldSpec,
+        MultiValueData,
+        SubmissionForm,
+        json_to_form_data,
+    )
+
+    assert set(VALUES) == set(FieldType.values) - {"file"}
+    for kind, (good, bad) in VALUES.items():
+        choices = CHOICES if kind in ("dropdown", "radio", "country", "currency", "term",
+                                      "checkboxes", "multiselect") else ()  # fmt: skip
+        specs = [FieldSpec(key="answer", type=kind, label="Answer", choices=choices)]
+        validator = validator_for(submission_schema("A form", specs, "https://x.test/s/"))
+        for value, allowed in ((good, True), (bad, False)):
+            assert validator.is_valid({"answer": value}) is allowed, (kind, value)
+            data, errors = json_to_form_data(specs, {"answer": value})
+            form = SubmissionForm(specs, MultiValueData(data))
+            accepted = not errors and form.is_valid()
+            assert accepted is allowed, (kind, value, errors, form.errors)
