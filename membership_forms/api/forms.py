@@ -193,7 +193,8 @@ SUBMIT_BODY = {
                     "Field values and files keyed by field name, as the form's schema "
                     "(GET /forms/{id}/schema/) lists them: a file field (`format: binary` "
                     "there, PDF or DOCX) is a file part; booleans are `true`/`false`; a "
-                    "multiple choice repeats its part once per value."
+                    "multiple choice repeats its part once per value. Each kind's core "
+                    "fields are the `<Kind>Submission` components."
                 ),
             }
         },
