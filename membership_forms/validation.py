@@ -28,6 +28,10 @@ DEFAULT_MAX_LENGTH: dict[str, int] = {
     T.URL: 500,
     T.HIDDEN: 255,
 }
+EMAIL_MAX_LENGTH = 254
+# (max_digits, decimal_places) of the decimal fields; submission_schema states them too.
+NUMBER_DIGITS = (20, 6)
+AMOUNT_DIGITS = (12, 2)
 # Controls, the zero-width space and the bidi marks, overrides and isolates. Not U+200C and
 # U+200D (zero-width non-joiner and joiner): Persian and Indic spelling and emoji need them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069]")
@@ -145,16 +149,18 @@ def build_field(spec: FieldSpec) -> forms.Field:
     if kind == T.HIDDEN:
         return TextField(max_length=max_length, widget=forms.HiddenInput, **common)
     if kind == T.EMAIL:
-        return SafeEmailField(max_length=254, **common)
+        return SafeEmailField(max_length=EMAIL_MAX_LENGTH, **common)
     if kind == T.URL:
         return forms.URLField(max_length=max_length, assume_scheme="https", **common)
     if kind == T.NUMBER:
-        return forms.DecimalField(max_digits=20, decimal_places=6, **common)
+        return forms.DecimalField(
+            max_digits=NUMBER_DIGITS[0], decimal_places=NUMBER_DIGITS[1], **common
+        )
     if kind == T.AMOUNT:
         minimum = spec.min_value if spec.min_value is not None else Decimal("0.01")
         return forms.DecimalField(
-            max_digits=12,
-            decimal_places=2,
+            max_digits=AMOUNT_DIGITS[0],
+            decimal_places=AMOUNT_DIGITS[1],
             min_value=max(minimum, Decimal("0.01")),
             max_value=spec.max_value,
             **common,

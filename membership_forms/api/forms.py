@@ -18,9 +18,10 @@ from wagtail.rich_text import expand_db_html
 from .. import captcha, formcache, intake, kinds
 from ..conf import get_setting
 from ..filters import clean_filters
+from ..submission_schema import submission_schema
 from ..validation import MultiValueData, json_to_form_data
 from .common import Errors, answer, error, request_language, router
-from .schemas import Accepted, FormDetail, FormList, ListFilters
+from .schemas import Accepted, FormDetail, FormList, ListFilters, SubmissionSchema
 
 
 def _form_pages():
@@ -114,6 +115,27 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
         }
 
 
+@router.get(
+    "/{int:form_id}/schema/",
+    response={200: SubmissionSchema, 404: Errors},
+    summary="A form's submission body as a JSON Schema (draft 2020-12), in its language",
+    description=(
+        "Titles are the fields' labels, descriptions their help texts, choices `oneOf` "
+        "`const` + `title`. Fields with `format: binary` are files: multipart only. "
+        "`captcha_token` is listed (and required) while Turnstile is on."
+    ),
+)
+def get_form_schema(request: HttpRequest, form_id: int, locale: str | None = None):
+    with translation.override(request_language(request)):
+        page = _get_form_page(form_id)
+        if page is None:
+            return error(404, "non_field_errors", _("No such form."))
+    with translation.override(page.locale.language_code):
+        specs = page.get_field_specs(date.today())
+        schema_id = request.build_absolute_uri(request.path)
+        return answer(200, submission_schema(page.title, specs, schema_id))
+
+
 CAPTCHA_PROPERTY = {
     captcha.API_FIELD: {
         "type": "string",
@@ -143,15 +165,37 @@ SUBMIT_BODY = {
                 "type": "object",
                 "properties": CAPTCHA_PROPERTY,
                 "additionalProperties": True,
-                "description": "Field values keyed by field name (see the form definition).",
+                "description": (
+                    "Field values keyed by field name, as the form's schema "
+                    "(GET /forms/{id}/schema/) lists them; files go in multipart only."
+                ),
             }
         },
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "properties": CAPTCHA_PROPERTY,
-                "additionalProperties": True,
-                "description": "Field values and files keyed by field name.",
+                "properties": {
+                    **CAPTCHA_PROPERTY,
+                    captcha.WIDGET_FIELD: {
+                        "type": "string",
+                        "description": "The Turnstile widget's own field, as it posts it.",
+                    },
+                },
+                # Each form has its own fields: its schema is GET /forms/{id}/schema/.
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string", "format": "binary"},
+                        {"type": "string"},
+                        {"type": "array", "items": {"type": "string"}},
+                    ]
+                },
+                "description": (
+                    "Field values and files keyed by field name, as the form's schema "
+                    "(GET /forms/{id}/schema/) lists them: a file field (`format: binary` "
+                    "there, PDF or DOCX) is a file part; booleans are `true`/`false`; a "
+                    "multiple choice repeats its part once per value. Each kind's core "
+                    "fields are the `<Kind>Submission` components."
+                ),
             }
         },
     },

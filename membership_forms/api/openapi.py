@@ -6,11 +6,24 @@ generators refuse it. OpenAPI's own word for "no credentials needed" is an empty
 security requirement, `{}`. The document is rewritten so: operations that accept a
 bearer token or nobody list `[{"BearerTokenAuth": []}, {}]`, and the invalid scheme is
 gone. (To be reported to Wagtail; drop this module once its document validates.)
+
+It also gains one component per registered kind, `<Kind>Submission`: the kind's core
+fields as `GET /forms/{id}/schema/` states them (in English; choices a page sets, such
+as countries and terms, are open strings here), files as `format: binary`. A page may
+add fields of its own, so the submit body itself stays an open map; the components are
+for generators and readers.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
+
+from django.utils import translation
+
+from .. import kinds
+from ..submission_schema import field_schema
+from ..validation import FieldSpec
 
 ANONYMOUS = "AllowAnonymous"
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -31,11 +44,43 @@ def without_anonymous_scheme(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def kind_components() -> dict[str, dict[str, Any]]:
+    """`<Kind>Submission` for each registered kind, from its core fields."""
+    components = {}
+    names = [item.name for item in fields(kinds.CoreField)]
+    with translation.override("en"):
+        for kind in kinds.names():
+            properties, required = {}, []
+            for core in kinds.core_fields(kind).values():
+                spec = FieldSpec(**{name: getattr(core, name) for name in names}, is_core=True)
+                schema = field_schema(spec)
+                for holder in (schema, schema.get("items", {})):
+                    if holder.get("oneOf") == []:  # the page's own choices
+                        del holder["oneOf"]
+                        holder["type"] = "string"
+                properties[spec.key] = schema
+                if spec.required:
+                    required.append(spec.key)
+            title = kind.replace("_", " ").title().replace(" ", "")
+            components[f"{title}Submission"] = {
+                "type": "object",
+                "description": (
+                    f"The core fields of a {kind} form; its page may add more "
+                    "(GET /forms/{id}/schema/ lists them all). Files: multipart only."
+                ),
+                "properties": properties,
+                "required": required,
+            }
+    return components
+
+
 def serve_valid_documents(api) -> None:
     """Have `api` (Wagtail's NinjaAPI) hand out the rewritten document."""
     build = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs):
-        return without_anonymous_scheme(build(**kwargs))
+        document = without_anonymous_scheme(build(**kwargs))
+        document.setdefault("components", {}).setdefault("schemas", {}).update(kind_components())
+        return document
 
     api.get_openapi_schema = get_openapi_schema

@@ -95,6 +95,22 @@ class FormDetail(Schema):
     fields: list[FieldOut]
 
 
+# Each form's own schema; the document says only that it is one (GET /forms/{id}/schema/).
+SubmissionSchema = Annotated[
+    dict,
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": True,
+            "description": (
+                "A JSON Schema (draft 2020-12) of the form's submission body: `properties` "
+                "per field, `required`, `additionalProperties: false`."
+            ),
+        }
+    ),
+]
+
+
 class DonationOut(Schema):
     token: str
     status: GiftStatus

@@ -42,3 +42,32 @@ def test_the_submit_answers_say_when_to_try_again(db):
     for status in ("429", "503"):
         assert responses[status]["headers"]["Retry-After"]["schema"]["type"] == "integer"
         assert "Errors" in responses[status]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_the_submit_body_says_where_files_go(db):
+    paths = Client().get("/api/v3/openapi.json").json()["paths"]
+    content = paths["/api/v3/forms/{form_id}/submissions/"]["post"]["requestBody"]["content"]
+    parts = content["multipart/form-data"]["schema"]["additionalProperties"]["anyOf"]
+    assert {"type": "string", "format": "binary"} in parts
+    assert "captcha_token" in content["application/json"]["schema"]["properties"]
+    schema = paths["/api/v3/forms/{form_id}/schema/"]["get"]
+    assert "2020-12" in schema["summary"]
+
+
+def test_each_kind_has_a_component_with_its_core_fields(db):
+    from jsonschema import Draft202012Validator
+
+    from tests.payloads import valid_payload
+
+    schemas = Client().get("/api/v3/openapi.json").json()["components"]["schemas"]
+    internship = schemas["InternshipSubmission"]
+    assert internship["properties"]["resume"]["format"] == "binary"
+    assert "resume" in internship["required"]
+    assert internship["properties"]["term"]["type"] == "string"  # the page's own terms
+    for kind in ("membership", "supporter", "internship", "donation", "newsletter", "contact"):
+        schema = schemas[f"{kind.title()}Submission"]
+        Draft202012Validator.check_schema(schema)
+        files = [key for key, p in schema["properties"].items() if p.get("format") == "binary"]
+        body = {**valid_payload(kind), **dict.fromkeys(files, "file")}
+        validator = Draft202012Validator(schema)
+        assert [error.message for error in validator.iter_errors(body)] == [], kind
