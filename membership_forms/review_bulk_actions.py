@@ -261,14 +261,14 @@ class ExportSelected(ReviewBulkAction):
 
 
 class ExportCSV(ExportSelected):
-    display_name = gettext_lazy("Export selected as CSV")
+    display_name = gettext_lazy("Export as CSV")
     aria_label = gettext_lazy("Export the selected applications as CSV")
     action_type = "export_csv"
     action_priority = 40
 
 
 class ExportXLSX(ExportSelected):
-    display_name = gettext_lazy("Export selected as XLSX")
+    display_name = gettext_lazy("Export as XLSX")
     aria_label = gettext_lazy("Export the selected applications as XLSX")
     action_type = "export_xlsx"
     action_priority = 50
