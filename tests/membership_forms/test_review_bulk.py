@@ -176,6 +176,8 @@ def test_export_selected_exports_only_the_ticked_items(secretariat, client):
     lines = content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 4  # the heading and the three ticked items, open or closed
     assert {line.split(",")[0] for line in lines[1:]} == {r.submission.reference for r in chosen}
+    logged = ReviewLogEntry.objects.filter(action="membership_forms.review.export")
+    assert sorted(int(entry.object_id) for entry in logged) == sorted(r.pk for r in chosen)
 
 
 # --- Comments taken back -----------------------------------------------------------------
