@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets import HeaderButton
 
@@ -35,11 +35,12 @@ from .models import OPEN_STATUSES, Review, ReviewQueue, ReviewStatus, ScreeningO
 from .models.kind_pages import term_name
 from .regions import REGIONS
 from .review_filters import QueueFilterSet, has_term
-from .services.reviews import can_see_queue
+from .services.reviews import can_review, can_see_queue
 
 # The filters whose presence means "show me what I asked for, closed items too".
 FILTER_KEYS = (
     "q", "status", "outcome", "country", "region", "term", "age", "assigned_to", "waiting",
+    "selected",
 )  # fmt: skip
 
 
@@ -160,7 +161,23 @@ class ReferenceColumn(TitleColumn):
 
     def get_value(self, instance):
         return format_html(
-            '<bdi class="mf-reference" dir="ltr">{}</bdi>', instance.submission.reference
+            '<span id="review_{}_title"><bdi class="mf-reference" dir="ltr">{}</bdi></span>',
+            instance.pk,
+            instance.submission.reference,
+        )
+
+
+class CheckboxColumn(BulkActionsCheckboxColumn):
+    """Wagtail's bulk-action checkbox, its cell made in Python like the other columns'."""
+
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td class="bulk-action-checkbox-cell"><input type="checkbox" data-object-id="{}"'
+            ' data-bulk-action-checkbox class="bulk-action-checkbox" aria-label="{}"'
+            ' aria-describedby="review_{}_title"></td>',
+            instance.pk,
+            _("Select"),
+            instance.pk,
         )
 
 
@@ -218,6 +235,9 @@ class QueueIndexView(AuditedExportMixin, IndexView):
     def get_base_queryset(self):
         """The queue's reviews alone: counting them joins nothing (rows get theirs later)."""
         reviews = Review.objects.filter(queue=self.queue)
+        selected = [value for value in self.request.GET.getlist("selected") if value.isdigit()]
+        if selected:  # the bulk action "Export selected"
+            reviews = reviews.filter(pk__in=selected)
         if not any(self.request.GET.get(key) for key in FILTER_KEYS):
             reviews = reviews.filter(status__in=OPEN_STATUSES)  # a queue opens on its work
         return reviews
@@ -273,8 +293,14 @@ class QueueIndexView(AuditedExportMixin, IndexView):
         return [*names, "status", "outcome", "age", "assigned_to", "next_step"]
 
     @cached_property
+    def can_review(self) -> bool:
+        return can_review(self.request.user, self.queue)
+
+    @cached_property
     def columns(self):
+        checkbox = [CheckboxColumn("bulk_actions", obj_type="review")] if self.can_review else []
         return [
+            *checkbox,
             ReferenceColumn(
                 "reference",
                 label=HEADINGS["reference"],
@@ -330,6 +356,7 @@ class QueueIndexView(AuditedExportMixin, IndexView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["queue"] = self.queue
+        context["can_review"] = self.can_review
         return context
 
     def exported_submissions(self, queryset):

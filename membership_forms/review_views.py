@@ -29,6 +29,7 @@ from .models import (
     Export,
     ExportFormat,
     Review,
+    ReviewComment,
     ReviewLogEntry,
     ReviewQueue,
     ReviewStatus,
@@ -39,6 +40,7 @@ from .models.kind_pages import term_name
 from .regions import REGIONS
 from .services import exports
 from .services import reviews as services
+from .services.review_undo import CommentNotDeletable, comment_deletable, delete_comment
 from .services.review_undo import undo_assignment as undo_assignment_service
 
 
@@ -139,6 +141,7 @@ def review_detail(request, pk: int):
     if ballot is not None:
         user_vote = ballot.votes.filter(voter=user).first()
     steps = services.allowed_steps(review, user)
+    comments = list(review.comments.select_related("author"))
     return TemplateResponse(
         request,
         "membership_forms/admin/review_detail.html",
@@ -160,7 +163,9 @@ def review_detail(request, pk: int):
             "ballot": ballot,
             "votes": ballot.votes.select_related("voter") if ballot else [],
             "history": log_registry.get_logs_for_instance(review).select_related("user"),
-            "comments": review.comments.select_related("author"),
+            "comments": comments,
+            # The comments this user wrote in the last ten minutes: a Delete button each.
+            "deletable": {comment.pk for comment in comments if comment_deletable(comment, user)},
             "can_review": can_review,
             "can_vote": (
                 ballot is not None
@@ -273,6 +278,24 @@ def undo_assignment(request, pk: int):
     else:
         messages.success(request, _("Assignment undone."))
     request.session.pop(parts.UNDO_KEY, None)
+    return redirect("membership_forms_review", review.pk)
+
+
+@require_POST
+def delete_comment_view(request, pk: int):
+    """Delete one's own comment within ten minutes of writing it; else a page saying why."""
+    comment = get_object_or_404(ReviewComment.objects.select_related("review"), pk=pk)
+    review = _review_for(request, comment.review_id)
+    try:
+        delete_comment(comment.pk, request.user)
+    except CommentNotDeletable as error:
+        return TemplateResponse(
+            request,
+            "membership_forms/admin/refused.html",
+            {"header_title": _("Comment not deleted"), "message": str(error), "review": review},
+            status=403,
+        )
+    messages.success(request, _("Comment deleted."))
     return redirect("membership_forms_review", review.pk)
 
 

@@ -12,6 +12,7 @@ from . import (
     admin_views,
     inbox_admin,
     integrity_admin,
+    review_bulk_actions,
     review_listing,
     review_views,
     subscriber_admin,
@@ -115,6 +116,11 @@ def register_admin_urls():
             name="membership_forms_review_undo_assignment",
         ),
         path(
+            "membership-forms/review/comment/<int:pk>/delete/",
+            review_views.delete_comment_view,
+            name="membership_forms_comment_delete",
+        ),
+        path(
             "membership-forms/review/<int:pk>/<str:action>/",
             review_views.review_action,
             name="membership_forms_review_action",
@@ -155,6 +161,10 @@ def register_subscribers_menu_item():
         icon_name="mail",
         order=255,
     )
+
+
+for bulk_action in review_bulk_actions.BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_log_actions")

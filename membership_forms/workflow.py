@@ -222,6 +222,7 @@ OTHER_LOG_ACTIONS: tuple[tuple[str, str | Promise, str | Promise], ...] = (
     ("assign", _("Assigned"), _("Review assigned")),
     ("assign_undone", _("Assignment undone"), _("Assignment undone")),
     ("comment", _("Commented"), _("Comment added")),
+    ("comment_deleted", _("Comment deleted"), _("Comment deleted")),
     ("rescreen", _("Screened again"), _("Screened again after the applicant's answers")),
     ("ballot_opened", _("Vote opened"), _("Committee vote opened")),
     ("vote", _("Voted"), _("Vote cast")),
