@@ -188,6 +188,20 @@ def secretariat(page: Page, references: dict[str, str]) -> None:
     expect(page.locator(".messages")).to_be_visible()
     shot(page, "declined", full_page=False)
 
+    # The two other supporters declined together, from the queue's bulk actions.
+    page.goto(f"{BASE}/admin/membership-forms/reviews/supporter/")
+    for country in ("JO", "GH"):
+        row = page.locator("main table tbody tr", has_text=references[f"supporter-{country}"])
+        row.locator("input[data-bulk-action-checkbox]").check(force=True)
+    shot(page, "bulk-ticked", full_page=False)
+    page.get_by_role("link", name="Decline the selected applications, with a reason").click()
+    page.locator("main select").select_option(index=1)
+    shot(page, "bulk-reason", full_page=False)
+    page.get_by_role("button", name="Continue").click()
+    shot(page, "bulk-confirm", full_page=False)
+    page.get_by_role("button", name="Decline and email 2 applicants").click()
+    expect(page.locator(".messages")).to_be_visible()
+
     # A membership application sent to the Steering Committee's vote.
     open_review(page, "membership", references["membership-SN"])
     send = main.get_by_role("button", name="Approve and send to the committee vote")
