@@ -207,7 +207,7 @@ def start_worker_process(broker_url: str) -> subprocess.Popen:
     }
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "tasks", "worker", "-P", "solo",
-         "-Q", celery_app.conf.task_default_queue, "--without-gossip", "--without-mingle",
+         "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-l", "WARNING"],
         env=env,
     )  # fmt: skip
