@@ -76,8 +76,12 @@ class BeatLock:
         return self.holding
 
     def release(self) -> None:
-        self.holding = False
         if self.conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                if self.holding:
+                    # At once: closing alone frees it only when the server's backend exits.
+                    self.conn.execute("SELECT pg_advisory_unlock(%s)", [self.key])
             with contextlib.suppress(psycopg.Error):
                 self.conn.close()  # ends the session: PostgreSQL releases the lock
             self.conn = None
+        self.holding = False
