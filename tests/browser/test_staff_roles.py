@@ -218,9 +218,7 @@ def test_secretariat_filters_by_country_and_declines_in_the_applicants_language(
 # --- The Steering Committee: three votes, the quorum decides ----------------------------
 
 
-def vote(
-    journey, username: str, password: str, review: Review, choice: str
-) -> tuple[list[str], str]:
+def vote(journey, username: str, password: str, review: Review, choice: str) -> tuple[list[str], str]:
     """`username` signs in, finds the application in the membership queue, votes; the
     votes the member saw before voting are returned, with what the admin said after."""
     page = journey.page
