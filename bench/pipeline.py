@@ -109,7 +109,7 @@ def prepare(env: dict) -> None:
 
 def start_worker(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(Path(PY).parent / "celery"), "-A", "tasks", "worker", "-c", "2", "-Q", QUEUE,
+        [str(Path(PY).parent / "celery"), "-A", "tasks", "worker", "-c", "2",
          "--without-gossip", "--without-mingle", "-l", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip

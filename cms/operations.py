@@ -11,6 +11,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone
 
+from .beatlock import BeatLock
 from .models import Heartbeat, TaskRun
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,26 @@ def record_heartbeat(source: str) -> Heartbeat:
 
 class HeartbeatScheduler(PersistentScheduler):
     """Celery beat's scheduler (CELERY_BEAT_SCHEDULER), recording as it ticks that beat
-    runs, in the database, so /healthz can report beat missing whatever the broker does."""
+    runs, in the database, so /healthz can report beat missing whatever the broker does.
+
+    Only the beat holding the database's lock (`cms.beatlock`) sends periodic tasks and
+    writes the heartbeat; another one, on another host, keeps its schedule in step
+    without sending anything and takes over when the lock comes free."""
 
     heartbeat_every = 5.0  # seconds; beat ticks at least every CELERY_BEAT_MAX_LOOP_INTERVAL
+    lock_retry = 2.0  # seconds between a standby beat's attempts to take the lock
     _last_heartbeat = float("-inf")
+    _leader = False
+
+    def setup_schedule(self):
+        self.lock = BeatLock()
+        super().setup_schedule()
 
     def tick(self, *args, **kwargs):
+        self._leader = self.lock.held()
+        if not self._leader:
+            # Entries fall due and are reserved as on the leader, but nothing is sent.
+            return min(super().tick(*args, **kwargs), self.lock_retry)
         now = time.monotonic()
         if now - self._last_heartbeat >= self.heartbeat_every:
             try:
@@ -51,6 +66,16 @@ class HeartbeatScheduler(PersistentScheduler):
             except DatabaseError:
                 logger.warning("beat could not record its heartbeat", exc_info=True)
         return super().tick(*args, **kwargs)
+
+    def apply_entry(self, entry, producer=None):
+        if self._leader:
+            super().apply_entry(entry, producer=producer)
+        else:
+            logger.debug("standby beat: %s is the leader's to send", entry.task)
+
+    def close(self):
+        super().close()
+        self.lock.release()
 
 
 def record_task_run(name: str, error: str | None = None) -> None:

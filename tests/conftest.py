@@ -60,9 +60,11 @@ def clear_run_cache() -> None:
 
 
 def _queued() -> int:
-    """Messages waiting in this run's queue (a Redis list, absent when empty)."""
+    """Messages waiting in this run's queues, its default one and its duties' (Redis
+    lists, absent when empty). Each run's queue names carry its own RUN_ID."""
     with celery_app().connection_for_write() as conn:
-        return conn.default_channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+        client = conn.default_channel.client
+        return sum(client.llen(name) for name in celery_app().amqp.queues)
 
 
 @pytest.fixture

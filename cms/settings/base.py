@@ -12,6 +12,8 @@ import environ
 
 from membership_forms.schedule import BEAT_SCHEDULE
 
+from .duties import celery_routing
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -263,6 +265,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="coalition")
+# One queue per duty (cms/settings/duties.py): screening, email, payments, maintenance,
+# each name after CELERY_QUEUE_PREFIX; anything unlisted goes to CELERY_TASK_DEFAULT_QUEUE.
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+globals().update(
+    celery_routing(CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT)
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat records its own heartbeat as it ticks, at least every 10 s; /healthz reports beat
 # missing when that heartbeat is older than BEAT_HEARTBEAT_MAX_AGE seconds.
@@ -276,7 +284,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         **BEAT_SCHEDULE["requeue-stalled-submissions"],
         "schedule": env.float("REQUEUE_INTERVAL", default=60.0),
     },
-    "record-heartbeat": {"task": "tasks.maintenance.record_heartbeat", "schedule": 60.0},
+    "record-heartbeat": {
+        "task": "tasks.maintenance.record_heartbeat",
+        "schedule": env.float("HEARTBEAT_INTERVAL", default=60.0),
+    },
 }
 
 # Wagtail

@@ -1,6 +1,7 @@
 """bench/*.py only: production settings served over plain HTTP on loopback, plus what the
 benchmarks compare against (a bare Django view, the stock Wagtail form page app)."""
 
+from .duties import celery_routing
 from .production import *  # noqa: F403
 from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, STORAGES, VAR_DIR, env
 
@@ -14,6 +15,10 @@ MEMBERSHIP_FORMS = {
     "CONFIRMATIONS_PER_ADDRESS": 1_000_000,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="bench")
+CELERY_QUEUE_PREFIX = f"{CELERY_TASK_DEFAULT_QUEUE}."  # and its duties' queues
+globals().update(
+    celery_routing(CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT)  # noqa: F405
+)
 # Plain HTTP on loopback, like `make run`.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -48,6 +48,26 @@ def test_beat_records_its_heartbeat_as_it_ticks(tmp_path):
     assert before <= heartbeat.beat_at <= timezone.now()  # written by this tick
     scheduler.tick()  # again at once: the heartbeat is written every few seconds, not more
     assert Heartbeat.objects.get(source=BEAT_SOURCE).beat_at == heartbeat.beat_at
+    scheduler.close()  # releases beat's lock (cms.beatlock)
+
+
+def test_a_second_beat_waits_while_the_first_holds_the_lock(tmp_path):
+    """Another beat (another host) sends nothing and writes no heartbeat while one runs;
+    it takes over, heartbeat included, once the first stops."""
+    app = Celery(set_as_current=False)
+    first = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "first"))
+    second = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "second"))
+    try:
+        first.tick()
+        Heartbeat.objects.filter(source=BEAT_SOURCE).delete()
+        assert second.tick() <= HeartbeatScheduler.lock_retry  # it tries again soon
+        assert not Heartbeat.objects.filter(source=BEAT_SOURCE).exists()
+        first.close()
+        second.tick()
+        assert Heartbeat.objects.filter(source=BEAT_SOURCE).exists()
+    finally:
+        first.close()
+        second.close()
 
 
 def test_healthz_names_the_broker_when_redis_is_unreachable(client, monkeypatch):

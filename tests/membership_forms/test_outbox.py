@@ -193,7 +193,8 @@ def test_a_broker_that_never_answers_holds_up_no_visitor_and_is_swept_later(
 
 
 def start_worker_process(broker_url: str) -> subprocess.Popen:
-    """A worker of its own on the test's Redis and this run's queue and test database.
+    """A worker of its own on the test's Redis and this run's queues and test database
+    (named here: its settings would give it a run id, and queues, of its own).
 
     A process, not a thread: a second in-process worker would upset the session's one.
     """
@@ -207,7 +208,7 @@ def start_worker_process(broker_url: str) -> subprocess.Popen:
     }
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "tasks", "worker", "-P", "solo",
-         "-Q", celery_app.conf.task_default_queue, "--without-gossip", "--without-mingle",
+         "-Q", ",".join(celery_app.amqp.queues), "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-l", "WARNING"],
         env=env,
     )  # fmt: skip
