@@ -195,11 +195,14 @@ def secretariat(page: Page, references: dict[str, str]) -> None:
         row.locator("input[data-bulk-action-checkbox]").check(force=True)
     shot(page, "bulk-ticked", full_page=False)
     page.get_by_role("link", name="Decline the selected applications, with a reason").click()
+    expect(page.locator("main select")).to_be_visible()
     page.locator("main select").select_option(index=1)
     shot(page, "bulk-reason", full_page=False)
     page.get_by_role("button", name="Continue").click()
+    confirm = page.get_by_role("button", name="Decline and email 2 applicants")
+    expect(confirm).to_be_visible()
     shot(page, "bulk-confirm", full_page=False)
-    page.get_by_role("button", name="Decline and email 2 applicants").click()
+    confirm.click()
     expect(page.locator(".messages")).to_be_visible()
 
     # A membership application sent to the Steering Committee's vote.
