@@ -267,7 +267,8 @@ def test_secretariat_reviews_downloads_and_approves_then_directory_lists(
         assert explanation in item.inner_text()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="certificate.pdf").click()
+        file = page.locator("main li", has_text="certificate.pdf")
+        file.get_by_role("link", name="Download", exact=True).click()
     download = download_info.value
     assert download.suggested_filename == "certificate.pdf"
     with open(download.path(), "rb") as downloaded:  # noqa: PTH123
