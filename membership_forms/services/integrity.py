@@ -128,6 +128,14 @@ def _submission_item(links: _Links, submission: Submission, detail: str) -> Item
     return Item(submission.reference, detail, links.submission(submission))
 
 
+def _received_items(links: _Links, submissions) -> list[Item]:
+    """The first submissions of a check, each with the day it was received."""
+    return [
+        _submission_item(links, item, _("Received %(when)s") % {"when": _when(item.submitted_at)})
+        for item in submissions[:SHOWN]
+    ]
+
+
 def _tries(count: int) -> str:
     return ngettext("tried once", "tried %(count)d times", count) % {"count": count}
 
@@ -154,24 +162,14 @@ def checks(user) -> list[Check]:
             )
             % {"minutes": minutes},
             stalled.count(),
-            [
-                _submission_item(
-                    links, item, _("Received %(when)s") % {"when": _when(item.submitted_at)}
-                )
-                for item in stalled[:SHOWN]
-            ],
+            _received_items(links, stalled),
         ),
         Check(
             "failed",
             _("Submissions the workers gave up on"),
             _("Screening failed after every retry; retry it from the submission's page."),
             failed.count(),
-            [
-                _submission_item(
-                    links, item, _("Received %(when)s") % {"when": _when(item.submitted_at)}
-                )
-                for item in failed[:SHOWN]
-            ],
+            _received_items(links, failed),
         ),
         Check(
             "emails",
