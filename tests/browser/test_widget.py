@@ -1,0 +1,219 @@
+"""The drop-in form widget on a partner's page, another origin than the site's.
+
+The partner's page is the documented demo (docs/widget-demo/), served by a plain HTTP
+server on 127.0.0.1 while the site answers on localhost; the site allows that origin in
+its Forms API settings, as an editor would. The widget script itself comes from the
+site's static files. A French newsletter form and an Arabic internship form (three files,
+so multipart with upload progress) are sent; each screen is screenshotted at phone and
+desktop widths into test-artifacts/journeys/<test>/ and checked by axe-core.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from wagtail.models import Site
+
+from membership_forms.models import FormsApiSettings, Submission
+from membership_forms.terms import add_months
+from tests.conftest import clear_run_cache
+from tests.documents import good_internship_files
+from tests.membership_forms.conftest import load_form_pages
+
+from .test_journeys import fill
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO = Path(__file__).resolve().parents[2] / "docs" / "widget-demo"
+WIDTHS = (390, 1280)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def partner():
+    """The partner's website: the demo page, on an origin of its own."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(DEMO))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def static_as_in_production(live_server, settings, tmp_path):
+    """Static files through WhiteNoise, as `make run` and production serve them.
+
+    The test server's own static handler sends no `Access-Control-Allow-Origin`, and a
+    browser loads a module script from another origin only with it; WhiteNoise sends
+    `*` for every static file (WHITENOISE_ALLOW_ALL_ORIGINS, on by default).
+    """
+    from django.core.handlers.wsgi import WSGIHandler
+
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STATIC_ROOT = str(tmp_path)  # nothing collected: the finders serve the files
+    httpd = live_server.thread.httpd
+    previous = httpd.get_app()
+    httpd.set_app(WSGIHandler())
+    yield
+    httpd.set_app(previous)
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings, smtp_server, partner, static_as_in_production):
+    """The form pages, and the partner's origin allowed in the Forms API settings."""
+    from cms.demo.forms import build_form_pages
+    from cms.demo.pages import ensure_home
+
+    clear_run_cache()
+    ensure_home()
+    build_form_pages()
+    FormsApiSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"allowed_origins": partner}
+    )
+    return load_form_pages()
+
+
+def open_widget(journey, partner: str, form_page, language: str):
+    page = journey.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{partner}/?site={journey.server_url}&form={form_page.pk}&lang={language}")
+    widget = page.locator("membership-form")
+    widget.locator("h2").filter(has_text=form_page.title).wait_for()
+    root = widget.locator("[part~=root]")
+    assert root.get_attribute("lang") == language
+    assert root.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    return widget
+
+
+def look(journey, name: str) -> None:
+    """Screenshots at a phone's and a desktop's width, no sideways scroll, axe-core clean."""
+    page = journey.page
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        journey.check(f"{name}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def submissions_sent(page) -> list[str]:
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.url)
+            if request.method == "POST" and "/submissions/" in request.url
+            else None
+        ),
+    )
+    return sent
+
+
+def reference_shown(widget) -> str:
+    reference = widget.locator("[part~=reference] strong")
+    reference.wait_for()
+    text = reference.inner_text().strip()
+    assert re.fullmatch(r"[A-Z]{3}-\d{4}-\d+", text), text
+    return text
+
+
+def test_french_newsletter_from_a_partners_page(site, partner, journey, celery_worker):
+    form_page = site["newsletter"]["fr"]
+    widget = open_widget(journey, partner, form_page, "fr")
+    sent = submissions_sent(journey.page)
+    look(journey, "form")
+
+    # Checked against the form's schema before anything is sent, in French.
+    widget.locator("[name='email']").fill("pas une adresse")
+    widget.locator("button[type=submit]").click()
+    summary = widget.locator("[part~=summary]")
+    summary.wait_for()
+    assert summary.locator("h3").inner_text() == "Un problème a été détecté"
+    assert "Veuillez saisir une adresse électronique valide." in summary.inner_text()
+    assert widget.locator("#mf-email-errors").is_visible()
+    assert widget.locator("#mf-email").get_attribute("aria-invalid") == "true"
+    assert "mf-email-errors" in widget.locator("#mf-email").get_attribute("aria-describedby")
+    assert summary.evaluate("node => node.getRootNode().activeElement === node")
+    assert sent == []
+    look(journey, "error")
+
+    fill(widget, {"email": "lectrice@example.org", "name": "Claire Dubois"})
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    assert "Merci" in widget.locator("[part~=confirmation]").inner_text()
+    assert len(sent) == 1
+    look(journey, "thank-you")
+
+    submission = Submission.objects.get(reference=reference)
+    assert (submission.kind, submission.locale) == ("newsletter", "fr")
+    assert submission.payload["email"] == "lectrice@example.org"
+    assert submission.idempotency_key
+    journey.done()
+
+
+def test_arabic_internship_with_files_from_a_partners_page(site, partner, journey, celery_worker):
+    form_page = site["internship"]["ar"]
+    widget = open_widget(journey, partner, form_page, "ar")
+    page = journey.page
+    look(journey, "form")
+
+    # The same checks, in Arabic: a required field left empty.
+    widget.locator("button[type=submit]").click()
+    widget.locator("[part~=summary]").wait_for()
+    assert "هذا الحقل إلزامي." in widget.locator("#mf-full_name-errors").inner_text()
+
+    start = add_months(date.today(), 2)
+    fill(
+        widget,
+        {
+            "full_name": "ليلى حداد",
+            "email": "layla@example.org",
+            "availability": "full_time",
+            "start_date": start.isoformat(),
+            "end_date": add_months(start, 3).isoformat(),
+            "study_level": "graduate",
+            "field_of_study": "القانون الدولي",
+            "english_proficiency": "fluent",
+        },
+    )
+    terms = widget.locator("select[name='term'] option:not([value=''])")
+    widget.locator("select[name='term']").select_option(terms.first.get_attribute("value"))
+    files = good_internship_files()
+    for name, (filename, content, content_type) in files.items():
+        widget.locator(f"input[name='{name}']").set_input_files(
+            files=[{"name": filename, "mimeType": content_type, "buffer": content}]
+        )
+    look(journey, "form-filled")
+
+    page.evaluate(
+        """() => {
+          window.uploaded = [];
+          document.addEventListener("membership-form-progress",
+            (event) => window.uploaded.push(event.detail.percent));
+        }"""
+    )
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    assert page.evaluate("window.uploaded").count(100) >= 1
+    assert "شكرًا لكم" in widget.locator("[part~=confirmation]").inner_text()
+    look(journey, "thank-you")
+
+    submission = Submission.objects.get(reference=reference)
+    assert (submission.kind, submission.locale) == ("internship", "ar")
+    assert submission.payload["full_name"] == "ليلى حداد"
+    stored = {file.field_key: file.size for file in submission.files.all()}
+    assert stored == {name: len(content) for name, (_f, content, _t) in files.items()}
+    journey.done()
