@@ -123,6 +123,22 @@ def submissions_sent(page) -> list[str]:
     return sent
 
 
+def untranslated_words(journey) -> list[str]:
+    """The widget's own words missing in a language, or with other placeholders."""
+    script = f"{journey.server_url}/static/membership_forms/membership-form.js"
+    words = journey.page.evaluate("async (url) => (await import(url)).STRINGS", script)
+    assert set(words) == {"en", "fr", "es", "ar"}
+    problems = []
+    for key, english in words["en"].items():
+        for language in ("fr", "es", "ar"):
+            text = words[language].get(key, "")
+            if not text.strip() or set(re.findall(r"\{\w+\}", text)) != set(
+                re.findall(r"\{\w+\}", english)
+            ):
+                problems.append(f"{language}: {key}")
+    return problems
+
+
 def attach(widget, name: str, filename: str, content: bytes, content_type: str) -> None:
     widget.locator(f"input[name='{name}']").set_input_files(
         files=[{"name": filename, "mimeType": content_type, "buffer": content}]
@@ -177,6 +193,7 @@ def test_french_newsletter_from_a_partners_page(site, partner, journey, celery_w
     assert len(sent) == 2 and len(set(sent)) == 2
     assert all(re.fullmatch(r"[0-9a-f-]{36}", key) for key in sent), sent
     look(journey, "thank-you")
+    assert not untranslated_words(journey)
 
     submission = Submission.objects.get(reference=reference)
     assert (submission.kind, submission.locale) == ("newsletter", "fr")

@@ -18,8 +18,8 @@ const SELECT_TYPES = new Set(["dropdown", "country", "currency", "term"]);
 const GROUP_TYPES = new Set(["radio", "boolean", "checkboxes"]);
 
 // The widget's own words; everything else (titles, labels, help, choices, the server's
-// errors) comes from the API in the form's language.
-const STRINGS = {
+// errors) comes from the API in the form's language. Exported for the translations' test.
+export const STRINGS = {
   en: {
     loading: "Loading the form…",
     loadFailed: "The form could not be loaded. Please try again later.",
