@@ -4,7 +4,7 @@ The partner's page is the documented demo (docs/widget-demo/), served by a plain
 server on 127.0.0.1 while the site answers on localhost; the site allows that origin in
 its Forms API settings, as an editor would. The widget script itself comes from the
 site's static files. A French newsletter form and an Arabic internship form (three files,
-so multipart with upload progress) are sent; each screen is screenshotted at phone and
+so multipart with upload progress) are sent, and a Spanish one waits out a 429; each screen is screenshotted at phone and
 desktop widths into test-artifacts/journeys/<test>/ and checked by axe-core.
 """
 
@@ -266,4 +266,48 @@ def test_arabic_internship_with_files_from_a_partners_page(site, partner, journe
     assert submission.payload["full_name"] == "ليلى حداد"
     stored = {file.field_key: file.size for file in submission.files.all()}
     assert stored == {name: len(content) for name, (_f, content, _t) in files.items()}
+    journey.done()
+
+
+def test_spanish_newsletter_waits_out_the_rate_limit(
+    site, partner, journey, settings, celery_worker
+):
+    """A 429: the server's message, the button held for Retry-After, then the same
+    attempt sent again with the same key, recorded once."""
+    settings.MEMBERSHIP_FORMS = {**settings.MEMBERSHIP_FORMS, "SUBMISSION_RATE_LIMIT": "1/h"}
+    page = journey.page
+    page.clock.install()  # to move the widget's timer past Retry-After without waiting
+    form_page = site["newsletter"]["es"]
+    widget = open_widget(journey, partner, form_page, "es")
+    sent = submissions_sent(page)
+    button = widget.locator("button[type=submit]")
+
+    # The first attempt counts against the limit even though the server refuses it...
+    fill(widget, {"email": "ana'lopez@example.org"})
+    with page.expect_response(lambda answer: answer.request.method == "POST") as first:
+        button.click()
+    assert first.value.status == 422
+    # ...so the corrected one is turned away for now.
+    fill(widget, {"email": "ana.lopez@example.org"})
+    with page.expect_response(lambda answer: answer.request.method == "POST") as second:
+        button.click()
+    assert second.value.status == 429
+    retry_after = int(second.value.headers["retry-after"])
+    summary = widget.locator("[part~=summary]")
+    summary.filter(has_text="Demasiados envíos").wait_for()
+    assert button.is_disabled()
+    look(journey, "rate-limited")
+
+    clear_run_cache()  # the window is over, as it would be after Retry-After
+    page.clock.fast_forward((retry_after + 1) * 1000)
+    widget.get_by_text("Ya puede volver a enviar el formulario.").wait_for()
+    assert button.is_enabled()
+    button.click()
+    reference = reference_shown(widget)
+
+    assert len(sent) == 3 and sent[1] == sent[2] != sent[0]
+    submission = Submission.objects.get(reference=reference)
+    assert (submission.kind, submission.locale) == ("newsletter", "es")
+    assert submission.idempotency_key == sent[2]
+    assert Submission.objects.count() == 1
     journey.done()
