@@ -361,7 +361,7 @@ class MembershipForm extends HTMLElement {
   }
 
   connectedCallback() {
-    this.load();
+    if (!this.loaded) this.load(); // moved in the page: keep the answers
   }
 
   attributeChangedCallback(name, before, after) {
@@ -388,6 +388,12 @@ class MembershipForm extends HTMLElement {
     this.definition = null;
     this.key = null;
     const root = this.renderRoot();
+    if (!/^\d+$/.test(id || "")) {
+      this.loading = null;
+      console.error("membership-form: the form attribute must be a form's id, not", id);
+      root.append(element("p", { class: "notice", role: "alert", part: "notice", text: this.words.loadFailed }));
+      return;
+    }
     root.append(element("p", { class: "note", role: "status", text: this.words.loading }));
     const headers = { Accept: "application/json", "Accept-Language": this.language };
     const loading = Promise.all(
