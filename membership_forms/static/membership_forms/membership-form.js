@@ -757,7 +757,7 @@ class MembershipForm extends HTMLElement {
         if (percent - announced >= 25 || percent === 100) {
           announced = percent;
           const shown = new Intl.NumberFormat(`${this.language}-u-nu-latn`, { style: "percent" }).format(percent / 100);
-          this.status.textContent = `${this.words.progress}: ${shown}`;
+          this.status.textContent = format(this.words.labelled, { label: this.words.progress, message: shown });
         }
       });
       request.addEventListener("load", () => {
