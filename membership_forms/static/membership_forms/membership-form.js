@@ -387,6 +387,7 @@ class MembershipForm extends HTMLElement {
     this.loaded = true;
     this.definition = null;
     this.key = null;
+    clearTimeout(this.retryTimer);
     const root = this.renderRoot();
     if (!/^\d+$/.test(id || "")) {
       this.loading = null;
@@ -650,8 +651,10 @@ class MembershipForm extends HTMLElement {
     }
     const labels = Object.fromEntries(this.definition.fields.map((field) => [field.name, field.label]));
     const items = [...general.map((text) => element("li", { text }))];
-    for (const [name, messages] of Object.entries(byField)) {
-      for (const text of messages) {
+    // In the form's order, as the questions come.
+    const names = [...this.definition.fields.map((field) => field.name), ...Object.keys(byField)];
+    for (const name of new Set(names)) {
+      for (const text of byField[name] || []) {
         if (labels[name] === undefined) {
           items.push(element("li", { text }));
         } else {
