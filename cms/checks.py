@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from cms.settings.duties import is_rabbitmq
+
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -37,7 +39,10 @@ def longest_time_limit() -> int:
 @register()
 def check_visibility_timeout(app_configs, **kwargs):
     """Redis hands an unacknowledged task to another worker after `visibility_timeout`:
-    shorter than a task's time limit, a task still running would run twice."""
+    shorter than a task's time limit, a task still running would run twice. RabbitMQ
+    redelivers only when the worker's connection closes (docs/deploy.md)."""
+    if is_rabbitmq(settings.CELERY_BROKER_URL):
+        return []
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
     timeout = options.get("visibility_timeout", 3600)  # kombu's default
     longest = longest_time_limit()

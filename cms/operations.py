@@ -99,6 +99,19 @@ def probe_database() -> Probe:
     return Probe(True)
 
 
+def probe_cache() -> Probe:
+    """The cache answers a write and a read: sessions, rate limits and locks live there."""
+    from django.core.cache import cache
+
+    token = time.time_ns()
+    try:
+        cache.set("healthz:probe", token, timeout=10)
+        cache.get("healthz:probe")
+    except Exception as exc:  # any client error means "down" to an operator
+        return Probe(False, f"unreachable: {exc.__class__.__name__}")
+    return Probe(True)
+
+
 def probe_broker(celery_app) -> Probe:
     try:
         with celery_app.connection_for_write() as conn:

@@ -13,6 +13,8 @@ from cms.sitemaps import SiteSitemap
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.readiness, name="readiness"),
+    path("healthz/live", views.liveness, name="liveness"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("django-admin/", admin.site.urls),

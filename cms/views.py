@@ -6,26 +6,60 @@ from django.views.decorators.http import require_GET
 
 from tasks import celery_app
 
-from .operations import Probe, probe_beat, probe_broker, probe_database, probe_workers
+from .operations import (
+    Probe,
+    probe_beat,
+    probe_broker,
+    probe_cache,
+    probe_database,
+    probe_workers,
+)
 
 
-@never_cache
-@require_GET
-def healthz(request):
-    """200 when the database and broker answer, a worker replies to a ping and beat's
-    heartbeat is recent; 503 naming the failing parts otherwise."""
-    broker = probe_broker(celery_app)
-    parts: dict[str, Probe] = {
-        "database": probe_database(),
-        "broker": broker,
-        "workers": probe_workers(celery_app) if broker.ok else Probe(False, "broker unreachable"),
-        "beat": probe_beat(),
-    }
+def report(parts: dict[str, Probe]) -> JsonResponse:
+    """200 with each part's "ok", or 503 with what failed and the failing parts named."""
     body: dict[str, object] = {name: probe.detail for name, probe in parts.items()}
     failing = [name for name, probe in parts.items() if not probe.ok]
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For monitoring: 200 when the database and broker answer, a worker replies to a ping
+    and beat's heartbeat is recent; 503 naming the failing parts otherwise."""
+    broker = probe_broker(celery_app)
+    return report(
+        {
+            "database": probe_database(),
+            "broker": broker,
+            "workers": (
+                probe_workers(celery_app) if broker.ok else Probe(False, "broker unreachable")
+            ),
+            "beat": probe_beat(),
+        }
+    )
+
+
+@never_cache
+@require_GET
+def readiness(request):
+    """For a load balancer: this web process can take visitors, its database, cache and
+    broker answer. Workers and beat are not asked: every web process shares them, and
+    without them pages are still served and applications stored (the outbox)."""
+    return report(
+        {"database": probe_database(), "cache": probe_cache(), "broker": probe_broker(celery_app)}
+    )
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """The process answers requests; asks nothing of shared services, so an outage of the
+    database or Redis never gets every web process restarted at once."""
+    return JsonResponse({"status": "ok"})
 
 
 def csrf_failure(request, reason=""):

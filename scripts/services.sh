@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer for the test suite, and that Chromium is there for
-# the browser tests: start them, or install them (Debian, as root) when they are missing. DATABASE_URL and REDIS_URL, when set, are used as is.
+# Make sure PostgreSQL, Redis and RabbitMQ answer for the test suite, and that Chromium is
+# there for the browser tests: start them, or install them (Debian, as root) when they are
+# missing. DATABASE_URL, REDIS_URL and RABBITMQ_URL, when set, are used as is.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_install() {
   [ -n "${APT_UPDATED:-}" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
@@ -32,6 +34,14 @@ if [ -z "${REDIS_URL:-}" ] && ! redis_up; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 30); do redis_up && break; sleep 0.5; done
   redis_up || { echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1; }
+fi
+
+# RabbitMQ, the other broker (tests/tasks/test_rabbitmq.py): guest on 127.0.0.1:5672.
+if [ -z "${RABBITMQ_URL:-}" ] && ! rabbitmq_up; then
+  command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+  as_root rabbitmq-server -detached
+  for _ in $(seq 60); do rabbitmq_up && break; sleep 1; done
+  rabbitmq_up || { echo "RabbitMQ did not start on 127.0.0.1:5672" >&2; exit 1; }
 fi
 
 # The browser tests drive Debian's Chromium through Playwright.

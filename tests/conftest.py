@@ -59,12 +59,18 @@ def clear_run_cache() -> None:
         client.delete(*keys)
 
 
+def waiting(conn, queue) -> int:
+    """Messages waiting in `queue` (a kombu Queue), on Redis or RabbitMQ: declaring it
+    again, with the same arguments, answers its count (a Redis list absent when empty
+    counts 0)."""
+    return queue.bind(conn.default_channel).queue_declare().message_count
+
+
 def _queued() -> int:
-    """Messages waiting in this run's queues, its default one and its duties' (Redis
-    lists, absent when empty). Each run's queue names carry its own RUN_ID."""
+    """Messages waiting in this run's queues, its default one and its duties'. Each run's
+    queue names carry its own RUN_ID."""
     with celery_app().connection_for_write() as conn:
-        client = conn.default_channel.client
-        return sum(client.llen(name) for name in celery_app().amqp.queues)
+        return sum(waiting(conn, queue) for queue in celery_app().amqp.queues.values())
 
 
 @pytest.fixture
@@ -94,6 +100,12 @@ def _session_worker(django_db_setup, django_db_blocker):
         ) as worker,
     ):
         yield worker
+    with celery_app().connection_for_write() as conn:
+        if conn.transport.driver_type == "amqp":
+            # RabbitMQ keeps a durable queue until it is deleted (Redis drops an empty list).
+            for queue in celery_app().amqp.queues.values():
+                queue.bind(conn.default_channel).delete()
+            celery_app().amqp.default_exchange.bind(conn.default_channel).delete()
 
 
 def assert_permission_denied(response, context: object = None) -> None:

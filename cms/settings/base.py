@@ -12,7 +12,7 @@ import environ
 
 from membership_forms.schedule import BEAT_SCHEDULE
 
-from .duties import celery_routing
+from .duties import broker_settings, celery_routing
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -241,8 +241,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ICRtoP <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery (tasks/celery.py reads every CELERY_* setting).
-CELERY_BROKER_URL = REDIS_URL
+# Celery (tasks/celery.py reads every CELERY_* setting). The broker is Redis (REDIS_URL)
+# unless BROKER_URL names another: amqp://user:pass@host:5672/vhost for RabbitMQ, whose
+# queues are then quorum queues (cms/settings/duties.py, docs/deploy.md).
+BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -258,18 +260,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task whose worker died reappears after this; just above the longest time limit.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-}
+# CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS (Redis' visibility timeout, or
+# RabbitMQ's publish confirms) and, on RabbitMQ, the quorum queue type.
+globals().update(broker_settings(BROKER_URL, CELERY_TASK_TIME_LIMIT))
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="coalition")
 # One queue per duty (cms/settings/duties.py): screening, email, payments, maintenance,
 # each name after CELERY_QUEUE_PREFIX; anything unlisted goes to CELERY_TASK_DEFAULT_QUEUE.
 CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
 globals().update(
-    celery_routing(CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT)
+    celery_routing(
+        CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT, BROKER_URL
+    )
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat records its own heartbeat as it ticks, at least every 10 s; /healthz reports beat

@@ -3,7 +3,15 @@ benchmarks compare against (a bare Django view, the stock Wagtail form page app)
 
 from .duties import celery_routing
 from .production import *  # noqa: F403
-from .production import INSTALLED_APPS, MEMBERSHIP_FORMS, MIDDLEWARE, STORAGES, VAR_DIR, env
+from .production import (
+    BROKER_URL,
+    INSTALLED_APPS,
+    MEMBERSHIP_FORMS,
+    MIDDLEWARE,
+    STORAGES,
+    VAR_DIR,
+    env,
+)
 
 BENCH_URLS = True
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.stock_forms"]
@@ -17,7 +25,12 @@ MEMBERSHIP_FORMS = {
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="bench")
 CELERY_QUEUE_PREFIX = f"{CELERY_TASK_DEFAULT_QUEUE}."  # and its duties' queues
 globals().update(
-    celery_routing(CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT)  # noqa: F405
+    celery_routing(
+        CELERY_TASK_DEFAULT_QUEUE,
+        CELERY_QUEUE_PREFIX,
+        CELERY_TASK_TIME_LIMIT,  # noqa: F405
+        BROKER_URL,
+    )
 )
 # Plain HTTP on loopback, like `make run`.
 SECURE_SSL_REDIRECT = False

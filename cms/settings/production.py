@@ -14,7 +14,8 @@ HTTPS = env.bool("HTTPS", default=True)
 STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's check speaks plain HTTP
+# The load balancer's and orchestrator's checks speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready|/live)?$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)

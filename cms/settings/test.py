@@ -5,7 +5,7 @@ import uuid
 
 from .base import *  # noqa: F403
 from .base import CACHES, database, env, redis_url_with_db
-from .duties import celery_routing
+from .duties import broker_settings, celery_routing
 
 DATABASES = {"default": database("postgres://postgres@127.0.0.1:5432/coalition")}
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_coalition")}
@@ -14,12 +14,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # the test worker closes its connectio
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/10")
 # One run's worker must never take another run's tasks, nor its cache keys.
 RUN_ID = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
-CELERY_BROKER_URL = REDIS_URL
-CELERY_TASK_DEFAULT_QUEUE = f"test-{RUN_ID}"
+# Redis, or RabbitMQ with BROKER_URL=amqp://guest:guest@127.0.0.1:5672// (quorum queues).
+BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
+globals().update(broker_settings(BROKER_URL, CELERY_TASK_TIME_LIMIT))  # noqa: F405
+# A test's own worker process is given its own (CELERY_QUEUE, tests/tasks/workers.py).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"test-{RUN_ID}")
 # Its duties' queues; a test's own worker process may be given queues of its own.
 CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default=f"{CELERY_TASK_DEFAULT_QUEUE}.")
 globals().update(
-    celery_routing(CELERY_TASK_DEFAULT_QUEUE, CELERY_QUEUE_PREFIX, CELERY_TASK_TIME_LIMIT)  # noqa: F405
+    celery_routing(
+        CELERY_TASK_DEFAULT_QUEUE,
+        CELERY_QUEUE_PREFIX,
+        CELERY_TASK_TIME_LIMIT,  # noqa: F405
+        BROKER_URL,
+    )
 )
 CACHES["default"]["LOCATION"] = redis_url_with_db(REDIS_URL, 11)
 CACHES["default"]["KEY_PREFIX"] = f"test-{RUN_ID}"

@@ -84,3 +84,45 @@ def test_healthz_names_the_broker_when_redis_is_unreachable(client, monkeypatch)
 
 def test_healthz_rejects_other_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_readiness_asks_the_database_cache_and_broker_only(client):
+    """A load balancer keeps a web process that can serve, with no worker or beat to ask
+    (they are shared: their absence would take every web process out at once)."""
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readiness_names_an_unreachable_cache(client, settings):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"].startswith("unreachable")
+    assert (body["database"], body["broker"], body["failing"]) == ("ok", "ok", ["cache"])
+
+
+def test_readiness_names_an_unreachable_broker(client, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]
+
+
+def test_liveness_answers_without_asking_any_shared_service(
+    client, settings, monkeypatch, django_assert_num_queries
+):
+    """An outage of Redis or the broker must not get every web process restarted."""
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert client.post("/healthz/live").status_code == 405

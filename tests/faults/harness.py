@@ -232,7 +232,14 @@ class Stack:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "CACHE_URL"):
+        # The drills' own Redis is the broker, whatever the run's (BROKER_URL).
+        for name in (
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CACHE_URL",
+            "BROKER_URL",
+        ):
             env.pop(name, None)
         env.update(
             DJANGO_SETTINGS_MODULE="cms.settings.production",

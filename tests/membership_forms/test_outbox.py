@@ -205,6 +205,7 @@ def start_worker_process(broker_url: str) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": broker_url,
+        "BROKER_URL": broker_url,
     }
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "tasks", "worker", "-P", "solo",

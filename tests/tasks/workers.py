@@ -9,9 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
 
-from cms.settings.duties import celery_routing
-from tests.conftest import celery_app
+from cms.settings.duties import TASK_DUTIES, celery_routing
 
 CELERY = str(Path(sys.executable).parent / "celery")
 
@@ -34,17 +34,20 @@ def process_env(prefix: str, **extra: str) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "REDIS_URL": settings.REDIS_URL,
+        "BROKER_URL": settings.CELERY_BROKER_URL,
+        # Its default queue and exchange are the test's own too.
+        "CELERY_QUEUE": prefix.rstrip("."),
         "CELERY_QUEUE_PREFIX": prefix,
         **extra,
     }
 
 
-def start_worker(prefix: str, queues: list[str]) -> subprocess.Popen:
+def start_worker(prefix: str, queues: list[str], **extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [CELERY, "-A", "tasks", "worker", "-P", "solo", "-Q", ",".join(queues),
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        env=process_env(prefix),
+        env=process_env(prefix, **extra),
     )  # fmt: skip
 
 
@@ -55,8 +58,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def redis():
-    """The broker's Redis client (a connection of the test's own)."""
-    conn = celery_app().connection_for_write()
+    """A connection of the test's own to Redis (the broker unless BROKER_URL names another),
+    and its client."""
+    conn = Connection(settings.REDIS_URL)
     return conn, conn.default_channel.client
 
 
@@ -65,7 +69,17 @@ def messages(client, queue: str) -> list[dict]:
     return [json.loads(raw) for raw in reversed(client.lrange(queue, 0, -1))]
 
 
-def delete_queues(client, prefix: str) -> None:
-    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-    if keys:
-        client.delete(*keys)
+def delete_queues(prefix: str, url: str | None = None) -> None:
+    """Remove the queues named with the test's own prefix from the broker (`url`, else
+    the run's): Redis' keys, or RabbitMQ's queues and the exchanges named after them."""
+    with Connection(url or settings.CELERY_BROKER_URL) as conn:
+        if conn.transport.driver_type == "redis":
+            client = conn.default_channel.client
+            keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+            if keys:
+                client.delete(*keys)
+            return
+        channel = conn.default_channel
+        for name in [prefix.rstrip("."), *(prefix + duty for duty in TASK_DUTIES)]:
+            channel.queue_delete(name)
+            channel.exchange_delete(name)
