@@ -24,7 +24,6 @@ import pytest
 import requests
 from botocore.config import Config
 
-from cms.settings.storage import media_storage, private_storage
 from tests.smtp import free_port
 
 S3RVER_DIR = Path(__file__).resolve().parent / "s3rver"
@@ -69,6 +68,10 @@ class ObjectStore:
     def use(self, settings, url_seconds: int = 300) -> None:
         """Media and applicants' files in this server's buckets, as S3_MEDIA_BUCKET and
         S3_PRIVATE_BUCKET would set them."""
+        # Here, not at the top: the plugin's own test project loads this module too, and
+        # imports nothing of the site's.
+        from cms.settings.storage import media_storage, private_storage
+
         settings.STORAGES = {
             **settings.STORAGES,
             "default": media_storage(MEDIA_BUCKET, None, **self.s3()),

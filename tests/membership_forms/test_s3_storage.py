@@ -8,6 +8,10 @@ expired one.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -157,3 +161,61 @@ def test_an_expired_link_is_refused(form_pages, expiring_store, api, client):
     # A fresh link to the same object still works: it was the expiry that was refused.
     fresh = storages["private"].url(cover.stored_name, expire=60)
     assert requests.get(fresh, timeout=10).status_code == 200
+
+
+def test_the_buckets_come_from_the_environment():
+    """The variables docs/storage.md gives; unset, the local disk (test_admin.py)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+        "S3_ENDPOINT_URL": "https://store.example.org",
+        "S3_REGION": "garage",
+        "S3_ACCESS_KEY_ID": "GKsite",
+        "S3_SECRET_ACCESS_KEY": "secret",
+        "S3_PRIVATE_BUCKET": "applicants",
+        "S3_MEDIA_BUCKET": "media",
+        "S3_MEDIA_CUSTOM_DOMAIN": "media.example.org",
+        "PRIVATE_FILE_URL_SECONDS": "120",
+    }
+    script = (
+        "import django, json; django.setup(); "
+        "from django.conf import settings; "
+        "from django.core.files.storage import storages; "
+        "from membership_forms.conf import get_setting; "
+        "private, media = storages['private'], storages['default']; "
+        "print(json.dumps([private.bucket_name, private.endpoint_url, private.region_name, "
+        "private.addressing_style, private.querystring_expire, private.default_acl, "
+        "private.url('a.pdf').split('?')[0], 'X-Amz-Signature=' in private.url('a.pdf'), "
+        "media.url('b.jpg'), get_setting('PRIVATE_FILE_URL_SECONDS'), settings.SERVE_MEDIA]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == [
+        "applicants",
+        "https://store.example.org",
+        "garage",
+        "path",
+        120,
+        None,
+        "https://store.example.org/applicants/a.pdf",
+        True,
+        "https://media.example.org/b.jpg",
+        120,
+        False,
+    ]
+
+
+def test_a_signed_link_may_not_live_longer_than_ten_minutes(settings):
+    from membership_forms.checks import check_settings
+
+    for seconds, refused in ((None, False), (600, False), (601, True), (0, True)):
+        settings.MEMBERSHIP_FORMS = {"PRIVATE_FILE_URL_SECONDS": seconds}
+        ids = {error.id for error in check_settings(None)}
+        assert ids == ({"membership_forms.E007"} if refused else set()), seconds
