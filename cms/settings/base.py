@@ -325,6 +325,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents go through the site's view (its privacy and collection checks), also from a
+# media bucket, whose public URL would bypass them (docs/storage.md).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 # No Gravatar in the admin: the admin's CSP allows images from this site only, and staff
 # addresses (hashed) are not sent to a third party. Users without a picture get the default.
