@@ -11,8 +11,8 @@ from django.conf import settings
 
 from membership_forms.queueing import submission_relay
 
-# The real SMTP server fixture (`smtp_server`).
-pytest_plugins = ["tests.smtp"]
+# The real SMTP server fixture (`smtp_server`), the S3-compatible servers (`object_store`).
+pytest_plugins = ["tests.smtp", "tests.s3"]
 
 
 _running: set[str] = set()
