@@ -13,12 +13,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .conf import get_setting
 from .files import PDF
 from .models import Notification, Submission, SubmissionFile
 from .review_detail_words import answers_for_staff, language_name, screening_for_staff
@@ -114,7 +116,7 @@ def is_verified_pdf(stored: SubmissionFile) -> bool:
     )
 
 
-def _serve(request, stored: SubmissionFile, action: str, **kwargs) -> FileResponse:
+def _record(request, stored: SubmissionFile, action: str) -> None:
     record_submission_access(
         stored.submission,
         request.user,
@@ -123,24 +125,64 @@ def _serve(request, stored: SubmissionFile, action: str, **kwargs) -> FileRespon
         field=stored.field_key,
         sha256=stored.sha256,
     )
+
+
+def _filename(stored: SubmissionFile) -> str:
+    return stored.original_name or stored.field_key
+
+
+def _serve(request, stored: SubmissionFile, action: str, **kwargs) -> FileResponse:
+    _record(request, stored, action)
     response = FileResponse(
         private_storage().open(stored.stored_name, "rb"),
-        filename=stored.original_name or f"{stored.field_key}",
+        filename=_filename(stored),
         **kwargs,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+def _signed_link(request, stored: SubmissionFile, seconds: int) -> HttpResponseRedirect:
+    """A redirect to the file in the bucket, by a link signed for `seconds`: the store
+    serves it as an attachment of its own type and name, and refuses it once expired."""
+    _record(request, stored, "download")
+    url = private_storage().url(
+        stored.stored_name,
+        expire=seconds,
+        parameters={
+            "ResponseContentType": stored.content_type,
+            "ResponseContentDisposition": content_disposition_header(True, _filename(stored)),
+            "ResponseCacheControl": "private, no-store",
+        },
+    )
+    response = HttpResponseRedirect(url)
+    # The link is a secret that expires: kept by no cache, sent to no other site.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def download_file(request, pk: int):
-    """The only way to a submitted file: permission and queue checked, every download logged."""
+    """The only way to a submitted file: permission and queue checked, every download logged.
+
+    When the files lie in a bucket (PRIVATE_FILE_URL_SECONDS), the answer is a redirect to
+    a short-lived signed link, given only after the checks and the log entry; on the local
+    disk the site streams the file.
+    """
     stored = _file_for(request, pk)
+    seconds = get_setting("PRIVATE_FILE_URL_SECONDS")
+    if seconds:
+        return _signed_link(request, stored, seconds)
     return _serve(request, stored, "download", as_attachment=True, content_type=stored.content_type)
 
 
 def view_file(request, pk: int):
     """A PDF the screening verified, shown in the browser (inline), logged as a view of the
-    file; anything else is only ever downloaded (404 here)."""
+    file; anything else is only ever downloaded (404 here).
+
+    Streamed by the site even when the files lie in a bucket: the sandbox policy below is
+    a header of this response, which a signed link cannot make the store send, and the
+    admin frames only its own origin."""
     stored = _file_for(request, pk)
     if not is_verified_pdf(stored):
         raise Http404

@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS, get_setting
+from .conf import DEFAULTS, MAX_PRIVATE_FILE_URL_SECONDS, get_setting
 
 RATE_RE = re.compile(r"^\d+/[smhd]$")
 
@@ -59,6 +59,21 @@ def check_settings(app_configs, **kwargs):
                 f"TRUSTED_PROXY_COUNT {count!r} is not a whole number of at least 1.",
                 hint="The number of proxies in front of the site that write CLIENT_IP_HEADER.",
                 id="membership_forms.E005",
+            )
+        )
+    seconds = overrides.get("PRIVATE_FILE_URL_SECONDS")
+    if seconds is not None and (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int)
+        or not 1 <= seconds <= MAX_PRIVATE_FILE_URL_SECONDS
+    ):
+        errors.append(
+            Error(
+                f"PRIVATE_FILE_URL_SECONDS {seconds!r} is not between 1 and "
+                f"{MAX_PRIVATE_FILE_URL_SECONDS} seconds.",
+                hint="A signed link to an applicant's file lives at most ten minutes; "
+                "None streams files through the site.",
+                id="membership_forms.E007",
             )
         )
     return errors

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+# The longest life of a signed link to an applicant's file, in seconds.
+MAX_PRIVATE_FILE_URL_SECONDS = 600
+
 DEFAULTS: dict[str, Any] = {
     # Per-client submission rate, "N/s", "N/m", "N/h" or "N/d" (the SUBMISSION_RATE_LIMIT env).
     "SUBMISSION_RATE_LIMIT": "10/m",
@@ -59,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     "RULES": None,
     # Seconds an email may stay pending before the sweep queues it again (a rerun is harmless).
     "NOTIFICATION_REQUEUE_AFTER": 1800,
+    # Seconds a signed link to an applicant's file lives (at most 600), when the private
+    # storage signs URLs (django-storages' S3Storage): staff's downloads are then a
+    # redirect to one. None: the site streams the file itself (the local disk).
+    "PRIVATE_FILE_URL_SECONDS": None,
     # Path of clamd's UNIX socket; None: no virus scan.
     "CLAMD_SOCKET": None,
     # Seconds and bytes a PDF parse may take in its own process (pypdf had DoS bugs).

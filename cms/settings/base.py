@@ -13,6 +13,7 @@ import environ
 from membership_forms.schedule import BEAT_SCHEDULE
 
 from .duties import celery_routing
+from .storage import media_storage, private_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -212,9 +213,22 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "static_collected")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Applicants' files live here, outside MEDIA_ROOT: no URL serves them.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+# Object storage (docs/storage.md): a bucket set moves those files there; unset, the local
+# disk above. S3_ENDPOINT_URL empty is AWS; keys empty leave boto3 to find credentials.
+S3 = {
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default=""),
+    "region": env.str("S3_REGION", default="us-east-1"),
+    "access_key": env.str("S3_ACCESS_KEY_ID", default=""),
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=""),
+    "addressing_style": env.str("S3_ADDRESSING_STYLE", default=""),
+}
+S3_MEDIA_BUCKET = env.str("S3_MEDIA_BUCKET", default="")
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default="")
+# Seconds a signed link to an applicant's file lives (at most 600).
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=300)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not S3_MEDIA_BUCKET)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -223,6 +237,12 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if S3_MEDIA_BUCKET:
+    STORAGES["default"] = media_storage(
+        S3_MEDIA_BUCKET, env.str("S3_MEDIA_CUSTOM_DOMAIN", default=""), **S3
+    )
+if S3_PRIVATE_BUCKET:
+    STORAGES["private"] = private_storage(S3_PRIVATE_BUCKET, PRIVATE_FILE_URL_SECONDS, **S3)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Form bodies (not files) over this are refused; uploads over 2.5 MB spool to a temp file.
@@ -394,6 +414,9 @@ MEMBERSHIP_FORMS = {
     "RETENTION_DAYS": env.int("RETENTION_DAYS", default=365),
     "DONATION_RETENTION_DAYS": env.int("DONATION_RETENTION_DAYS", default=7 * 365),
     "UNPAID_DONATION_RETENTION_DAYS": env.int("UNPAID_DONATION_RETENTION_DAYS", default=180),
+    # Staff reach an applicant's file by a signed link when it lies in a bucket; else the
+    # site streams it.
+    "PRIVATE_FILE_URL_SECONDS": PRIVATE_FILE_URL_SECONDS if S3_PRIVATE_BUCKET else None,
 }
 
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.LibraryDocument"
