@@ -8,8 +8,8 @@ else: every service listens on its host's address only. Each host keeps its stat
 directory of its own (VAR_DIR); none reads another's: no shared disk, only the code.
 
 PostgreSQL, Redis (append-only file, `noeviction`, as docs/operations.md sets a broker),
-the SMTP sink (`cms.mailcatcher`) and, when the storage code supports it, the S3-compatible
-store (moto's server) each run on their host; web hosts run the Procfile's `web`
+the SMTP sink (`cms.mailcatcher`) and the S3-compatible store (moto's server, both buckets:
+applicants' files and media) each run on their host; web hosts run the Procfile's `web`
 (gunicorn), worker hosts its `worker` (every duty's queue), the beat host its `beat`
 (HeartbeatScheduler with the advisory lock), and a standby beat runs on worker2.
 tests/cluster/proxy.py balances the web hosts. Needs root (CAP_NET_ADMIN).
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pwd
 import re
@@ -29,13 +30,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -98,15 +103,6 @@ def wait_port(host: str, port: int, timeout: float = 60) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{host}:{port} closed after {timeout}s") from None
             time.sleep(0.1)
-
-
-def store_supported() -> bool:
-    """Whether this code keeps applicants' files on S3 (the S3_* settings) and the
-    S3-compatible server is installed: then the test sends files and checks the store."""
-    settings = (ROOT / "cms" / "settings" / "base.py").read_text()
-    return (
-        "S3_PRIVATE_BUCKET" in settings and shutil.which("moto_server", path=str(BIN)) is not None
-    )
 
 
 @dataclass
@@ -196,7 +192,6 @@ class Cluster:
         self.base = Path(tempfile.mkdtemp(prefix="coalition-cluster-"))
         self.base.chmod(0o755)
         self.hosts = {name: Host(name, self.base) for name in ADDRESSES}
-        self.with_store = store_supported()
         self.supporter_form = 0
         self.internship_form = 0
         self.setup_seconds = 0.0
@@ -285,7 +280,7 @@ class Cluster:
         host = self.hosts["redis"]
         host.spawn("redis", [
             REDIS_SERVER, "--bind", host.address, "--port", "6379", "--protected-mode", "no",
-            "--dir", str(host.dir), "--appendonly", "yes", "--appendfsync", "always",
+            "--dir", str(host.dir), "--appendonly", "yes", "--appendfsync", "everysec",
             "--save", "", "--maxmemory-policy", "noeviction",
         ])  # fmt: skip
         wait_port("redis", 6379)
@@ -357,15 +352,14 @@ class Cluster:
             HOME=str(host.dir),  # gunicorn's control socket, among others: the host's own
             PATH=f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
         )
-        if self.with_store:
-            env.update(
-                S3_ENDPOINT_URL=f"http://{address('s3')}:5000",
-                S3_REGION="us-east-1",
-                S3_ACCESS_KEY_ID="cluster",
-                S3_SECRET_ACCESS_KEY="cluster-secret",
-                S3_PRIVATE_BUCKET=PRIVATE_BUCKET,
-                S3_MEDIA_BUCKET=MEDIA_BUCKET,
-            )
+        env.update(
+            S3_ENDPOINT_URL=f"http://{address('s3')}:5000",
+            S3_REGION="us-east-1",
+            S3_ACCESS_KEY_ID="cluster",
+            S3_SECRET_ACCESS_KEY="cluster-secret",
+            S3_PRIVATE_BUCKET=PRIVATE_BUCKET,
+            S3_MEDIA_BUCKET=MEDIA_BUCKET,
+        )
         return env
 
     def procfile(self, name: str) -> list[str]:
@@ -412,8 +406,7 @@ class Cluster:
         self.start_postgresql()
         self.start_redis()
         self.start_smtp()
-        if self.with_store:
-            self.start_store()
+        self.start_store()
         self.prepare()
         for name in ("web1", "web2"):
             self.start_web(name)
@@ -426,6 +419,8 @@ class Cluster:
         # The beat host's beat holds the lock before the standby starts beside a worker.
         self.wait(lambda: "holds the lock" in self.hosts["beat"].log("beat"), 60, "beat leads")
         self.start_beat("worker2", "standby-beat")
+        standby = self.hosts["worker2"]
+        self.wait(lambda: "beat: Starting" in standby.log("standby-beat"), 60, "the standby")
         self.setup_seconds = time.monotonic() - began
 
     def stop(self) -> None:
@@ -453,30 +448,29 @@ class Cluster:
             time.sleep(interval)
 
     def submit(self, form: int, fields: dict, files: dict | None = None, timeout: float = 30):
-        """POST one application through the proxy: (status, body); 0 when no answer."""
-        import requests
-
+        """POST one application through the proxy, as JSON or, with `files` ({field: (name,
+        content, content type)}), as multipart: (status, body); status 0 if no answer."""
         url = f"http://{address('proxy')}:{PROXY_PORT}/api/v3/forms/{form}/submissions/"
-        headers = {"Accept-Language": "en"}
+        if files:
+            data = {
+                key: ("true" if value else "false") if isinstance(value, bool) else value
+                for key, value in fields.items()
+            }
+            for key, (name, content, content_type) in files.items():
+                data[key] = SimpleUploadedFile(name, content, content_type=content_type)
+            body, content_type = encode_multipart(BOUNDARY, data), MULTIPART_CONTENT
+        else:
+            body, content_type = json.dumps(fields).encode(), "application/json"
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": content_type, "Accept-Language": "en"}
+        )
         try:
-            if files:
-                data = {
-                    key: [str(v).lower() if isinstance(v, bool) else v for v in value]
-                    if isinstance(value, list)
-                    else (str(value).lower() if isinstance(value, bool) else value)
-                    for key, value in fields.items()
-                }
-                response = requests.post(
-                    url, data=data, files=files, headers=headers, timeout=timeout
-                )
-            else:
-                response = requests.post(url, json=fields, headers=headers, timeout=timeout)
-        except requests.RequestException:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, {}
+        except (OSError, ValueError):
             return 0, {}
-        try:
-            return response.status_code, response.json()
-        except ValueError:
-            return response.status_code, {}
 
     def statuses(self, references: list[str]) -> dict[str, str]:
         rows = self.query(
@@ -553,15 +547,16 @@ class Cluster:
         sent.subtract(re.findall(r"Couldn't apply scheduled task (\S+):", log))
         return sent
 
-    def beat_lifetime(self) -> float:
-        """Seconds since the beat host's beat took the lock."""
+    def beat_span(self, entry: str) -> float:
+        """Seconds from the beat host's beat taking the lock to its last send of `entry`
+        (celery's own log times)."""
+        stamp = r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): INFO/MainProcess\] "
         log = self.hosts["beat"].log("beat")
-        match = re.search(
-            r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+: INFO/MainProcess\] beat holds", log
-        )
-        assert match, "the beat host's beat never held the lock"
-        since = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-        return time.time() - since.timestamp()
+        lock = re.search(stamp + "beat holds the lock", log)
+        sends = re.findall(stamp + f"Scheduler: Sending due task {re.escape(entry)} ", log)
+        assert lock and sends, f"the beat host's beat never held the lock or sent {entry}"
+        moments = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S,%f") for t in (lock[1], sends[-1])]
+        return (moments[1] - moments[0]).total_seconds()
 
     def wait_web(self, name: str) -> None:
         wait_port(name, WEB_PORT, timeout=90)
