@@ -206,6 +206,7 @@ class Cluster:
         sh("ip", "-n", LAN, "link", "set", "lo", "up")
         for host in self.hosts.values():
             (host.dir / "var").mkdir(parents=True)
+            (host.dir / "tmp").mkdir()
             sh("ip", "netns", "add", host.namespace)
             sh("ip", "-n", host.namespace, "link", "set", "lo", "up")
             sh("ip", "-n", LAN, "link", "add", f"v-{host.name}", "type", "veth",
@@ -350,6 +351,7 @@ class Cluster:
             CONN_MAX_AGE="60",
             LOG_LEVEL="INFO",  # the worker's task lines and beat's lock, counted here
             HOME=str(host.dir),  # gunicorn's control socket, among others: the host's own
+            TMPDIR=str(host.dir / "tmp"),  # uploads spooled to disk, gunicorn's heartbeat files
             PATH=f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
         )
         env.update(
