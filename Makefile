@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON ?= python3
 
-.PHONY: help run test test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
+.PHONY: help run test test-cluster test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,10 @@ test: venv ## Deploy checks, dependency audit, lint and types, the whole suite, 
 	$(MAKE) --no-print-directory check audit lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-plugin
+	$(MAKE) --no-print-directory test-cluster
+
+test-cluster: venv ## The multi-host test: ten network namespaces, faults under load (root; docs/operations.md)
+	CLUSTER_TEST=1 $(VENV)/bin/pytest tests/cluster $(CLUSTER_PYTEST_ARGS)
 
 test-plugin: venv ## The plugin installed in a project of its own (tests/plugin_project), not cms/
 	scripts/services.sh

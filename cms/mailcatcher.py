@@ -30,13 +30,14 @@ class Catcher:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--directory", type=Path, default=Path("var/mail"))
     args = parser.parse_args()
     args.directory.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Catcher(args.directory), hostname="127.0.0.1", port=args.port)
+    controller = Controller(Catcher(args.directory), hostname=args.host, port=args.port)
     controller.start()
-    print(f"Catching mail on 127.0.0.1:{args.port}, kept in {args.directory}", flush=True)
+    print(f"Catching mail on {args.host}:{args.port}, kept in {args.directory}", flush=True)
     try:
         while True:
             time.sleep(3600)
