@@ -46,8 +46,9 @@ def _answers(submission) -> list[tuple[str, object]]:
 @never_cache
 @login_required
 def my_applications(request):
-    """Every submission of the signed-in address: applications with where they stand,
-    gifts with their receipts, newsletter sign-ups with a way to leave."""
+    """Every submission of the signed-in address: applications (the kinds someone decides
+    on) with where they stand, gifts with their receipts, newsletter sign-ups with a way
+    to leave. Contact messages are not listed."""
     mine = (
         submissions_of(request.user.email)
         .select_related("review", "page")
@@ -57,7 +58,7 @@ def my_applications(request):
     for submission in mine:
         if submission.kind == NEWSLETTER:
             subscriptions.append(submission)
-        elif submission.kind != DONATION:
+        elif submission.kind != DONATION and kinds.get(submission.kind).queue:
             applications.append(
                 {
                     "submission": submission,
