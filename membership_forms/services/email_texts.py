@@ -279,10 +279,10 @@ def my_applications_url() -> str:
 
 def _with_my_page(body: str, values: dict[str, str]) -> str:
     """The body with a line leading to the applicant's page, before the signature."""
-    token = "{my_applications}"
-    if not values.get("my_applications") or token in body:
+    placeholder = "{my_applications}"
+    if not values.get("my_applications") or placeholder in body:
         return body
-    line = gettext("Follow your applications on your page:") + "\n" + token
+    line = gettext("Follow your applications on your page:") + "\n" + placeholder
     if "{signature}" in body:
         return body.replace("{signature}", f"{line}\n\n{{signature}}", 1)
     return f"{body.rstrip()}\n\n{line}"
