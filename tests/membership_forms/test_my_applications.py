@@ -164,3 +164,26 @@ def test_i_unsubscribe_from_the_newsletter_in_one_click(me):
     assert me.post(f"/my/newsletter/{theirs.pk}/unsubscribe/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == SubmissionStatus.CONFIRMED
+
+
+def test_the_api_lists_my_applications_for_my_session_only(me, client):
+    mine = submission("membership", MINE)
+    review(mine, "membership", "screening")
+    submission("membership", THEIRS)
+    assert client.get("/api/v3/forms/my/applications/").status_code == 401
+    response = me.get("/api/v3/forms/my/applications/?locale=fr")
+    assert response.status_code == 200
+    [item] = response.json()["items"]
+    assert item["reference"] == mine.reference
+    assert item["status"] == "in_review"
+    current = [step for step in item["progress"] if step["current"]]
+    assert current == [
+        {"key": "secretariat", "name": "Au Secrétariat", "done": True, "current": True}
+    ]
+    assert [step["key"] for step in item["progress"]] == [
+        "received",
+        "screened",
+        "secretariat",
+        "committee",
+        "decided",
+    ]
