@@ -235,3 +235,20 @@ def test_the_email_is_in_the_visitors_language(client, smtp_server, language, su
     assert ('dir="rtl"' in body) == (language == "ar")
     page = client.get(response["Location"]).content.decode()
     assert f'<html lang="{language}"' in page
+
+
+def test_staff_see_the_sign_ins_in_the_admin(client, smtp_server, django_user_model):
+    applied()
+    ask_code(client, KNOWN)
+    enter_code(client, code_in(smtp_server.messages[0]))
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", "x"))
+    listing = editor.get("/admin/reports/sign-ins/")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert KNOWN in page and "Signed in" in page
+    # Read-only: nobody adds or edits a record.
+    refused = editor.get("/admin/reports/sign-ins/new/")
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    # Visitors see nothing of it.
+    assert client.get("/admin/reports/sign-ins/").status_code == 302
