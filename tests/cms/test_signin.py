@@ -89,7 +89,8 @@ def test_the_code_works_once(client, smtp_server):
     ask_code(client, KNOWN)
     code = code_in(smtp_server.messages[0])
     assert enter_code(client, code)["Location"] == "/my/"
-    client.post("/account/sign-out/")
+    assert client.post("/account/sign-out/")["Location"] == "/account/sign-in/"
+    assert SignInRecord.objects.filter(event=SignInEvent.SIGNED_OUT).count() == 1
     assert client.get("/my/").status_code == 302
     # The same code again: the attempt is over, the visitor is sent to ask for a new one.
     again = enter_code(client, code)
