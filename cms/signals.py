@@ -53,6 +53,9 @@ def reindex_documents_of_deleted_region(instance: Region, **kwargs) -> None:
 
 
 def connect() -> None:
+    from cms import accounts
+
+    accounts.connect()
     post_save.connect(reindex_region_documents, sender=Region, dispatch_uid="region-documents")
     pre_delete.connect(remember_region_documents, sender=Region, dispatch_uid="region-docs-pre")
     post_delete.connect(

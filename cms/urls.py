@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import twofactor, views
+from cms import accounts, twofactor, views
 from cms.sitemaps import SiteSitemap
 
 urlpatterns = [
@@ -39,8 +39,11 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-# Pages last: English at /, the other languages under /fr/, /es/, /ar/.
+# Pages last: English at /, the other languages under /fr/, /es/, /ar/. Before them, in
+# each language, the visitors' sign-in (cms.accounts) and the applicant's own page.
 urlpatterns += i18n_patterns(
+    path("account/", include(accounts.urlpatterns)),
+    path("my/", include("membership_forms.applicant_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import cache
-from cms.models import ArticleTopic, Office, Region
+from cms.models import ArticleTopic, Office, Region, SignInRecord
+from membership_forms.donation_admin import ReadOnlyPermissionPolicy
 
 
 class RegionViewSet(SnippetViewSet):
@@ -60,3 +62,30 @@ def register_task_report_menu_item():
     return AdminOnlyMenuItem(
         _("Background tasks"), reverse("cms_task_report"), icon_name="time", order=900
     )
+
+
+class SignInRecordViewSet(ModelViewSet):
+    """Visitors' sign-ins by code and wrong codes (cms.accounts), read-only, under Reports.
+    Seen by superusers and by groups given "Can view sign-in record"."""
+
+    model = SignInRecord
+    icon = "user"
+    menu_label = _("Visitors' sign-ins")
+    menu_order = 910
+    menu_hook = "register_reports_menu_item"
+    url_prefix = "reports/sign-ins"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    permission_policy = ReadOnlyPermissionPolicy(SignInRecord)
+    list_display = ["at", "event", "email", "user", "client_hash"]
+    list_filter = ["event", "at"]
+    search_fields = ["email"]
+    list_export = ["at", "event", "email", "user", "client_hash"]
+    export_filename = "sign-ins"
+    ordering = ["-at"]
+    form_fields = ["event"]  # never shown: the policy refuses every edit
+
+
+@hooks.register("register_admin_viewset")
+def register_sign_in_records():
+    return SignInRecordViewSet("cms_sign_in_records")

@@ -189,6 +189,7 @@ SUBMISSION_LOG_ACTIONS = [
     ("view", _("Viewed"), _("Submission viewed")),
     ("download", _("Downloaded"), _("Submitted file downloaded")),
     ("view_file", _("File viewed"), _("Submitted file viewed in the browser")),
+    ("applicant_download", _("Downloaded by the applicant"), _("File downloaded by the applicant")),
     ("api_read", _("Read through the API"), _("Submission read through the API")),
     ("export", _("Exported"), _("Submission exported")),
     ("purge", _("Personal data removed"), _("Personal data removed (retention)")),

@@ -5,6 +5,7 @@ from .news import ArticleKind, ArticlePage, ArticleTag, ArticleTopic, NewsIndexP
 from .operations import Heartbeat, TaskRun
 from .pages import HomePage, SearchPage, StandardPage
 from .settings import Office, OrganisationSettings
+from .signins import SignInEvent, SignInRecord
 
 __all__ = [
     "ArticleKind",
@@ -25,6 +26,8 @@ __all__ = [
     "OrganisationSettings",
     "Region",
     "SearchPage",
+    "SignInEvent",
+    "SignInRecord",
     "StandardPage",
     "TaskRun",
 ]

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "corsheaders",
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     # Expired API tokens and read-only tokens' writes are refused before any API route.
     "membership_forms.middleware.ApiTokenScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.security.ContentSecurityPolicyMiddleware",
@@ -123,6 +126,37 @@ AXES_LOCKOUT_TEMPLATE = "cms/signin_locked.html"
 # Failed attempts are kept (AccessAttempt) until they expire or are reset; successful
 # sign-ins are not logged, so no table of staff addresses grows without end.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Visitors' sign-in (docs/members.md): django-allauth's login by code, by email alone.
+# No passwords, no sign-up form: cms/accounts.py opens an account for an address that
+# already applied, donated or subscribed, and only cms/urls.py's few allauth pages exist.
+# Staff never sign in this way: the admin keeps its password, axes and second factor.
+ACCOUNT_ADAPTER = "cms.accounts.SiteAccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "cms.accounts.RequestSignInCodeForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the code itself proves the address
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env.int("SIGNIN_CODE_SECONDS", default=600)  # 10 minutes
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3  # the third wrong code ends the attempt
+ACCOUNT_PREVENT_ENUMERATION = True
+# An address with no account gets a short note instead of a code: the answer on the page,
+# and the time it takes, are the same for every address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_RATE_LIMITS = {
+    # Codes asked for: per client address, and per email address (the key).
+    "request_login_code": env.str("SIGNIN_CODE_RATE", default="10/m/ip,3/10m/key"),
+    # Codes typed (right or wrong): per client address.
+    "login": env.str("SIGNIN_RATE", default="30/m/ip"),
+    "login_failed": "10/m/ip,5/5m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "membership_forms_applicant:my_applications"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"  # in the language of the page signed out from
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"

@@ -8,7 +8,7 @@ Accept-Language).
 
 from __future__ import annotations
 
-from . import errors, forms, openapi, records  # noqa: F401  (endpoints join the router)
+from . import applicant, errors, forms, openapi, records  # noqa: F401  (endpoints join the router)
 from .common import database_unavailable, router
 
 __all__ = ["database_unavailable", "register_router", "router"]

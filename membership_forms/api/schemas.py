@@ -202,3 +202,23 @@ class DirectoryFilters(Schema):
     region: RegionParam = None
     country: CountryParam = None
     locale: LocaleParam = None
+
+
+class ProgressStepOut(Schema):
+    key: str = Field(description="received, screened, secretariat, committee or decided")
+    name: str = Field(description="The step's name in the request's language")
+    done: bool = Field(description="Reached (the current step included)")
+    current: bool
+
+
+class MyApplicationOut(Schema):
+    reference: str
+    kind: str
+    status: SubmissionStatus
+    status_words: str = Field(description="Where it stands, in the request's language")
+    submitted_at: datetime
+    progress: list[ProgressStepOut]
+
+
+class MyApplicationsOut(Schema):
+    items: list[MyApplicationOut]

@@ -13,7 +13,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import urlize
@@ -32,7 +32,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # The values that are the site's own links (absolute, made by `links`): the only
 # placeholders shown as links in the HTML part. Every other value (names, messages,
 # reasons: what people typed) stays text there, however much it looks like an address.
-LINK_VALUES = ("link", "cancel_url")
+LINK_VALUES = ("link", "cancel_url", "my_applications")
 
 
 def fill(template: str, values: dict[str, str], *, escape: bool) -> str:
@@ -249,6 +249,8 @@ def _values(notification: Notification, page) -> dict[str, str]:
             "link": "",
             "reason": "",
             "message": "",
+            # Kinds someone decides on are followed on the applicant's page.
+            "my_applications": my_applications_url() if kinds.get(submission.kind).queue else "",
         }
         if notification.kind == NotificationKind.NEWSLETTER_CONFIRMATION:
             values["link"] = absolute(confirmation_url(submission))
@@ -259,6 +261,31 @@ def _values(notification: Notification, page) -> dict[str, str]:
             values.update(import_string(path)(notification))
     values.update({key: str(value) for key, value in (notification.context or {}).items()})
     return values
+
+
+#: The emails that point the applicant to their page ("My applications"): the
+#: confirmation that their submission arrived. Whatever the text, the line is there.
+MY_PAGE_KINDS = (NotificationKind.ACKNOWLEDGEMENT,)
+
+
+def my_applications_url() -> str:
+    """The applicant's page in the active language, when the site includes the plugin's
+    applicant_urls (docs/members.md); "" otherwise."""
+    try:
+        return absolute(reverse("membership_forms_applicant:my_applications"))
+    except NoReverseMatch:
+        return ""
+
+
+def _with_my_page(body: str, values: dict[str, str]) -> str:
+    """The body with a line leading to the applicant's page, before the signature."""
+    placeholder = "{my_applications}"
+    if not values.get("my_applications") or placeholder in body:
+        return body
+    line = gettext("Follow your applications on your page:") + "\n" + placeholder
+    if "{signature}" in body:
+        return body.replace("{signature}", f"{line}\n\n{{signature}}", 1)
+    return f"{body.rstrip()}\n\n{line}"
 
 
 def _with(body: str, placeholder: str, values: dict[str, str]) -> str:
@@ -289,6 +316,8 @@ def render_notification(
         body = _with(body, "link", values)
         body = _with(body, "pledge", values)
         body = _with(body, "answers", values)
+        if notification.kind in MY_PAGE_KINDS:
+            body = _with_my_page(body, values)
         subject_text = " ".join(fill(subject, values, escape=False).split())[:255]
         text = fill(body, values, escape=False)
         html_body = render_to_string(

@@ -176,3 +176,12 @@ def test_the_texts_are_translated_with_the_page():
     for prefix in ("approval", "decline", "info_request", "reminder", "receipt", "receipt_summary"):
         assert {f"{prefix}_subject", f"{prefix}_body"} <= names
     assert not hasattr(InternshipFormPage, "receipt_body")
+
+
+def test_the_acknowledgement_leads_to_the_applicants_page(form_pages, api):
+    submission, _page = _french_submission(form_pages, api)
+    message = render_notification(queue_notification(submission, "acknowledgement"))
+    assert "Suivez vos demandes sur votre page\u00a0:\nhttp://testserver/fr/my/" in message.body
+    assert '<a href="http://testserver/fr/my/"' in _html(message)
+    # The demo page's own text ends with its sign-off: the line comes after it.
+    assert message.body.endswith("http://testserver/fr/my/")
