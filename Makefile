@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON ?= python3
 
-.PHONY: help run test test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
+.PHONY: help run test test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages openapi bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ messages: venv ## Extract and compile the interface translations: the site's, th
 		--ignore=tests --ignore=var --ignore=static_collected --ignore=membership_forms
 	cd membership_forms && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages $(LOCALES) --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools
+
+openapi: venv ## Refresh the API's snapshot, docs/api/openapi.json (breaking changes: docs/api.md)
+	$(PY) scripts/openapi.py write
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	scripts/services.sh
