@@ -98,4 +98,4 @@ bench: venv ## Run the benchmarks (see bench/README.md)
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean: ## Remove the environment and local state (database, uploads, caught mail)
-	rm -rf $(VENV) var static_collected .tools
+	rm -rf $(VENV) var static_collected .tools tests/clients/ts/node_modules

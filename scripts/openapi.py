@@ -235,7 +235,7 @@ class _Walk:
             self.schema(path, old["items"], new["items"], request, field, component)
         old_extra, new_extra = old.get("additionalProperties"), new.get("additionalProperties")
         if isinstance(old_extra, dict) and isinstance(new_extra, dict):
-            self.schema(path, old_extra, new_extra, request, field, component)
+            self.schema(path, old_extra, new_extra, request, "additionalProperties", component)
         for key in ("anyOf", "oneOf"):
             if len(old.get(key, [])) == len(new.get(key, [])):
                 for pair in zip(old.get(key, []), new.get(key, []), strict=True):

@@ -188,20 +188,18 @@ SUBMIT_BODY = {
                         "description": "The Turnstile widget's own field, as it posts it.",
                     },
                 },
-                # Each form has its own fields: its schema is GET /forms/{id}/schema/.
-                "additionalProperties": {
-                    "anyOf": [
-                        {"type": "string", "format": "binary"},
-                        {"type": "string"},
-                        {"type": "array", "items": {"type": "string"}},
-                    ]
-                },
+                # Each kind's core fields join `properties` (openapi.multipart_core_fields);
+                # a page's own fields are strings here, as its schema
+                # (GET /forms/{id}/schema/) states them. One type only: generators turn
+                # a union of extra part types into code that does not compile.
+                "additionalProperties": {"type": "string"},
                 "description": (
                     "Field values and files keyed by field name, as the form's schema "
                     "(GET /forms/{id}/schema/) lists them: a file field (`format: binary` "
                     "there, PDF or DOCX) is a file part; booleans are `true`/`false`; a "
-                    "multiple choice repeats its part once per value. Each kind's core "
-                    "fields are the `<Kind>Submission` components."
+                    "multiple choice repeats its part once per value. The properties are "
+                    "every kind's core fields (each kind's own are the `<Kind>Submission` "
+                    "components); which a form requires, its schema says."
                 ),
             }
         },

@@ -122,8 +122,8 @@ def test_requirements_types_enums_paths_and_security_that_break(snapshot):
 
 def test_a_request_property_newly_required_is_breaking(snapshot):
     def edit(document):
-        body = document["paths"][SUBMIT]["post"]["requestBody"]["content"]["application/json"]
-        body["schema"]["required"] = ["captcha_token"]
+        document["components"]["schemas"]["SubmissionBody"]["required"] = ["captcha_token"]
 
     changes = described(openapi.breaking_changes(snapshot, edited(snapshot, edit)))
-    assert changes == {(SUBMIT, "captcha_token", "request property newly required", None)}
+    expected = (SUBMIT, "captcha_token", "request property newly required", "SubmissionBody")
+    assert changes == {expected}
