@@ -78,7 +78,16 @@ def kind_components() -> dict[str, dict[str, Any]]:
     return components
 
 
-SUBMIT_PATH = "/api/v3/forms/{form_id}/submissions/"
+def _operation(document: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    """The operation with this id, wherever the project mounts the API."""
+    return next(
+        operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in _METHODS and operation.get("operationId") == operation_id
+    )
+
+
 # The submit bodies as named components: generators name their models after them.
 BODY_NAMES = {"application/json": "SubmissionBody", "multipart/form-data": "SubmissionParts"}
 
@@ -122,7 +131,7 @@ def serve_valid_documents(api) -> None:
         # (forms.SUBMIT_BODY), which must stay as they are for the next request.
         document = without_anonymous_scheme(deepcopy(build(**kwargs)))
         components = kind_components()
-        body = document["paths"][SUBMIT_PATH]["post"]["requestBody"]["content"]
+        body = _operation(document, "submit_form")["requestBody"]["content"]
         properties = body["multipart/form-data"]["schema"]["properties"]
         properties.update({**multipart_core_fields(components), **properties})
         for content_type, name in BODY_NAMES.items():
