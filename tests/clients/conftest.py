@@ -51,10 +51,10 @@ def python_client(live_server, django_db_setup, django_db_blocker, tmp_path_fact
 
 
 @pytest.fixture
-def site(live_server, transactional_db, celery_worker, settings) -> dict:
+def site(live_server, transactional_db, smtp_server, celery_worker, settings) -> dict:
     """The demo's form pages, committed so that the live server and the worker see them;
-    donations are pledges (no payment provider), rate limits start afresh. Returns the
-    English form page of each kind, by kind."""
+    emails go to the SMTP sink, donations are pledges (no payment provider), rate limits
+    start afresh. Returns the English form page of each kind, by kind."""
     from cms.demo.forms import build_form_pages
     from cms.demo.pages import ensure_home
     from tests.membership_forms.conftest import load_form_pages

@@ -10,6 +10,7 @@ from membership_forms import kinds
 from tests.conftest import wait_for
 from tests.documents import real_docx, real_pdf
 from tests.payloads import valid_payload
+from tests.smtp import subject, text
 
 from .conftest import KINDS
 
@@ -24,7 +25,7 @@ def typed_values(kind: str) -> dict:
 
 
 def test_the_generated_python_client_submits_every_kind_and_reads_the_answers(
-    python_client, site, staff_token, live_server
+    python_client, site, staff_token, live_server, smtp_server
 ):
     from coalition_api import AuthenticatedClient, Client
     from coalition_api import models as m
@@ -92,3 +93,10 @@ def test_the_generated_python_client_submits_every_kind_and_reads_the_answers(
     assert (answer.reference, answer.kind) == (reference, "internship")
     assert answer.status != "received"
     assert all(isinstance(reason, m.ReasonOut) for reason in answer.eligibility.reasons)
+
+    def applicant_emailed():
+        """the applicant has the confirmation email"""
+        return smtp_server.to("lucia@example.org")
+
+    emails = wait_for(applicant_emailed, timeout=60)
+    assert any(reference in subject(email) + text(email) for email in emails)
