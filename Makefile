@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON ?= python3
 
-.PHONY: help run test test-cluster test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages bench clean
+.PHONY: help run test test-cluster test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages openapi bench clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -94,9 +94,12 @@ messages: venv ## Extract and compile the interface translations: the site's, th
 	cd membership_forms && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages $(LOCALES) --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools
 
+openapi: venv ## Refresh the API's snapshot, docs/api/openapi.json (breaking changes: docs/api.md)
+	$(PY) scripts/openapi.py write
+
 bench: venv ## Run the benchmarks (see bench/README.md)
 	scripts/services.sh
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean: ## Remove the environment and local state (database, uploads, caught mail)
-	rm -rf $(VENV) var static_collected .tools
+	rm -rf $(VENV) var static_collected .tools tests/clients/ts/node_modules

@@ -48,7 +48,12 @@ def _load_form_page(form_id: int):
     return page
 
 
-@router.get("/", response={200: FormList, 422: Errors}, summary="List the published form pages")
+@router.get(
+    "/",
+    operation_id="list_forms",
+    response={200: FormList, 422: Errors},
+    summary="List the published form pages",
+)
 def list_forms(request: HttpRequest, filters: Query[ListFilters]):
     with translation.override(request_language(request)):
         cleaned, errors = clean_filters(locale=filters.locale)
@@ -78,6 +83,7 @@ def list_forms(request: HttpRequest, filters: Query[ListFilters]):
 
 @router.get(
     "/{int:form_id}/",
+    operation_id="get_form",
     response={200: FormDetail, 404: Errors},
     summary="A form's definition: its fields in its language",
 )
@@ -117,6 +123,7 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
 
 @router.get(
     "/{int:form_id}/schema/",
+    operation_id="get_form_schema",
     response={200: SubmissionSchema, 404: Errors},
     summary="A form's submission body as a JSON Schema (draft 2020-12), in its language",
     description=(
@@ -181,20 +188,18 @@ SUBMIT_BODY = {
                         "description": "The Turnstile widget's own field, as it posts it.",
                     },
                 },
-                # Each form has its own fields: its schema is GET /forms/{id}/schema/.
-                "additionalProperties": {
-                    "anyOf": [
-                        {"type": "string", "format": "binary"},
-                        {"type": "string"},
-                        {"type": "array", "items": {"type": "string"}},
-                    ]
-                },
+                # Each kind's core fields join `properties` (openapi.multipart_core_fields);
+                # a page's own fields are strings here, as its schema
+                # (GET /forms/{id}/schema/) states them. One type only: generators turn
+                # a union of extra part types into code that does not compile.
+                "additionalProperties": {"type": "string"},
                 "description": (
                     "Field values and files keyed by field name, as the form's schema "
                     "(GET /forms/{id}/schema/) lists them: a file field (`format: binary` "
                     "there, PDF or DOCX) is a file part; booleans are `true`/`false`; a "
-                    "multiple choice repeats its part once per value. Each kind's core "
-                    "fields are the `<Kind>Submission` components."
+                    "multiple choice repeats its part once per value. The properties are "
+                    "every kind's core fields (each kind's own are the `<Kind>Submission` "
+                    "components); which a form requires, its schema says."
                 ),
             }
         },
@@ -235,6 +240,7 @@ def _parse_body(request: HttpRequest):
 
 @router.post(
     "/{int:form_id}/submissions/",
+    operation_id="submit_form",
     response={
         202: Accepted,
         400: Errors,

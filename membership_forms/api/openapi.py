@@ -11,11 +11,15 @@ It also gains one component per registered kind, `<Kind>Submission`: the kind's 
 fields as `GET /forms/{id}/schema/` states them (in English; choices a page sets, such
 as countries and terms, are open strings here), files as `format: binary`. A page may
 add fields of its own, so the submit body itself stays an open map; the components are
-for generators and readers.
+for generators and readers. The multipart body lists every kind's core fields as its
+properties, so that a generated client sends files and repeated choices as parts; a
+field two kinds declare differently is stated by its type alone. Both bodies are named
+components (`SubmissionBody`, `SubmissionParts`), which generators make models of.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import fields
 from typing import Any
 
@@ -74,13 +78,66 @@ def kind_components() -> dict[str, dict[str, Any]]:
     return components
 
 
+def _operation(document: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    """The operation with this id, wherever the project mounts the API."""
+    return next(
+        operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in _METHODS and operation.get("operationId") == operation_id
+    )
+
+
+# The submit bodies as named components: generators name their models after them.
+BODY_NAMES = {"application/json": "SubmissionBody", "multipart/form-data": "SubmissionParts"}
+
+
+def _plain_choices(schema: dict[str, Any]) -> dict[str, Any]:
+    """Choices as a plain `enum` (`oneOf` of `const` + `title` elsewhere): a generated
+    client checks each part's value against it, and cannot check against titled constants."""
+    schema = dict(schema)
+    if "items" in schema:
+        schema["items"] = _plain_choices(schema["items"])
+    if "oneOf" in schema and all("const" in choice for choice in schema["oneOf"]):
+        schema["enum"] = [choice["const"] for choice in schema.pop("oneOf")]
+        schema["type"] = "string"
+    return schema
+
+
+def multipart_core_fields(components: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every kind's core fields in one set of properties, none required (each form's own
+    requirements are its schema's)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for name, component in components.items():
+        if not name.endswith("Submission"):
+            continue
+        for key, field in component["properties"].items():
+            schema = _plain_choices(field)
+            seen = merged.setdefault(key, schema)
+            if seen != schema:
+                plain = {"type": seen.get("type", "string")}
+                if "items" in seen:
+                    plain["items"] = {"type": seen["items"].get("type", "string")}
+                merged[key] = plain
+    return merged
+
+
 def serve_valid_documents(api) -> None:
     """Have `api` (Wagtail's NinjaAPI) hand out the rewritten document."""
     build = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs):
-        document = without_anonymous_scheme(build(**kwargs))
-        document.setdefault("components", {}).setdefault("schemas", {}).update(kind_components())
+        # A copy: the document shares dicts with the operations' own declarations
+        # (forms.SUBMIT_BODY), which must stay as they are for the next request.
+        document = without_anonymous_scheme(deepcopy(build(**kwargs)))
+        components = kind_components()
+        body = _operation(document, "submit_form")["requestBody"]["content"]
+        properties = body["multipart/form-data"]["schema"]["properties"]
+        properties.update({**multipart_core_fields(components), **properties})
+        for content_type, name in BODY_NAMES.items():
+            components[name] = body[content_type]["schema"]
+            body[content_type]["schema"] = {"$ref": f"#/components/schemas/{name}"}
+        document.setdefault("components", {}).setdefault("schemas", {}).update(components)
         return document
 
     api.get_openapi_schema = get_openapi_schema

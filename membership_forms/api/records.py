@@ -33,6 +33,7 @@ def _staff_caller(request: HttpRequest):
 
 @router.get(
     "/submissions/{reference}/",
+    operation_id="submission_status",
     response={200: StatusOut, 401: Errors, 403: Errors, 404: Errors},
     summary="A submission's status (staff: API token or staff session)",
     description=(
@@ -87,6 +88,7 @@ def submission_status(request: HttpRequest, reference: str):
 
 @router.get(
     "/directory/",
+    operation_id="directory",
     response={200: DirectoryOut, 422: Errors},
     summary="Approved members and NGO Supporters",
 )
@@ -115,6 +117,7 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]):
 
 @router.get(
     "/donations/{token}/",
+    operation_id="donation_status",
     response={200: DonationOut, 404: Errors},
     summary="A donation's payment status, by the token its submission answered with",
 )

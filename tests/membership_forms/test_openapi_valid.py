@@ -45,11 +45,16 @@ def test_the_submit_answers_say_when_to_try_again(db):
 
 
 def test_the_submit_body_says_where_files_go(db):
-    paths = Client().get("/api/v3/openapi.json").json()["paths"]
+    document = Client().get("/api/v3/openapi.json").json()
+    paths, schemas = document["paths"], document["components"]["schemas"]
     content = paths["/api/v3/forms/{form_id}/submissions/"]["post"]["requestBody"]["content"]
-    parts = content["multipart/form-data"]["schema"]["additionalProperties"]["anyOf"]
-    assert {"type": "string", "format": "binary"} in parts
-    assert "captcha_token" in content["application/json"]["schema"]["properties"]
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/SubmissionBody"}
+    assert content["multipart/form-data"]["schema"]["$ref"].endswith("/SubmissionParts")
+    multipart = schemas["SubmissionParts"]
+    assert multipart["properties"]["resume"]["format"] == "binary"  # every kind's core fields
+    assert multipart["properties"]["other_languages"]["type"] == "array"
+    assert multipart["additionalProperties"] == {"type": "string"}  # a page's own fields
+    assert "captcha_token" in schemas["SubmissionBody"]["properties"]
     schema = paths["/api/v3/forms/{form_id}/schema/"]["get"]
     assert "2020-12" in schema["summary"]
 
