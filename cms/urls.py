@@ -39,6 +39,8 @@ if settings.SERVE_MEDIA:
 
 # Pages last: English at /, the other languages under /fr/, /es/, /ar/.
 urlpatterns += i18n_patterns(
+    # The plugin's pages for members' and NGO Supporters' people (their organisation).
+    path("members/", include("membership_forms.member_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

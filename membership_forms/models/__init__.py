@@ -25,6 +25,13 @@ from .notifications import (
     NotificationKind,
     NotificationStatus,
 )
+from .organisations import (
+    ContactRole,
+    Invitation,
+    Organisation,
+    OrganisationContact,
+    OrganisationStatus,
+)
 from .pages import AbstractApplicationFormPage
 from .reviews import (
     CLOSED_STATUSES,
@@ -65,6 +72,7 @@ __all__ = [
     "Ballot",
     "CommitteeRules",
     "ContactFormPage",
+    "ContactRole",
     "DeclineReason",
     "DirectoryCategory",
     "DirectoryEntry",
@@ -81,12 +89,16 @@ __all__ = [
     "Frequency",
     "InformationRequest",
     "InternshipFormPage",
+    "Invitation",
     "MembershipFormPage",
     "NewsletterConsent",
     "NewsletterFormPage",
     "Notification",
     "NotificationKind",
     "NotificationStatus",
+    "Organisation",
+    "OrganisationContact",
+    "OrganisationStatus",
     "PaymentMethod",
     "Receipt",
     "ReceiptCounter",

@@ -131,6 +131,16 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
                 "Screening: {outcome}.\n\n{link}"
             ),
         ),
+        NotificationKind.INVITATION: (
+            gettext("An invitation to join {organisation}"),
+            gettext(
+                "Hello,\n\n{inviter} invites you to join {organisation} on our site, to "
+                "keep its listing up to date and to reach the pages reserved for members.\n\n"
+                "Sign in with this email address, then accept the invitation here (the link "
+                "works once, for 14 days):\n\n{link}\n\nIf you did not expect this "
+                "email, ignore it: nothing changes.\n\n{signature}"
+            ),
+        ),
         NotificationKind.DIGEST: (
             gettext("New submissions on {date}"),
             gettext("New submissions on {date}:\n\n{items}"),

@@ -1,0 +1,135 @@
+"""Pages for members' and NGO Supporters' people: their organisation and its colleagues.
+
+People are signed in with Django's auth (the site decides how: `settings.LOGIN_URL`);
+these views read `request.user` only and call `services.organisations` for every write.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .models.organisations import ContactRole, Invitation
+from .services import organisations
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (ContactRole.EDITOR, _("Editor: may propose changes to the listing")),
+            (ContactRole.READER, _("Reader: may read the member-only pages")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ContactRole.READER,
+    )
+
+
+def _organisation_url() -> str:
+    from django.urls import reverse
+
+    return reverse("membership_forms_members:organisation")
+
+
+@never_cache
+@login_required
+def my_organisation(request):
+    """The organisations the signed-in person belongs to, their people and invitations."""
+    memberships = []
+    for contact in organisations.contacts_of(request.user):
+        organisation = contact.organisation
+        colleagues = list(organisation.contacts.select_related("user").order_by("role", "pk"))
+        invitations = (
+            [i for i in organisation.invitations.all() if i.is_open] if contact.is_primary else []
+        )
+        memberships.append(
+            {
+                "contact": contact,
+                "organisation": organisation,
+                "colleagues": colleagues,
+                "invitations": invitations,
+                "invite_form": InviteForm(prefix=f"org{organisation.pk}"),
+            }
+        )
+    return render(
+        request, "membership_forms/members/organisation.html", {"memberships": memberships}
+    )
+
+
+@require_POST
+@login_required
+def invite(request, organisation_id: int):
+    form = InviteForm(request.POST, prefix=f"org{organisation_id}")
+    if not form.is_valid():
+        messages.error(request, gettext("Please give a valid email address and a role."))
+        return redirect(_organisation_url())
+    try:
+        organisations.invite_colleague(
+            request.user,
+            organisation_id,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            translation.get_language() or "en",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            gettext("We sent an invitation to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+    return redirect(_organisation_url())
+
+
+@require_POST
+@login_required
+def remove_contact(request, organisation_id: int, contact_id: int):
+    organisations.remove_contact(request.user, organisation_id, contact_id)
+    messages.success(request, gettext("The person no longer belongs to your organisation."))
+    return redirect(_organisation_url())
+
+
+@require_POST
+@login_required
+def withdraw_invitation(request, organisation_id: int, invitation_id: int):
+    organisations.withdraw_invitation(request.user, organisation_id, invitation_id)
+    messages.success(request, gettext("The invitation is withdrawn."))
+    return redirect(_organisation_url())
+
+
+@never_cache
+@login_required
+def accept_invitation(request, token: str):
+    """GET shows the invitation and a button (mail scanners prefetch links); POST accepts."""
+    invitation: Invitation | None = organisations.open_invitation(token)
+    template = "membership_forms/members/accept_invitation.html"
+    if invitation is None:
+        return render(request, template, {"invalid": True}, status=404)
+    wrong_address = (request.user.email or "").lower() != invitation.email.lower()
+    if request.method == "POST" and not wrong_address:
+        try:
+            organisations.accept_invitation(token, request.user)
+        except organisations.InvitationRefused:
+            raise Http404 from None
+        messages.success(
+            request,
+            gettext("Welcome: you are now a contact of %(organisation)s.")
+            % {"organisation": invitation.organisation.name},
+        )
+        return redirect(_organisation_url())
+    return render(
+        request,
+        template,
+        {"invitation": invitation, "wrong_address": wrong_address},
+        status=403 if wrong_address else 200,
+    )

@@ -1,0 +1,175 @@
+"""Organisations with several people: made on approval, colleagues invited by email
+(sent by the worker, in the invitee's language), accepted once by the right address,
+removed by the primary contact; staff see and change them in the admin."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from membership_forms.models import (
+    Invitation,
+    Organisation,
+    OrganisationContact,
+    OrganisationStatus,
+    Submission,
+)
+from membership_forms.services import reviews as services
+from tests.conftest import wait_for
+from tests.smtp import subject, text
+
+from .conftest import submit_url, valid_payload
+from .reviewing import member_of, screen
+
+ORGANISATION = "/members/organisation/"
+
+
+def approved_supporter(pages, api, secretariat, **changes) -> Organisation:
+    """A supporter application sent, screened, approved by the Secretariat."""
+    payload = valid_payload("supporter") | changes
+    response = api.post(
+        submit_url(pages["supporter"]["fr"]), json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 202, response.content
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    if not hasattr(submission, "review"):
+        screen(submission)
+    submission.refresh_from_db()
+    services.approve_review(submission.review.pk, secretariat)
+    return Organisation.objects.get(submission=submission)
+
+
+def test_approval_creates_the_organisation_and_its_primary_contact(form_pages, api, client):
+    secretariat = member_of("Secretariat", "secretariat")
+    organisation = approved_supporter(form_pages, api, secretariat)
+    assert organisation.name == "Peace Works <b>Network</b>"
+    assert organisation.status == OrganisationStatus.ACTIVE
+    assert organisation.entry.category == "supporter"
+    (primary,) = organisation.contacts.all()
+    assert (primary.role, primary.user.email, primary.language) == (
+        "primary",
+        "amina@example.org",
+        "fr",
+    )
+    assert not primary.user.has_usable_password()
+
+    # Signed in (however the site signs people in), the contact sees the organisation.
+    client.force_login(primary.user)
+    page = client.get("/fr" + ORGANISATION)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Mon organisation" in html and "Peace Works &lt;b&gt;Network&lt;/b&gt;" in html
+    assert "Inviter un collègue" in html
+    arabic = client.get("/ar" + ORGANISATION).content.decode()
+    assert 'dir="rtl"' in arabic and "منظمتي" in arabic
+
+
+def test_an_existing_account_with_that_address_becomes_the_primary_contact(form_pages, api):
+    secretariat = member_of("Secretariat", "secretariat")
+    existing = User.objects.create_user("amina", "Amina@Example.org", "x" * 12)
+    organisation = approved_supporter(form_pages, api, secretariat)
+    assert organisation.contacts.get().user == existing
+    assert existing.has_usable_password()  # untouched
+
+
+def test_visitors_not_signed_in_go_to_the_sign_in_page(client, settings):
+    for path in (ORGANISATION, "/members/invitations/abc/"):
+        response = client.get("/es" + path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(settings.LOGIN_URL)
+        assert f"next=/es{path}" in response["Location"].replace("%2F", "/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_primary_invites_a_colleague_who_accepts_once_then_is_removed(
+    live_form_pages, celery_worker, smtp_server, api
+):
+    secretariat = member_of("Secretariat", "secretariat")
+    organisation = approved_supporter(live_form_pages, api, secretariat)
+    primary = organisation.contacts.get()
+    browser = Client()
+    browser.force_login(primary.user)
+    browser.get("/es" + ORGANISATION)  # the invitee reads Spanish: the primary's page language
+    sent = browser.post(
+        f"/es/members/organisation/{organisation.pk}/invite/",
+        {f"org{organisation.pk}-email": "Luis@Example.org", f"org{organisation.pk}-role": "editor"},
+        follow=True,
+    )
+    assert "Enviamos una invitación a Luis@Example.org." in sent.content.decode()
+
+    def mailed():
+        """the invitation email arrived"""
+        return smtp_server.to("Luis@example.org")
+
+    message = wait_for(mailed, timeout=30)[0]
+    assert subject(message) == "Una invitación para unirse a Peace Works <b>Network</b>"
+    link = re.search(r"https?://\S+/es/members/invitations/\S+/", text(message))[0]
+    path = "/" + link.split("/", 3)[3]
+
+    # Someone else, signed in with another address, cannot use it.
+    stranger = User.objects.create_user("other", "other@example.org", "x" * 12)
+    other = Client()
+    other.force_login(stranger)
+    refused = other.post(path)
+    assert refused.status_code == 403
+    assert "luis@example.org" in refused.content.decode().lower()
+    assert not organisation.contacts.filter(user=stranger).exists()
+
+    luis = User.objects.create_user("luis", "luis@example.org", "x" * 12)
+    colleague = Client()
+    colleague.force_login(luis)
+    shown = colleague.get(path)
+    assert shown.status_code == 200 and "Aceptar la invitación" in shown.content.decode()
+    assert not organisation.contacts.filter(user=luis).exists()  # a GET accepts nothing
+    accepted = colleague.post(path, follow=True)
+    assert "Peace Works" in accepted.content.decode()
+    contact = organisation.contacts.get(user=luis)
+    assert contact.role == "editor"
+    assert colleague.post(path).status_code == 404  # single use
+    assert Invitation.objects.get().accepted_at is not None
+
+    # An editor sees the organisation, not the primary's tools.
+    page = colleague.get(ORGANISATION).content.decode()
+    assert "amina@example.org" in page and "Invite a colleague" not in page
+    assert (
+        colleague.post(f"/members/organisation/{organisation.pk}/contacts/{primary.pk}/remove/")
+    ).status_code == 403
+    assert organisation.contacts.count() == 2
+
+    browser.post(f"/members/organisation/{organisation.pk}/contacts/{contact.pk}/remove/")
+    assert not OrganisationContact.objects.filter(user=luis).exists()
+    assert "Peace Works" not in colleague.get(ORGANISATION).content.decode()
+
+
+def test_the_secretariat_sees_and_changes_organisations_in_the_admin(form_pages, api, client):
+    secretariat = member_of("Secretariat", "secretariat")
+    secretariat.groups.get().permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership_forms",
+            codename__in=["view_organisation", "change_organisation", "view_organisationcontact"],
+        )
+    )
+    organisation = approved_supporter(form_pages, api, secretariat)
+    approved_supporter(
+        form_pages, api, secretariat, organisation_name="Other Org", contact_email="b@example.org"
+    )
+    Organisation.objects.exclude(pk=organisation.pk).update(status=OrganisationStatus.SUSPENDED)
+    client.force_login(secretariat)
+    listing = client.get("/admin/membership-forms/organisations/?status=active").content.decode()
+    assert "Peace Works" in listing and "Other Org" not in listing
+    contacts = client.get("/admin/membership-forms/organisation-contacts/?role=primary")
+    assert "amina@example.org" in contacts.content.decode()
+    edit = f"/admin/membership-forms/organisations/edit/{organisation.pk}/"
+    response = client.post(edit, {"status": "suspended", "anniversary": "2027-01-31"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation.refresh_from_db()
+    assert organisation.status == "suspended"
+    assert str(organisation.anniversary) == "2027-01-31"
+
+    reader = User.objects.create_user("nobody", "nobody@example.org", "x" * 12, is_staff=True)
+    client.force_login(reader)
+    assert client.get("/admin/membership-forms/organisations/").status_code == 302
