@@ -24,5 +24,10 @@ urlpatterns = [
         member_views.withdraw_invitation,
         name="withdraw_invitation",
     ),
+    path(
+        "organisation/<int:organisation_id>/listing/",
+        member_views.edit_listing,
+        name="edit_listing",
+    ),
     path("invitations/<str:token>/", member_views.accept_invitation, name="accept_invitation"),
 ]

@@ -7,6 +7,7 @@ these views read `request.user` only and call `services.organisations` for every
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .models.organisations import ContactRole, Invitation
-from .services import organisations
+from .regions import REGIONS
+from .services import listings, organisations
 
 
 class InviteForm(forms.Form):
@@ -33,6 +35,60 @@ class InviteForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ContactRole.READER,
     )
+
+
+class ListingForm(forms.Form):
+    """The listing's fields the organisation keeps up to date; a description per language."""
+
+    regions = forms.MultipleChoiceField(
+        label=_("Regions of work"),
+        choices=list(REGIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    mandate = forms.CharField(
+        label=_("Mandate"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    website = forms.URLField(
+        label=_("Website"), max_length=500, required=False, assume_scheme="https"
+    )
+    logo = forms.ImageField(
+        label=_("Logo"), required=False, help_text=_("PNG or JPEG, up to 2 MB.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description in %(language)s") % {"language": name},
+                widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": "auto"}),
+                required=False,
+                max_length=2000,
+            )
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and logo.size > 2 * 1024 * 1024:
+            raise ValidationError(_("The logo is larger than 2 MB."), code="size")
+        return logo
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "regions": list(data["regions"]),
+            "mandate": data["mandate"].strip(),
+            "website": data["website"],
+            "descriptions": {
+                code: data[f"description_{code}"].strip() for code, _name in settings.LANGUAGES
+            },
+        }
+
+    @classmethod
+    def initial_from(cls, values: dict) -> dict:
+        initial = {key: values[key] for key in ("regions", "mandate", "website")}
+        for code, text in (values.get("descriptions") or {}).items():
+            initial[f"description_{code}"] = text
+        return initial
 
 
 def _organisation_url() -> str:
@@ -132,4 +188,41 @@ def accept_invitation(request, token: str):
         template,
         {"invitation": invitation, "wrong_address": wrong_address},
         status=403 if wrong_address else 200,
+    )
+
+
+@never_cache
+@login_required
+def edit_listing(request, organisation_id: int):
+    """The listing as the organisation wants it; saved as a change the Secretariat moderates."""
+    contact = listings.editing_contact(request.user, organisation_id)
+    organisation = contact.organisation
+    waiting = listings.pending_change(organisation)
+    current = waiting.proposed if waiting else listings.listing_values(organisation.entry)
+    if request.method == "POST":
+        form = ListingForm(request.POST, request.FILES)
+        if form.is_valid():
+            values = form.values()
+            if form.cleaned_data.get("logo"):
+                values["logo"] = listings.store_logo(organisation, form.cleaned_data["logo"]).pk
+            change = listings.propose_listing_change(
+                request.user, organisation.pk, values, translation.get_language() or "en"
+            )
+            if change is None:
+                messages.success(request, gettext("Your listing is unchanged."))
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "Thank you: the Secretariat will review your changes before they "
+                        "appear in the directory."
+                    ),
+                )
+            return redirect(_organisation_url())
+    else:
+        form = ListingForm(initial=ListingForm.initial_from(current))
+    return render(
+        request,
+        "membership_forms/members/listing.html",
+        {"organisation": organisation, "form": form, "waiting": waiting},
     )

@@ -6,12 +6,17 @@ Who may see or change them follows the model permissions (the Secretariat's grou
 
 from __future__ import annotations
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import Invitation, Organisation, OrganisationContact
+from .models import Invitation, ListingChange, Organisation, OrganisationContact
+from .services import listings
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -61,11 +66,78 @@ class InvitationViewSet(ModelViewSet):
     panels = [FieldPanel("expires_at"), FieldPanel("revoked_at")]
 
 
+class ListingDecisionForm(WagtailAdminModelForm):
+    """The Secretariat's decision on a proposed listing; a rejection needs its reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: publish the change")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ListingChange
+        fields = ["rejection_reason"]
+        help_texts = {"rejection_reason": _("Emailed to the person who proposed the change.")}
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.status != "pending":
+            raise ValidationError(_("This change was already decided."))
+        if data.get("decision") == "reject" and not (data.get("rejection_reason") or "").strip():
+            raise ValidationError({"rejection_reason": _("Please give the reason for rejecting.")})
+        return data
+
+
+class ListingChangeReviewView(EditView):
+    """Old and new value of each changed field, then approve or reject (services.listings)."""
+
+    template_name = "membership_forms/admin/listing_change.html"
+    success_message = _("Decision recorded for %(object)s.")
+
+    def get_form_class(self):
+        return ListingDecisionForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["diff"] = listings.listing_diff(self.object)
+        context["is_pending"] = self.object.status == "pending"
+        return context
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        if data["decision"] == "approve":
+            return listings.approve_listing_change(self.object.pk, self.request.user)
+        return listings.reject_listing_change(
+            self.object.pk, self.request.user, data["rejection_reason"]
+        )
+
+
+class ListingChangeViewSet(ModelViewSet):
+    model = ListingChange
+    icon = "edit"
+    menu_label = _("Listing changes")
+    url_prefix = "membership-forms/listing-changes"
+    add_view_enabled = False  # organisations propose them, from the site
+    copy_view_enabled = False
+    edit_view_class = ListingChangeReviewView
+    list_display = ["organisation", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["organisation__entry__organisation_name"]
+    ordering = ["-proposed_at"]
+    form_fields = ["rejection_reason"]
+
+
 class MembersViewSetGroup(ViewSetGroup):
     menu_label = _("Members")
     menu_icon = "group"
     menu_order = 250
-    items = (OrganisationViewSet, OrganisationContactViewSet, InvitationViewSet)
+    items = (
+        OrganisationViewSet,
+        ListingChangeViewSet,
+        OrganisationContactViewSet,
+        InvitationViewSet,
+    )
 
 
 members_viewset_group = MembersViewSetGroup()

@@ -19,6 +19,7 @@ from .kind_pages import (
     NewsletterFormPage,
     SupporterFormPage,
 )
+from .listings import ListingChange, ListingChangeStatus
 from .notifications import (
     NewsletterConsent,
     Notification,
@@ -90,6 +91,8 @@ __all__ = [
     "InformationRequest",
     "InternshipFormPage",
     "Invitation",
+    "ListingChange",
+    "ListingChangeStatus",
     "MembershipFormPage",
     "NewsletterConsent",
     "NewsletterFormPage",

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     RECEIPT_SUMMARY = "receipt_summary", _("Yearly receipt summary")
     DIGEST = "digest", _("Digest")
     INVITATION = "invitation", _("Invitation to an organisation")
+    LISTING_REJECTED = "listing_rejected", _("Listing change not approved")
 
 
 # Confirmations of what a visitor sent: limited per address a day, their texts are the form

@@ -141,6 +141,15 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
                 "email, ignore it: nothing changes.\n\n{signature}"
             ),
         ),
+        NotificationKind.LISTING_REJECTED: (
+            gettext("The change to your listing was not approved"),
+            gettext(
+                "Hello,\n\nThe Secretariat did not approve the change you proposed to the "
+                "listing of {organisation} in our directory, for this reason:\n\n{reason}\n\n"
+                "The directory still shows the listing as it was. You may propose the change "
+                "again, corrected, from your organisation's page.\n\n{signature}"
+            ),
+        ),
         NotificationKind.DIGEST: (
             gettext("New submissions on {date}"),
             gettext("New submissions on {date}:\n\n{items}"),

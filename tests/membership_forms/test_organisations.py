@@ -173,3 +173,108 @@ def test_the_secretariat_sees_and_changes_organisations_in_the_admin(form_pages,
     reader = User.objects.create_user("nobody", "nobody@example.org", "x" * 12, is_staff=True)
     client.force_login(reader)
     assert client.get("/admin/membership-forms/organisations/").status_code == 302
+
+
+# Listings ------------------------------------------------------------------------------
+
+
+def png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_change_waits_for_the_secretariat_then_appears_or_is_rejected(
+    live_form_pages, celery_worker, smtp_server, api
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.demo.directory import build_directory_page
+    from membership_forms.models import DirectoryPage, ListingChange
+
+    build_directory_page()
+    directory = DirectoryPage.objects.get(locale__language_code="fr").url
+    secretariat = member_of("Secretariat", "secretariat")
+    secretariat.groups.get().permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership_forms",
+            codename__in=["view_listingchange", "change_listingchange"],
+        )
+    )
+    organisation = approved_supporter(live_form_pages, api, secretariat)
+    member = Client()
+    member.force_login(organisation.contacts.get().user)
+    edit = f"/fr/members/organisation/{organisation.pk}/listing/"
+    form = member.get(edit).content.decode()
+    assert "Description en العربية" in form or "Description en" in form
+    sent = member.post(
+        edit,
+        {
+            "regions": ["africa", "europe"],
+            "mandate": "Alerte précoce",
+            "website": "https://paix.example.org",
+            "description_fr": "Nous prévenons les atrocités criminelles.",
+            "description_ar": "نعمل على منع الجرائم الفظيعة.",
+            "logo": SimpleUploadedFile("logo.png", png(), "image/png"),
+        },
+        follow=True,
+    )
+    assert "le Secrétariat examinera vos modifications" in sent.content.decode()
+    change = ListingChange.objects.get()
+    # Nothing public changed yet.
+    public = Client().get(directory).content.decode()
+    assert "Nous prévenons" not in public and "Alerte précoce" not in public
+
+    staff = Client()
+    staff.force_login(secretariat)
+    listing = staff.get("/admin/membership-forms/listing-changes/?status=pending")
+    assert "Peace Works" in listing.content.decode()
+    review = staff.get(
+        f"/admin/membership-forms/listing-changes/edit/{change.pk}/"
+    ).content.decode()
+    assert "<ins>Alerte précoce</ins>" in review and "<del></del>" in review  # new, old
+    assert "https://peace.example.org" in review and "https://paix.example.org" in review
+    # A reader of the site cannot moderate.
+    reader = Client()
+    reader.force_login(User.objects.create_user("r", "r@example.org", "x" * 12, is_staff=True))
+    assert (
+        reader.get(f"/admin/membership-forms/listing-changes/edit/{change.pk}/").status_code == 302
+    )
+
+    decided = staff.post(
+        f"/admin/membership-forms/listing-changes/edit/{change.pk}/",
+        {"decision": "approve", "rejection_reason": ""},
+    )
+    assert decided.status_code == 302, decided.content.decode()[:3000]
+    public = Client().get(directory).content.decode()
+    assert "Nous prévenons les atrocités criminelles." in public and "Alerte précoce" in public
+    assert "<img" in public and "Afrique" in public
+    arabic = Client().get(DirectoryPage.objects.get(locale__language_code="ar").url)
+    assert "نعمل على منع الجرائم الفظيعة." in arabic.content.decode()
+
+    # A second change, rejected: the reason reaches the proposer, the directory stays.
+    member.post(edit, {"regions": ["africa"], "mandate": "Autre chose", "website": ""})
+    second = ListingChange.objects.get(status="pending")
+    missing = staff.post(
+        f"/admin/membership-forms/listing-changes/edit/{second.pk}/", {"decision": "reject"}
+    )
+    assert missing.status_code == 200  # a rejection needs its reason
+    staff.post(
+        f"/admin/membership-forms/listing-changes/edit/{second.pk}/",
+        {"decision": "reject", "rejection_reason": "Le site web doit rester indiqué."},
+    )
+
+    def mailed():
+        """the rejection email arrived"""
+        return smtp_server.to("amina@example.org") and [
+            m for m in smtp_server.to("amina@example.org") if "fiche" in subject(m)
+        ]
+
+    message = wait_for(mailed, timeout=30)[0]
+    assert "Le site web doit rester indiqué." in text(message)
+    assert "Autre chose" not in Client().get(directory).content.decode()
