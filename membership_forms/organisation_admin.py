@@ -11,12 +11,52 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Invitation, ListingChange, Organisation, OrganisationContact
-from .services import listings
+from .services import listings, organisations
+
+
+class OrganisationEditView(EditView):
+    """Status and anniversary; a new status goes through the service (logged, and the
+    organisation's people put in or out of the member groups)."""
+
+    def save_instance(self):
+        status = self.form.cleaned_data["status"]
+        self.form.instance.status = Organisation.objects.get(pk=self.object.pk).status
+        instance = super().save_instance()
+        return organisations.set_status(instance.pk, status, self.request.user)
+
+
+class ContactEditView(EditView):
+    def save_instance(self):
+        before = OrganisationContact.objects.get(pk=self.object.pk)
+        instance = super().save_instance()
+        if before.organisation_id != instance.organisation_id:
+            organisations.organisation_changed(
+                before.organisation, removed_user_ids=[before.user_id]
+            )
+        organisations.organisation_changed(
+            instance.organisation,
+            removed_user_ids=[before.user_id] if before.user_id != instance.user_id else [],
+        )
+        return instance
+
+
+class ContactCreateView(CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        organisations.organisation_changed(instance.organisation)
+        return instance
+
+
+class ContactDeleteView(DeleteView):
+    def delete_action(self):
+        organisation, user_id = self.object.organisation, self.object.user_id
+        super().delete_action()
+        organisations.organisation_changed(organisation, removed_user_ids=[user_id])
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -24,6 +64,7 @@ class OrganisationViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Organisations")
     url_prefix = "membership-forms/organisations"
+    edit_view_class = OrganisationEditView
     add_view_enabled = False  # approval of an application creates them
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -40,6 +81,9 @@ class OrganisationContactViewSet(ModelViewSet):
     icon = "user"
     menu_label = _("Contacts")
     url_prefix = "membership-forms/organisation-contacts"
+    add_view_class = ContactCreateView
+    edit_view_class = ContactEditView
+    delete_view_class = ContactDeleteView
     copy_view_enabled = False
     list_display = ["user", "organisation", "role", "language"]
     list_filter = ["role", "organisation"]

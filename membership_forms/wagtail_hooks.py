@@ -192,6 +192,7 @@ ORGANISATION_LOG_ACTIONS = [
     ("invite", _("Colleague invited"), _("Colleague invited")),
     ("join", _("Colleague joined"), _("Colleague joined")),
     ("remove_contact", _("Colleague removed"), _("Colleague removed")),
+    ("status", _("Status changed"), _("Organisation status changed")),
     ("propose_listing", _("Listing change proposed"), _("Listing change proposed")),
     ("approve_listing", _("Listing change approved"), _("Listing change approved")),
     ("reject_listing", _("Listing change rejected"), _("Listing change rejected")),

@@ -184,3 +184,8 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+# The auth groups whose people reach the member-only pages and documents, by directory
+# category (made by migration 0030; Wagtail page privacy and private collections name them).
+MEMBER_GROUPS = {"member": "Members", "supporter": "NGO Supporters"}

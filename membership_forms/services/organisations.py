@@ -222,6 +222,31 @@ def remove_contact(user, organisation_id: int, contact_id: int) -> None:
     _announce_status(primary.organisation, removed_user_ids=[removed_user_id])
 
 
+def organisation_changed(organisation: Organisation, user=None, removed_user_ids=()) -> None:
+    """Staff changed the organisation or its people in the admin: its people are put in
+    step with it after commit, and a status change is logged."""
+    _announce_status(organisation, removed_user_ids=list(removed_user_ids))
+
+
+@transaction.atomic
+def set_status(organisation_id: int, status: str, user=None) -> Organisation:
+    """The organisation's new status (staff's decision or the renewal's), logged, and its
+    people put in step with it."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    if organisation.status != status:
+        previous = organisation.status
+        organisation.status, organisation.status_changed_at = status, timezone.now()
+        organisation.save(update_fields=["status", "status_changed_at"])
+        log(
+            instance=organisation,
+            action="membership_forms.organisation.status",
+            user=user,
+            data={"from": previous, "to": status},
+        )
+    _announce_status(organisation)
+    return organisation
+
+
 def _announce_status(organisation: Organisation, removed_user_ids: list[int] | None = None) -> None:
     """After commit, the organisation's people are put in step with its status (the worker
     adds them to, or takes them out of, the member groups)."""

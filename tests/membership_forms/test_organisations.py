@@ -278,3 +278,83 @@ def test_a_listing_change_waits_for_the_secretariat_then_appears_or_is_rejected(
     message = wait_for(mailed, timeout=30)[0]
     assert "Le site web doit rester indiqué." in text(message)
     assert "Autre chose" not in Client().get(directory).content.decode()
+
+
+# Member-only pages and documents -------------------------------------------------------
+
+
+def in_group(user, name: str) -> bool:
+    return user.groups.filter(name=name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_member_only_page_and_document_follow_the_organisation_status_through_the_worker(
+    live_form_pages, celery_worker, api
+):
+    from cms.demo.members_only import build_members_only, ensure_private_document
+    from membership_forms.tasks import sync_member_groups
+
+    page = build_members_only()
+    build_members_only()  # idempotent
+    document = ensure_private_document()
+    arabic = page.get_translation(page.locale.__class__.objects.get(language_code="ar"))
+    secretariat = member_of("Secretariat", "secretariat")
+    secretariat.groups.get().permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership_forms",
+            codename__in=["view_organisation", "change_organisation"],
+        )
+    )
+    organisation = approved_supporter(live_form_pages, api, secretariat)
+    user = organisation.contacts.get().user
+
+    def admitted():
+        """the worker put the contact in the NGO Supporters group"""
+        return in_group(user, "NGO Supporters") and not in_group(user, "Members")
+
+    wait_for(admitted, timeout=30)
+    member = Client()
+    member.force_login(user)
+    shown = member.get(arabic.url)
+    assert shown.status_code == 200 and "حملة الأعضاء" in shown.content.decode()
+    assert member.get(document.url).status_code == 200
+    assert member.get(document.url).getvalue().startswith(b"%PDF")
+
+    # Anyone not signed in is sent to sign in, for the page and the document alike.
+    for url in (page.url, arabic.url, document.url):
+        response = Client().get(url, follow=True)
+        (location, status), *_ = response.redirect_chain
+        assert status == 302 and f"next={url}" in location.replace("%2F", "/"), url
+        html = response.content.decode()
+        assert response.status_code == 200 and "<form" in html
+        assert 'type="password"' in html or 'type="email"' in html
+        assert "حملة الأعضاء" not in html and "%PDF" not in html
+
+    # The Secretariat marks the organisation lapsed: the worker takes its people out.
+    staff = Client()
+    staff.force_login(secretariat)
+    staff.post(
+        f"/admin/membership-forms/organisations/edit/{organisation.pk}/",
+        {"status": "lapsed", "anniversary": str(organisation.anniversary)},
+    )
+
+    def left():
+        """the worker took the contact out of the group"""
+        return not in_group(user, "NGO Supporters")
+
+    wait_for(left, timeout=30)
+    assert member.get(arabic.url).status_code == 302
+    assert member.get(document.url).status_code == 302
+
+    # Whatever changed the status (here the database itself), the hourly task catches up.
+    Organisation.objects.filter(pk=organisation.pk).update(status=OrganisationStatus.ACTIVE)
+    assert not in_group(user, "NGO Supporters")
+    for _ in range(2):  # a second run changes nothing
+        sync_member_groups.delay()
+
+    def back():
+        """the hourly task put the contact back in the group"""
+        return in_group(user, "NGO Supporters")
+
+    wait_for(back, timeout=30)
+    assert member.get(arabic.url).status_code == 200
