@@ -29,5 +29,6 @@ urlpatterns = [
         member_views.edit_listing,
         name="edit_listing",
     ),
+    path("renewal/<str:token>/", member_views.confirm_renewal, name="confirm_renewal"),
     path("invitations/<str:token>/", member_views.accept_invitation, name="accept_invitation"),
 ]

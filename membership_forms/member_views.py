@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from .models.organisations import ContactRole, Invitation
 from .regions import REGIONS
-from .services import listings, organisations
+from .services import listings, organisations, renewals
 
 
 class InviteForm(forms.Form):
@@ -226,3 +226,18 @@ def edit_listing(request, organisation_id: int):
         "membership_forms/members/listing.html",
         {"organisation": organisation, "form": form, "waiting": waiting},
     )
+
+
+@never_cache
+def confirm_renewal(request, token: str):
+    """The link in the yearly email: GET shows one button (mail scanners prefetch links and
+    must confirm nothing), POST confirms. The signed link is the credential: no sign-in."""
+    template = "membership_forms/members/renewal.html"
+    organisation = renewals.organisation_for_token(token)
+    if organisation is None:
+        return render(request, template, {"invalid": True}, status=404)
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        organisation = renewals.confirm_renewal(token, user) or organisation
+        return render(request, template, {"organisation": organisation, "confirmed": True})
+    return render(request, template, {"organisation": organisation})

@@ -10,6 +10,7 @@ tasks: `membership_forms.queueing`.
 
 import logging
 import smtplib
+from datetime import date
 
 import stripe
 from anymail.exceptions import AnymailAPIError
@@ -23,6 +24,7 @@ from .services import (
     exports,
     member_access,
     receipts,
+    renewals,
     retention,
     reviews,
     screening,
@@ -291,3 +293,11 @@ def sync_organisation_groups(
 def sync_member_groups() -> int:
     """Hourly: every member's and supporter's people in step with their organisation."""
     return member_access.sync_all()
+
+
+@shared_task(name="tasks.members.run_renewals", **MEMBER_RETRIES)
+def run_renewals(today: str | None = None) -> dict[str, int]:
+    """Daily: the yearly confirmations and reminders due, and anniversaries passed.
+
+    `today` (ISO date) runs the day given instead of the worker's today."""
+    return renewals.run_renewals(date.fromisoformat(today) if today else None)

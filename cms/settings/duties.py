@@ -40,6 +40,7 @@ TASK_DUTIES: dict[str, tuple[str, ...]] = {
         "tasks.donations.send_yearly_summaries",
         "tasks.members.sync_organisation_groups",
         "tasks.members.sync_member_groups",
+        "tasks.members.run_renewals",
     ),
 }
 

@@ -85,8 +85,13 @@ class DirectoryEntry(models.Model):
 
 
 def directory_entries(region: str = "", country: str = ""):
-    """Listed entries, filtered by values cleaned with `filters.clean_filters`."""
-    entries = DirectoryEntry.objects.filter(listed=True).select_related("logo")
+    """Listed entries, filtered by values cleaned with `filters.clean_filters`; an
+    organisation lapsed or suspended is not listed."""
+    entries = (
+        DirectoryEntry.objects.filter(listed=True)
+        .exclude(organisation__status__in=("lapsed", "suspended"))
+        .select_related("logo", "organisation")
+    )
     if region:
         entries = entries.filter(region=region)
     if country:

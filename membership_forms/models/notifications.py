@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Digest")
     INVITATION = "invitation", _("Invitation to an organisation")
     LISTING_REJECTED = "listing_rejected", _("Listing change not approved")
+    RENEWAL = "renewal", _("Yearly confirmation of membership")
 
 
 # Confirmations of what a visitor sent: limited per address a day, their texts are the form

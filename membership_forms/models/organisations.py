@@ -65,9 +65,10 @@ class Organisation(models.Model):
         default=OrganisationStatus.ACTIVE,
     )
     anniversary = models.DateField(
-        _("anniversary"), help_text=_("The day each year the membership is confirmed.")
+        _("anniversary"), help_text=_("The next day the membership is to be confirmed.")
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    renewed_at = models.DateTimeField(_("last renewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

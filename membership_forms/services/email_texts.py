@@ -150,6 +150,17 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
                 "again, corrected, from your organisation's page.\n\n{signature}"
             ),
         ),
+        NotificationKind.RENEWAL: (
+            gettext("Is {organisation} still eligible? Please confirm before {date}"),
+            gettext(
+                "Hello,\n\nEach year we ask our members and NGO Supporters to confirm that "
+                "they still meet the criteria they met when they joined. Please confirm "
+                "for {organisation} before {date} by following this link:\n\n{link}\n\n"
+                "Without a confirmation by that day, the Secretariat will review the "
+                "membership and may end it. If something has changed, please write to us "
+                "instead.\n\n{signature}"
+            ),
+        ),
         NotificationKind.DIGEST: (
             gettext("New submissions on {date}"),
             gettext("New submissions on {date}:\n\n{items}"),

@@ -25,6 +25,7 @@ from ..models.organisations import (
     OrganisationContact,
 )
 from ..signals import announce, organisation_status_changed
+from ..terms import add_months
 from .notifications import announce_after_commit
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def create_organisation(submission: Submission, entry: DirectoryEntry) -> Organi
         return existing
     email = submission.applicant_email
     organisation = Organisation.objects.create(
-        entry=entry, submission=submission, anniversary=timezone.localdate()
+        entry=entry, submission=submission, anniversary=add_months(timezone.localdate(), 12)
     )
     if email:
         OrganisationContact.objects.create(

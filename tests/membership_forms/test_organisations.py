@@ -358,3 +358,83 @@ def test_member_only_page_and_document_follow_the_organisation_status_through_th
 
     wait_for(back, timeout=30)
     assert member.get(arabic.url).status_code == 200
+
+
+# Staying a member ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_yearly_confirmation_reminders_and_lapse_through_the_worker(
+    live_form_pages, celery_worker, smtp_server, api
+):
+    """The worker runs the renewal task on the days given to it (the clock moved by
+    passing the day, not by mocking): 30 and 14 days before, the anniversary, and a
+    confirmation by the link."""
+    from datetime import timedelta
+
+    from membership_forms.tasks import run_renewals
+
+    secretariat = member_of("Secretariat", "secretariat")
+    secretariat.groups.get().permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership_forms",
+            codename__in=["view_organisation", "change_organisation"],
+        )
+    )
+    lapsing = approved_supporter(live_form_pages, api, secretariat)
+    renewing = approved_supporter(
+        live_form_pages,
+        api,
+        secretariat,
+        organisation_name="Renew Org",
+        contact_email="r@example.org",
+    )
+    anniversary = lapsing.anniversary
+    assert renewing.anniversary == anniversary  # a year after approval
+
+    def day(offset: int) -> str:
+        return (anniversary + timedelta(days=offset)).isoformat()
+
+    def renewal_emails(address: str):
+        return [m for m in smtp_server.to(address) if "Confirm" in subject(m) or "?" in subject(m)]
+
+    for _ in range(2):  # run twice on the day: one email
+        run_renewals.delay(day(-30))
+    wait_for(lambda: len(renewal_emails("r@example.org")) == 1, timeout=30)
+    wait_for(lambda: len(renewal_emails("amina@example.org")) == 1, timeout=30)
+    message = renewal_emails("amina@example.org")[0]
+    assert subject(message).startswith("Peace Works <b>Network</b> remplit-elle toujours")
+    run_renewals.delay(day(-14))
+    wait_for(lambda: len(renewal_emails("amina@example.org")) == 2, timeout=30)
+    assert len(smtp_server.settle()) and len(renewal_emails("amina@example.org")) == 2
+
+    # The other organisation confirms with one click from its email (GET shows the button).
+    link = re.search(
+        r"https?://\S+/members/renewal/\S+/", text(renewal_emails("r@example.org")[0])
+    )[0]
+    path = "/" + link.split("/", 3)[3]
+    browser = Client()
+    assert "Confirmer" in browser.get(path).content.decode()
+    renewing.refresh_from_db()
+    assert renewing.renewed_at is None  # a GET confirms nothing
+    assert "confirmée" in browser.post(path).content.decode()
+    renewing.refresh_from_db()
+    assert renewing.anniversary.year == anniversary.year + 1 and renewing.renewed_at
+    assert browser.post(path).status_code == 404  # the link works once
+
+    # The anniversary passes without confirmation: lapse pending, for the Secretariat.
+    run_renewals.delay(day(0))
+    wait_for(lambda: Organisation.objects.get(pk=lapsing.pk).status == "lapse_pending", timeout=30)
+    assert Organisation.objects.get(pk=renewing.pk).status == "active"
+    staff = Client()
+    staff.force_login(secretariat)
+    waiting = staff.get("/admin/membership-forms/organisations/?status=lapse_pending")
+    assert "Peace Works" in waiting.content.decode() and "Renew Org" not in waiting.content.decode()
+    staff.post(
+        f"/admin/membership-forms/organisations/edit/{lapsing.pk}/",
+        {"status": "lapsed", "anniversary": str(anniversary)},
+    )
+    items = Client().get("/api/v3/forms/directory/").json()["items"]
+    assert [item["organisation_name"] for item in items] == ["Renew Org"]
+    assert items[0]["status"] == "active"
+    assert items[0]["renewed_at"] == renewing.renewed_at.date().isoformat()

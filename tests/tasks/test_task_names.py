@@ -28,6 +28,7 @@ QUEUED_NAMES = {
     "tasks.maintenance.record_heartbeat",
     "tasks.members.sync_organisation_groups",
     "tasks.members.sync_member_groups",
+    "tasks.members.run_renewals",
 }
 
 
