@@ -44,6 +44,8 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("account/", include(accounts.urlpatterns)),
     path("my/", include("membership_forms.applicant_urls")),
+    # The plugin's pages for members' and NGO Supporters' people (their organisation).
+    path("members/", include("membership_forms.member_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -17,6 +17,7 @@ from .signals import (
     donation_created,
     export_requested,
     notification_queued,
+    organisation_status_changed,
     stripe_event_received,
     submission_corrected,
     submission_received,
@@ -90,6 +91,17 @@ def queue_stripe_event(sender, event_id: int, **kwargs) -> None:
         logger.exception("Could not queue Stripe event %s; replay_stripe_events will", event_id)
 
 
+def queue_member_groups(sender, organisation_id: int, removed_user_ids=(), **kwargs) -> None:
+    from .tasks import sync_organisation_groups
+
+    try:
+        sync_organisation_groups.apply_async((organisation_id, list(removed_user_ids)), retry=False)
+    except Exception:
+        logger.exception(
+            "Could not queue the groups of organisation %s; the hourly run will", organisation_id
+        )
+
+
 def connect() -> None:
     """Each signal to its task (the dispatch_uids let a test disconnect one)."""
     submission_received.connect(queue_submission, dispatch_uid="membership_forms.queue_submission")
@@ -102,4 +114,7 @@ def connect() -> None:
         signal.connect(queue_checkout_session, dispatch_uid="membership_forms.queue_checkout")
     stripe_event_received.connect(
         queue_stripe_event, dispatch_uid="membership_forms.queue_stripe_event"
+    )
+    organisation_status_changed.connect(
+        queue_member_groups, dispatch_uid="membership_forms.queue_member_groups"
     )

@@ -41,6 +41,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "tasks.notifications.send_staff_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Members' people in or out of the member groups, whatever changed their organisation.
+    "sync-member-groups": {"task": "tasks.members.sync_member_groups", "schedule": HOURLY},
+    # The yearly "still eligible?" emails, reminders and lapses (services/renewals.py).
+    "run-renewals": {"task": "tasks.members.run_renewals", "schedule": crontab(hour=7, minute=0)},
     "reconcile-donations": {"task": "tasks.donations.reconcile_donations", "schedule": HOURLY},
     "yearly-donation-summaries": {
         "task": "tasks.donations.send_yearly_summaries",

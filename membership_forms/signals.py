@@ -43,3 +43,8 @@ checkout_restarted = Signal()
 
 # Sent after commit when a verified Stripe event was stored; `event_id=StripeEvent.pk`.
 stripe_event_received = Signal()
+
+# Sent after commit when an organisation was created, changed status, or gained or lost a
+# person; `organisation_id=pk, removed_user_ids=[user pk, ...]` (people no longer its
+# contacts). Its people are then put in or out of the member groups.
+organisation_status_changed = Signal()

@@ -10,6 +10,7 @@ tasks: `membership_forms.queueing`.
 
 import logging
 import smtplib
+from datetime import date
 
 import stripe
 from anymail.exceptions import AnymailAPIError
@@ -18,7 +19,17 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .models import Donation
-from .services import donations, exports, receipts, retention, reviews, screening, stripe_events
+from .services import (
+    donations,
+    exports,
+    member_access,
+    receipts,
+    renewals,
+    retention,
+    reviews,
+    screening,
+    stripe_events,
+)
 from .services.digests import queue_staff_digests
 from .services.newsletter import purge_unconfirmed
 from .services.notifications import (
@@ -258,3 +269,35 @@ def purge_expired_donations() -> int:
     """Donors' personal data past its retention period, and old Stripe event payloads."""
     retention.purge_stripe_event_payloads()
     return retention.purge_expired_donations()
+
+
+# Members -------------------------------------------------------------------------------
+
+MEMBER_RETRIES = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="tasks.members.sync_organisation_groups", **MEMBER_RETRIES)
+def sync_organisation_groups(
+    organisation_id: int, removed_user_ids: list[int] | None = None
+) -> int:
+    """An organisation's people in or out of the member groups, after it changed."""
+    return member_access.sync_organisation(organisation_id, removed_user_ids or [])
+
+
+@shared_task(name="tasks.members.sync_member_groups", **MEMBER_RETRIES)
+def sync_member_groups() -> int:
+    """Hourly: every member's and supporter's people in step with their organisation."""
+    return member_access.sync_all()
+
+
+@shared_task(name="tasks.members.run_renewals", **MEMBER_RETRIES)
+def run_renewals(today: str | None = None) -> dict[str, int]:
+    """Daily: the yearly confirmations and reminders due, and anniversaries passed.
+
+    `today` (ISO date) runs the day given instead of the worker's today."""
+    return renewals.run_renewals(date.fromisoformat(today) if today else None)

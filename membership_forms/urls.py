@@ -8,7 +8,9 @@
   unsubscribe links and the applicant's information-request page, named
   ``membership_forms:<name>``.
 
-The form pages themselves are Wagtail pages, served by ``wagtail.urls``.
+The form pages themselves are Wagtail pages, served by ``wagtail.urls``. The pages of
+members' and NGO Supporters' people are in each language: a site adds
+``path("members/", include("membership_forms.member_urls"))`` to its ``i18n_patterns``.
 """
 
 from django.urls import include, path

@@ -176,6 +176,8 @@ def register_log_actions(actions):
     # Each workflow step's log action comes from its row (workflow.STEPS).
     for action, label, message in workflow.log_actions():
         actions.register_action(f"membership_forms.review.{action}", label, message)
+    for action, label, message in ORGANISATION_LOG_ACTIONS:
+        actions.register_action(f"membership_forms.organisation.{action}", label, message)
     for action, label, message in SUBMISSION_LOG_ACTIONS:
         actions.register_action(f"membership_forms.submission.{action}", label, message)
     # Reviews and exports log into the queue-aware table, submissions into the kind-aware
@@ -184,6 +186,17 @@ def register_log_actions(actions):
     actions.register_model(Export, ReviewLogEntry)
     actions.register_model(Submission, SubmissionLogEntry)
 
+
+ORGANISATION_LOG_ACTIONS = [
+    ("create", _("Organisation created"), _("Organisation created on approval")),
+    ("invite", _("Colleague invited"), _("Colleague invited")),
+    ("join", _("Colleague joined"), _("Colleague joined")),
+    ("remove_contact", _("Colleague removed"), _("Colleague removed")),
+    ("status", _("Status changed"), _("Organisation status changed")),
+    ("propose_listing", _("Listing change proposed"), _("Listing change proposed")),
+    ("approve_listing", _("Listing change approved"), _("Listing change approved")),
+    ("reject_listing", _("Listing change rejected"), _("Listing change rejected")),
+]
 
 SUBMISSION_LOG_ACTIONS = [
     ("view", _("Viewed"), _("Submission viewed")),
@@ -296,6 +309,13 @@ def register_donation_viewset():
     from .donation_admin import donation_viewset
 
     return donation_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_members_viewsets():
+    from .organisation_admin import members_viewset_group
+
+    return members_viewset_group
 
 
 @hooks.register("register_admin_viewset")

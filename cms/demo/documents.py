@@ -27,7 +27,7 @@ def ensure_regions(languages: list[str]) -> dict[str, Region]:
     return regions
 
 
-def _pdf(title: str, text: str) -> bytes:
+def pdf_bytes(title: str, text: str) -> bytes:
     """A one-page PDF with the title and description, valid enough for any viewer."""
 
     def escape(value: str) -> str:
@@ -78,6 +78,8 @@ def ensure_documents(regions: dict[str, Region]) -> None:
             region=regions.get(item["region"]),
         )
         document.file.save(
-            f"{item['slug']}.pdf", ContentFile(_pdf(item["title"], item["description"])), save=False
+            f"{item['slug']}.pdf",
+            ContentFile(pdf_bytes(item["title"], item["description"])),
+            save=False,
         )
         document.save()

@@ -155,6 +155,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
 }
 LOGIN_URL = "account_login"
+# Private pages and documents (Wagtail privacy) send visitors to the same sign-in page;
+# Wagtail would otherwise use its own password form.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "membership_forms_applicant:my_applications"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"  # in the language of the page signed out from
 

@@ -43,6 +43,9 @@ TASK_DUTIES: dict[str, tuple[str, ...]] = {
         "tasks.exports.purge_old_exports",
         "tasks.donations.purge_expired_donations",
         "tasks.donations.send_yearly_summaries",
+        "tasks.members.sync_organisation_groups",
+        "tasks.members.sync_member_groups",
+        "tasks.members.run_renewals",
     ),
 }
 

@@ -86,6 +86,14 @@ def submission_status(request: HttpRequest, reference: str):
     }
 
 
+def membership_of(entry) -> dict:
+    organisation = getattr(entry, "organisation", None)
+    if organisation is None:  # listed before organisations existed
+        return {"status": "active", "renewed_at": None}
+    renewed = organisation.renewed_at
+    return {"status": organisation.status, "renewed_at": renewed.date() if renewed else None}
+
+
 @router.get(
     "/directory/",
     operation_id="directory",
@@ -109,6 +117,7 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]):
                 "country_name": entry.country_name(language),
                 "region": entry.region,
                 "website": entry.website,
+                **membership_of(entry),
             }
             for entry in entries
         ]

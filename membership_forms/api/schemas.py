@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -192,6 +192,8 @@ class DirectoryEntryOut(Schema):
     country_name: str
     region: str
     website: str
+    status: str = Field(description="The membership's status: active, lapse_pending.")
+    renewed_at: date | None = Field(None, description="The day it was last confirmed.")
 
 
 class DirectoryOut(Schema):

@@ -19,11 +19,19 @@ from .kind_pages import (
     NewsletterFormPage,
     SupporterFormPage,
 )
+from .listings import ListingChange, ListingChangeStatus
 from .notifications import (
     NewsletterConsent,
     Notification,
     NotificationKind,
     NotificationStatus,
+)
+from .organisations import (
+    ContactRole,
+    Invitation,
+    Organisation,
+    OrganisationContact,
+    OrganisationStatus,
 )
 from .pages import AbstractApplicationFormPage
 from .reviews import (
@@ -65,6 +73,7 @@ __all__ = [
     "Ballot",
     "CommitteeRules",
     "ContactFormPage",
+    "ContactRole",
     "DeclineReason",
     "DirectoryCategory",
     "DirectoryEntry",
@@ -81,12 +90,18 @@ __all__ = [
     "Frequency",
     "InformationRequest",
     "InternshipFormPage",
+    "Invitation",
+    "ListingChange",
+    "ListingChangeStatus",
     "MembershipFormPage",
     "NewsletterConsent",
     "NewsletterFormPage",
     "Notification",
     "NotificationKind",
     "NotificationStatus",
+    "Organisation",
+    "OrganisationContact",
+    "OrganisationStatus",
     "PaymentMethod",
     "Receipt",
     "ReceiptCounter",

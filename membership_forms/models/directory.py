@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Page
 
 from ..countries import country_name, sort_codes
@@ -36,6 +37,25 @@ class DirectoryEntry(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True)
     region = models.CharField(_("region"), max_length=40, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
+    # What the organisation keeps up to date itself (moderated: models/listings.py).
+    regions = models.JSONField(
+        _("regions of work"), default=list, blank=True, help_text=_("Region codes.")
+    )
+    mandate = models.TextField(_("mandate"), blank=True)
+    logo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    descriptions = models.JSONField(
+        _("descriptions"),
+        default=dict,
+        blank=True,
+        help_text=_("The description in each language the organisation chose."),
+    )
     listed = models.BooleanField(_("listed"), default=True)
     created_at = models.DateTimeField(_("listed since"), auto_now_add=True)
 
@@ -53,10 +73,25 @@ class DirectoryEntry(models.Model):
     def region_name(self) -> str:
         return str(REGIONS.get(self.region, ""))
 
+    def region_names(self) -> list[str]:
+        return [str(REGIONS[code]) for code in self.regions if code in REGIONS]
+
+    def description(self, language: str = "") -> str:
+        """In `language` when the organisation wrote one, else in the first it wrote."""
+        texts = self.descriptions or {}
+        if texts.get(language):
+            return texts[language]
+        return next((text for text in texts.values() if text), "")
+
 
 def directory_entries(region: str = "", country: str = ""):
-    """Listed entries, filtered by values cleaned with `filters.clean_filters`."""
-    entries = DirectoryEntry.objects.filter(listed=True)
+    """Listed entries, filtered by values cleaned with `filters.clean_filters`; an
+    organisation lapsed or suspended is not listed."""
+    entries = (
+        DirectoryEntry.objects.filter(listed=True)
+        .exclude(organisation__status__in=("lapsed", "suspended"))
+        .select_related("logo", "organisation")
+    )
     if region:
         entries = entries.filter(region=region)
     if country:
@@ -91,7 +126,13 @@ class DirectoryPage(Page):
         context.update(
             {
                 "entries": [
-                    (entry, entry.country_name(language), entry.region_name()) for entry in entries
+                    (
+                        entry,
+                        entry.country_name(language),
+                        entry.region_name(),
+                        entry.description(language),
+                    )
+                    for entry in entries
                 ],
                 "regions": list(REGIONS.items()),
                 "countries": countries,

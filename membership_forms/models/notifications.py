@@ -16,6 +16,9 @@ class NotificationKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     RECEIPT_SUMMARY = "receipt_summary", _("Yearly receipt summary")
     DIGEST = "digest", _("Digest")
+    INVITATION = "invitation", _("Invitation to an organisation")
+    LISTING_REJECTED = "listing_rejected", _("Listing change not approved")
+    RENEWAL = "renewal", _("Yearly confirmation of membership")
 
 
 # Confirmations of what a visitor sent: limited per address a day, their texts are the form

@@ -131,6 +131,36 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
                 "Screening: {outcome}.\n\n{link}"
             ),
         ),
+        NotificationKind.INVITATION: (
+            gettext("An invitation to join {organisation}"),
+            gettext(
+                "Hello,\n\n{inviter} invites you to join {organisation} on our site, to "
+                "keep its listing up to date and to reach the pages reserved for members.\n\n"
+                "Sign in with this email address, then accept the invitation here (the link "
+                "works once, for 14 days):\n\n{link}\n\nIf you did not expect this "
+                "email, ignore it: nothing changes.\n\n{signature}"
+            ),
+        ),
+        NotificationKind.LISTING_REJECTED: (
+            gettext("The change to your listing was not approved"),
+            gettext(
+                "Hello,\n\nThe Secretariat did not approve the change you proposed to the "
+                "listing of {organisation} in our directory, for this reason:\n\n{reason}\n\n"
+                "The directory still shows the listing as it was. You may propose the change "
+                "again, corrected, from your organisation's page.\n\n{signature}"
+            ),
+        ),
+        NotificationKind.RENEWAL: (
+            gettext("Is {organisation} still eligible? Please confirm before {date}"),
+            gettext(
+                "Hello,\n\nEach year we ask our members and NGO Supporters to confirm that "
+                "they still meet the criteria they met when they joined. Please confirm "
+                "for {organisation} before {date} by following this link:\n\n{link}\n\n"
+                "Without a confirmation by that day, the Secretariat will review the "
+                "membership and may end it. If something has changed, please write to us "
+                "instead.\n\n{signature}"
+            ),
+        ),
         NotificationKind.DIGEST: (
             gettext("New submissions on {date}"),
             gettext("New submissions on {date}:\n\n{items}"),

@@ -34,6 +34,7 @@ from ..models.reviews import Review, ReviewStatus
 from ..models.submissions import SubmissionStatus
 from ..workflow import RESUME, Step, Who
 from .notifications import queue_notification
+from .organisations import create_organisation
 
 if TYPE_CHECKING:
     from ..models import Submission
@@ -179,7 +180,7 @@ def _locale(language: str):
 
 def _list_in_directory(review: Review, category: str) -> None:
     payload = review.submission.payload or {}
-    DirectoryEntry.objects.update_or_create(
+    entry, _created = DirectoryEntry.objects.update_or_create(
         submission=review.submission,
         defaults={
             "organisation_name": str(payload.get("organisation_name", ""))[:200],
@@ -189,3 +190,4 @@ def _list_in_directory(review: Review, category: str) -> None:
             "website": str(payload.get("website") or "")[:500],
         },
     )
+    create_organisation(review.submission, entry)

@@ -52,5 +52,7 @@ def test_directory_page_in_four_languages_with_filters(form_pages, client):
             "country_name": "Francia",
             "region": "europe",
             "website": "",
+            "status": "active",
+            "renewed_at": None,
         }
     ]

@@ -26,6 +26,9 @@ QUEUED_NAMES = {
     "tasks.donations.send_yearly_summaries",
     "tasks.donations.purge_expired_donations",
     "tasks.maintenance.record_heartbeat",
+    "tasks.members.sync_organisation_groups",
+    "tasks.members.sync_member_groups",
+    "tasks.members.run_renewals",
 }
 
 

@@ -39,6 +39,7 @@ class Command(BaseCommand):
         if importlib.util.find_spec("cms.demo.forms") is not None:
             importlib.import_module("cms.demo.forms").build_form_pages()
             importlib.import_module("cms.demo.directory").build_directory_page()
+            importlib.import_module("cms.demo.members_only").build_members_only()
             with transaction.atomic():
                 importlib.import_module("cms.demo.decline_reasons").ensure_decline_reasons(
                     translations
