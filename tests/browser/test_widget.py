@@ -21,15 +21,20 @@ from pathlib import Path
 import pytest
 from wagtail.models import Site
 
-from membership_forms.models import FormsApiSettings, Submission
+from membership_forms.models import Donation, FormsApiSettings, Submission
 from membership_forms.terms import add_months
 from tests.conftest import clear_run_cache
 from tests.documents import good_internship_files
+from tests.membership_forms import conftest as form_fixtures
 from tests.membership_forms.conftest import load_form_pages
 
 from .test_journeys import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The recorded-response Stripe server the donation tests use (never the real Stripe).
+_stripe_server = form_fixtures._stripe_server
+stripe_api = form_fixtures.stripe_api
 
 DEMO = Path(__file__).resolve().parents[2] / "docs" / "widget-demo"
 WIDTHS = (390, 1280)
@@ -311,4 +316,128 @@ def test_spanish_newsletter_waits_out_the_rate_limit(
     assert (submission.kind, submission.locale) == ("newsletter", "es")
     assert submission.idempotency_key == sent[2]
     assert Submission.objects.count() == 1
+    journey.done()
+
+
+def test_french_gift_goes_on_to_stripe_checkout(site, partner, journey, celery_worker, stripe_api):
+    """The page's own button, privacy note and link; after the 202 the widget waits for
+    the worker's Checkout Session (made on the recorded Stripe server) and takes the
+    whole page there; Stripe is to send the donor back to the gift's page on the site."""
+    stripe_api.route("POST", "/v1/checkout/sessions", "checkout_session_created")
+    form_page = site["donation"]["fr"]
+    privacy = site["newsletter"]["fr"]  # any page of the site stands for the notice
+    FormsApiSettings.objects.filter(site=Site.objects.get(is_default_site=True)).update(
+        privacy_page=privacy
+    )
+    page = journey.page
+    # Stripe's own page is never reached: the browser is answered here instead.
+    checkout_pages: list[str] = []
+
+    def stripe_checkout(route):
+        checkout_pages.append(route.request.url)
+        route.fulfill(content_type="text/html", body="<title>Checkout</title><h1>Checkout</h1>")
+
+    page.route("https://checkout.stripe.com/**", stripe_checkout)
+    widget = open_widget(journey, partner, form_page, "fr")
+    button = widget.locator("button[type=submit]")
+    assert button.inner_text() == "Continuer"
+    note = widget.locator("[part~=privacy]")
+    assert "Comment nous utilisons vos données" in note.inner_text()
+    link = note.get_by_role("link", name="Consultez notre politique de confidentialité.")
+    assert link.get_attribute("href") == f"{journey.server_url}{privacy.url}"
+    look(journey, "form")
+
+    fill(
+        widget,
+        {
+            "amount": "50",
+            "currency": "EUR",
+            "frequency": "one_time",
+            "donor_name": "Claire Dubois",
+            "donor_email": "claire.dubois@example.org",
+        },
+    )
+    with page.expect_navigation(url=re.compile(r"^https://checkout\.stripe\.com/")):
+        button.click()
+
+    donation = Donation.objects.get()
+    assert checkout_pages == [donation.checkout_url]
+    assert page.url == donation.checkout_url
+    assert (donation.amount, donation.currency, donation.locale) == (50, "EUR", "fr")
+    assert donation.submission.idempotency_key
+    [created] = stripe_api.calls("POST", "/v1/checkout/sessions")
+    donor_page = form_page.donation_url(donation, full=True)
+    assert created["form"]["success_url"] == f"{donor_page}?returned=1"
+    assert created["form"]["cancel_url"] == donor_page
+    journey.done()
+
+
+def test_arabic_gift_whose_payment_page_cannot_be_made(
+    site, partner, journey, celery_worker, stripe_api
+):
+    """Stripe refuses the Checkout Session: the widget stops waiting and says, in Arabic,
+    that no money was taken, with the page's pledge instructions and the gift's page."""
+    stripe_api.route("POST", "/v1/checkout/sessions", (400, "error_400"))
+    form_page = site["donation"]["ar"]
+    widget = open_widget(journey, partner, form_page, "ar")
+    fill(
+        widget,
+        {
+            "amount": "25",
+            "currency": "USD",
+            "frequency": "monthly",
+            "donor_name": "ليلى حداد",
+            "donor_email": "layla@example.org",
+        },
+    )
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    payment = widget.locator("[part~=payment]")
+    payment.get_by_text("تعذّر إعداد صفحة الدفع الآمنة، ولم يُقتطع أي مبلغ.").wait_for()
+    pledge = payment.locator("[part~=pledge]")
+    assert "أو أرسلوا تبرعكم بتحويل مصرفي أو بالبريد" in pledge.inner_text()
+    assert reference in pledge.inner_text()
+    assert "IBAN NL00 DEMO" in pledge.locator("[part~=instructions]").inner_text()
+    donation = Donation.objects.get(submission__reference=reference)
+    assert donation.checkout_failed
+    link = payment.get_by_role("link", name="المتابعة على موقعنا")
+    assert link.get_attribute("href") == form_page.donation_url(donation, full=True)
+    look(journey, "payment-not-started")
+    journey.done()
+
+
+def test_spanish_gift_waits_for_the_payment_page_a_bounded_time(
+    site, partner, journey, celery_worker, stripe_api
+):
+    """Stripe answers 500 and the worker retries: after a minute the widget stops asking
+    and sends the donor to the gift's page on the site, which keeps waiting."""
+    stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
+    page = journey.page
+    page.clock.install()
+    form_page = site["donation"]["es"]
+    widget = open_widget(journey, partner, form_page, "es")
+    fill(
+        widget,
+        {
+            "amount": "100",
+            "currency": "EUR",
+            "frequency": "one_time",
+            "donor_name": "Ana López",
+            "donor_email": "ana.lopez@example.org",
+        },
+    )
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    payment = widget.locator("[part~=payment]")
+    payment.get_by_text("Preparando la página de pago segura…").wait_for()
+    with page.expect_response(lambda answer: "/donations/" in answer.url) as asked:
+        page.clock.run_for(2000)
+    assert asked.value.json()["payment_url"] is None
+    page.clock.fast_forward(60_000)
+    payment.get_by_text("está tardando más de lo habitual").wait_for()
+    donation = Donation.objects.get(submission__reference=reference)
+    link = payment.get_by_role("link", name="Continuar en nuestro sitio web")
+    assert link.get_attribute("href") == form_page.donation_url(donation, full=True)
+    assert page.url.startswith(partner)
+    look(journey, "payment-slow")
     journey.done()
