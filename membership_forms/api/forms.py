@@ -122,6 +122,7 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
                 else None
             ),
             "thank_you_text": public_html(page.thank_you_text, request.build_absolute_uri),
+            "captcha_site_key": captcha.site_key() if captcha.enabled() else None,
         }
 
 

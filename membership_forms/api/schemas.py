@@ -106,6 +106,13 @@ class FormDetail(Schema):
         "",
         description="The page's words after a submission (HTML, absolute links), or empty.",
     )
+    captcha_site_key: str | None = Field(
+        None,
+        description=(
+            "While the site has Cloudflare Turnstile on: the site key to render its widget "
+            "with; its token goes in `captcha_token` (required then). Null when off."
+        ),
+    )
 
 
 # Each form's own schema; the document says only that it is one (GET /forms/{id}/schema/).

@@ -12,6 +12,7 @@ and checked by axe-core.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 from datetime import date
@@ -35,6 +36,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The recorded-response Stripe server the donation tests use (never the real Stripe).
 _stripe_server = form_fixtures._stripe_server
 stripe_api = form_fixtures.stripe_api
+# The local siteverify server the Turnstile tests use.
+_siteverify = form_fixtures._siteverify
+turnstile = form_fixtures.turnstile
 
 DEMO = Path(__file__).resolve().parents[2] / "docs" / "widget-demo"
 WIDTHS = (390, 1280)
@@ -440,4 +444,57 @@ def test_spanish_gift_waits_for_the_payment_page_a_bounded_time(
     assert link.get_attribute("href") == form_page.donation_url(donation, full=True)
     assert page.url.startswith(partner)
     look(journey, "payment-slow")
+    journey.done()
+
+
+# Cloudflare's script, as the browser would get it: a widget that "solves" at once and
+# hands out the tokens given, one per render or reset (a token proves one submission).
+TURNSTILE_STUB = """
+window.turnstile = {
+  tokens: %s,
+  render(element, options) {
+    this.options = options;
+    const shown = document.createElement("p");
+    shown.textContent = "Turnstile: " + options.sitekey;
+    element.append(shown);
+    this.next();
+    return "widget-1";
+  },
+  reset(id) { this.next(); },
+  next() { const token = this.tokens.shift(); setTimeout(() => this.options.callback(token), 0); },
+};
+"""
+
+
+def test_english_newsletter_with_turnstile_on(site, partner, journey, celery_worker, turnstile):
+    """The API requires a proof of a person: the widget renders Turnstile with the site key
+    the form gives, sends its token; a refused token is answered with the server's
+    message, the widget asks Turnstile for a new one, and the same attempt goes again."""
+    from tests.membership_forms.turnstile_server import SITE_KEY
+
+    page = journey.page
+    tokens = ["0.forged", turnstile.issue()]
+    page.route(
+        "https://challenges.cloudflare.com/turnstile/v0/api.js*",
+        lambda route: route.fulfill(
+            content_type="text/javascript", body=TURNSTILE_STUB % json.dumps(tokens)
+        ),
+    )
+    form_page = site["newsletter"]["en"]
+    widget = open_widget(journey, partner, form_page, "en")
+    sent = submissions_sent(page)
+    widget.locator("[part~=captcha]").get_by_text(f"Turnstile: {SITE_KEY}").wait_for()
+    fill(widget, {"email": "sam.lee@example.org", "name": "Sam Lee"})
+    with page.expect_response(lambda answer: answer.request.method == "POST") as refused:
+        widget.locator("button[type=submit]").click()
+    assert refused.value.status == 400
+    summary = widget.locator("[part~=summary]")
+    summary.get_by_text("The check that you are a person failed or expired.").wait_for()
+    look(journey, "person-refused")
+
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    assert [request["response"] for request in turnstile.requests] == tokens
+    assert len(sent) == 2 and sent[0] == sent[1]  # the same attempt, recorded once
+    assert Submission.objects.get().reference == reference
     journey.done()

@@ -315,3 +315,18 @@ def test_definition_carries_the_pages_button_privacy_note_and_thank_you_text(for
     text = definition["thank_you_text"]
     assert f'<a href="http://testserver{linked.url}">notre lettre</a>' in text
     assert "javascript" not in text and "<script" not in text
+
+
+def test_definition_gives_turnstiles_site_key_only_while_it_is_required(form_pages, api, settings):
+    from .turnstile_server import SITE_KEY
+
+    url = f"/api/v3/forms/{form_pages['newsletter']['en'].pk}/"
+    assert api.get(url).json()["captcha_site_key"] is None
+    settings.MEMBERSHIP_FORMS = {
+        **settings.MEMBERSHIP_FORMS,
+        "TURNSTILE_ENABLED": True,
+        "TURNSTILE_SITE_KEY": SITE_KEY,
+    }
+    assert api.get(url).json()["captcha_site_key"] == SITE_KEY
+    refused = api.post(f"{url}submissions/", {"email": "sam@example.org"}, "application/json")
+    assert refused.status_code == 400 and "captcha_token" in refused.json()["errors"]

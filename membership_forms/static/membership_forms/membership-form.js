@@ -20,6 +20,28 @@ const GROUP_TYPES = new Set(["radio", "boolean", "checkboxes"]);
 // site's worker makes it within seconds, and retries with backoff for about half a minute.
 const CHECKOUT_POLL_MS = 2000;
 const CHECKOUT_WAIT_MS = 60000;
+// Cloudflare Turnstile, when the site requires it (the form's `captcha_site_key`).
+const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+let turnstileLoading = null;
+
+/** Turnstile's script, loaded once into the page; resolves to its `turnstile` object. */
+function loadTurnstile() {
+  turnstileLoading ??= new Promise((resolve, reject) => {
+    if (window.turnstile) {
+      resolve(window.turnstile);
+      return;
+    }
+    const script = document.createElement("script");
+    script.src = TURNSTILE_SCRIPT;
+    script.addEventListener("load", () => resolve(window.turnstile));
+    script.addEventListener("error", () => {
+      turnstileLoading = null;
+      reject(new Error("Turnstile could not be loaded"));
+    });
+    document.head.append(script);
+  });
+  return turnstileLoading;
+}
 
 // The widget's own words; everything else (titles, labels, help, choices, the server's
 // errors) comes from the API in the form's language. Exported for the translations' test.
@@ -62,6 +84,7 @@ export const STRINGS = {
     fileSize: "This file is larger than {size}.",
     fileType: "Choose a file of type {types}.",
     invalid: "Check this answer.",
+    person: "Please confirm that you are a person.",
     privacyTitle: "How we use your information",
     privacyLink: "Read our privacy notice.",
     preparing: "Preparing the secure payment page…",
@@ -111,6 +134,7 @@ export const STRINGS = {
     fileSize: "Ce fichier dépasse {size}.",
     fileType: "Veuillez choisir un fichier de type {types}.",
     invalid: "Veuillez vérifier cette réponse.",
+    person: "Veuillez confirmer que vous n’êtes pas un robot.",
     privacyTitle: "Comment nous utilisons vos données",
     privacyLink: "Consultez notre politique de confidentialité.",
     preparing: "Préparation de la page de paiement sécurisée…",
@@ -160,6 +184,7 @@ export const STRINGS = {
     fileSize: "Este archivo supera los {size}.",
     fileType: "Elija un archivo de tipo {types}.",
     invalid: "Revise esta respuesta.",
+    person: "Confirme que es una persona.",
     privacyTitle: "Cómo utilizamos sus datos",
     privacyLink: "Lea nuestro aviso de privacidad.",
     preparing: "Preparando la página de pago segura…",
@@ -209,6 +234,7 @@ export const STRINGS = {
     fileSize: "يتجاوز حجم هذا الملف {size}.",
     fileType: "يُرجى اختيار ملف من نوع {types}.",
     invalid: "يُرجى التحقق من هذه الإجابة.",
+    person: "يُرجى تأكيد أنكم شخص حقيقي.",
     privacyTitle: "كيف نستخدم معلوماتكم",
     privacyLink: "اطّلعوا على إشعار الخصوصية.",
     preparing: "جارٍ إعداد صفحة الدفع الآمنة…",
@@ -271,6 +297,7 @@ input[type="radio"], input[type="checkbox"] {
 .submit:disabled { opacity: 0.7; cursor: progress; }
 .status { margin-block: 1rem; }
 progress { display: block; inline-size: 100%; block-size: 0.75rem; accent-color: var(--mf-brand, #0b4f6c); }
+.captcha { margin-block: 1.5rem; }
 .privacy { color: var(--mf-muted, #4a5560); font-size: 0.95rem; margin-block: 1.5rem 1rem; }
 .privacy h3 { color: var(--mf-ink, #1b1f24); font-size: 1rem; margin-block: 0 0.25rem; }
 .privacy p { margin: 0; }
@@ -510,7 +537,7 @@ class MembershipForm extends HTMLElement {
       element("label", { for: "mf-progress", text: words.progress }), this.progressBar);
     this.status = element("p", { class: "status", role: "status" });
     this.button = element("button", { type: "submit", class: "submit", part: "submit", text: form.submit_label || words.send });
-    this.form.append(this.progressBox, this.status, this.privacy(), this.button);
+    this.form.append(this.progressBox, this.status, this.captcha(), this.privacy(), this.button);
     this.form.addEventListener("submit", (event) => this.submit(event));
     // A changed answer is a new attempt, with a new key.
     this.form.addEventListener("input", () => { this.key = null; });
@@ -518,6 +545,33 @@ class MembershipForm extends HTMLElement {
     this.summary.addEventListener("click", (event) => this.followSummaryLink(event));
     this.done = element("div", { part: "confirmation", hidden: true });
     root.append(this.summary, this.form, this.done);
+  }
+
+  /** Turnstile's widget when the site requires a proof of a person; its token goes with the answers. */
+  captcha() {
+    this.captchaToken = "";
+    this.captchaId = null;
+    const siteKey = this.definition.captcha_site_key;
+    if (!siteKey) return null;
+    const box = element("div", { class: "captcha", part: "captcha", id: "mf-captcha" });
+    loadTurnstile().then((turnstile) => {
+      if (!box.isConnected) return;
+      this.turnstile = turnstile;
+      this.captchaId = turnstile.render(box, {
+        sitekey: siteKey,
+        language: this.language,
+        callback: (token) => { this.captchaToken = token; },
+        "expired-callback": () => { this.captchaToken = ""; },
+        "error-callback": () => { this.captchaToken = ""; },
+      });
+    }, (error) => console.error("membership-form:", error));
+    return box;
+  }
+
+  /** A token proves one submission: after any answer but 202, the widget asks for a new one. */
+  resetCaptcha() {
+    this.captchaToken = "";
+    if (this.turnstile && this.captchaId !== null) this.turnstile.reset(this.captchaId);
   }
 
   /** How the answers are used and kept, with the privacy notice, as beside the page's button. */
@@ -756,10 +810,12 @@ class MembershipForm extends HTMLElement {
     for (const [name, keyword] of Object.entries(problems)) {
       if (byName[name]) fieldErrors[name] = [this.message(byName[name], keyword)];
     }
-    if (Object.keys(fieldErrors).length) {
-      this.showErrors(fieldErrors);
+    const general = this.definition.captcha_site_key && !this.captchaToken ? [this.words.person] : [];
+    if (Object.keys(fieldErrors).length || general.length) {
+      this.showErrors(fieldErrors, general);
       return;
     }
+    if (this.captchaToken) answers.captcha_token = this.captchaToken;
     this.key ??= newKey(); // kept across retries of the same answers
     this.busy = true;
     this.button.disabled = true;
@@ -848,6 +904,7 @@ class MembershipForm extends HTMLElement {
       this.confirm(body);
       return;
     }
+    this.resetCaptcha();
     const errors = body?.errors && typeof body.errors === "object" ? body.errors : {};
     const fieldNames = new Set(this.definition.fields.map((field) => field.name));
     const byField = {};
