@@ -4,7 +4,8 @@ The partner's page is the documented demo (docs/widget-demo/), served by a plain
 server on 127.0.0.1 while the site answers on localhost; the site allows that origin in
 its Forms API settings, as an editor would. The widget script itself comes from the
 site's static files. A French newsletter form and an Arabic internship form (three files,
-so multipart with upload progress) are sent, and a Spanish one waits out a 429; each
+so multipart with upload progress) are sent, a Spanish one waits out a 429, an English
+one passes Turnstile, and three gifts meet the recorded Stripe server; each
 screen is screenshotted at phone and desktop widths into test-artifacts/journeys/<test>/
 and checked by axe-core.
 """

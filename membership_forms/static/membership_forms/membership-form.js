@@ -3,7 +3,9 @@
 // A standard custom element (a plain ES module, no build step). It reads the form's
 // definition and its JSON Schema from the forms API, renders every field in the form's
 // language and direction, checks the answers against that same schema before sending,
-// shows the server's own field errors, the progress of an upload, and the reference.
+// shows the server's own field errors, the progress of an upload, the reference and the
+// page's thank-you text; takes a donor on to Stripe Checkout; renders Cloudflare
+// Turnstile when the site requires it.
 // Docs: docs/widget.md. Cross-origin use needs the embedding site's origin in the
 // coalition site's Settings → Forms API.
 //
