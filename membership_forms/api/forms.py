@@ -13,13 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Header, Query
 from wagtail.models import Page
-from wagtail.rich_text import expand_db_html
 
 from .. import captcha, formcache, intake, kinds
 from ..conf import get_setting
 from ..filters import clean_filters
+from ..links import public_html
 from ..submission_schema import submission_schema
 from ..validation import MultiValueData, json_to_form_data
+from ..views import privacy_page
 from .common import Errors, answer, error, request_language, router
 from .schemas import Accepted, FormDetail, FormList, ListFilters, SubmissionSchema
 
@@ -114,10 +115,20 @@ def get_form(request: HttpRequest, form_id: int, locale: str | None = None):
             "title": page.title,
             "kind": str(page.kind),
             "locale": page.locale.language_code,
-            "intro": expand_db_html(page.intro),
+            "intro": public_html(page.intro, request.build_absolute_uri),
             "is_open": page.is_open(),
             "closes_at": page.closes_at,
             "fields": fields,
+            # What the HTML page shows around its questions, in the form's language.
+            "submit_label": page.submit_label(),
+            "privacy_note": page.privacy_note(),
+            "privacy_url": (
+                request.build_absolute_uri(privacy.url)
+                if (privacy := privacy_page(request))
+                else None
+            ),
+            "thank_you_text": public_html(page.thank_you_text, request.build_absolute_uri),
+            "captcha_site_key": captcha.site_key() if captcha.enabled() else None,
         }
 
 

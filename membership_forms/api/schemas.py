@@ -93,6 +93,26 @@ class FormDetail(Schema):
     is_open: bool
     closes_at: datetime | None
     fields: list[FieldOut]
+    submit_label: str = Field("", description="The send button's words, as on the form page.")
+    privacy_note: str = Field(
+        "", description="How the answers are used and kept: shown beside the send button."
+    )
+    privacy_url: str | None = Field(
+        None,
+        description="The site's privacy notice in the form's language, linked from the note; "
+        "null when the site has none.",
+    )
+    thank_you_text: str = Field(
+        "",
+        description="The page's words after a submission (HTML, absolute links), or empty.",
+    )
+    captcha_site_key: str | None = Field(
+        None,
+        description=(
+            "While the site has Cloudflare Turnstile on: the site key to render its widget "
+            "with; its token goes in `captcha_token` (required then). Null when off."
+        ),
+    )
 
 
 # Each form's own schema; the document says only that it is one (GET /forms/{id}/schema/).
@@ -135,6 +155,14 @@ class DonationOut(Schema):
         description=(
             "Bank-transfer and postal details (HTML) when paying offline, or when the "
             "payment page could not be made."
+        ),
+    )
+    donor_page_url: str | None = Field(
+        None,
+        description=(
+            "The donor's page on the site: it waits for the payment page and goes on to it, "
+            "offers a new attempt when it could not be made, and shows the gift's outcome. "
+            "Stripe Checkout sends the donor back there (with `?returned=1` after paying)."
         ),
     )
 

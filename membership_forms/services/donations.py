@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..conf import get_setting
+from ..links import public_html
 from ..models import (
     Donation,
     DonationStatus,
@@ -85,6 +86,8 @@ def donation_answer(donation: Donation, page=None) -> dict:
 
     When the payment page could not be made, the pledge instructions are the way left.
     """
+    if page is None and donation.submission.page:
+        page = donation.submission.page.specific
     answer = {
         "token": str(donation.token),
         "status": donation.status,
@@ -95,10 +98,10 @@ def donation_answer(donation: Donation, page=None) -> dict:
         "payment_url": donation.checkout_url or None,
         "checkout_failed": donation.checkout_failed,
         "pledge_instructions": None,
+        "donor_page_url": page.donation_url(donation, full=True) if page else None,
     }
     if donation.method == PaymentMethod.PLEDGE or donation.checkout_failed:
-        page = page or (donation.submission.page.specific if donation.submission.page else None)
-        answer["pledge_instructions"] = getattr(page, "pledge_instructions", "") or ""
+        answer["pledge_instructions"] = public_html(getattr(page, "pledge_instructions", ""))
     return answer
 
 

@@ -4,7 +4,8 @@ The partner's page is the documented demo (docs/widget-demo/), served by a plain
 server on 127.0.0.1 while the site answers on localhost; the site allows that origin in
 its Forms API settings, as an editor would. The widget script itself comes from the
 site's static files. A French newsletter form and an Arabic internship form (three files,
-so multipart with upload progress) are sent, and a Spanish one waits out a 429; each
+so multipart with upload progress) are sent, a Spanish one waits out a 429, an English
+one passes Turnstile, and three gifts meet the recorded Stripe server; each
 screen is screenshotted at phone and desktop widths into test-artifacts/journeys/<test>/
 and checked by axe-core.
 """
@@ -12,6 +13,7 @@ and checked by axe-core.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 from datetime import date
@@ -21,15 +23,23 @@ from pathlib import Path
 import pytest
 from wagtail.models import Site
 
-from membership_forms.models import FormsApiSettings, Submission
+from membership_forms.models import Donation, FormsApiSettings, Submission
 from membership_forms.terms import add_months
 from tests.conftest import clear_run_cache
 from tests.documents import good_internship_files
+from tests.membership_forms import conftest as form_fixtures
 from tests.membership_forms.conftest import load_form_pages
 
 from .test_journeys import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The recorded-response Stripe server the donation tests use (never the real Stripe).
+_stripe_server = form_fixtures._stripe_server
+stripe_api = form_fixtures.stripe_api
+# The local siteverify server the Turnstile tests use.
+_siteverify = form_fixtures._siteverify
+turnstile = form_fixtures.turnstile
 
 DEMO = Path(__file__).resolve().parents[2] / "docs" / "widget-demo"
 WIDTHS = (390, 1280)
@@ -311,4 +321,181 @@ def test_spanish_newsletter_waits_out_the_rate_limit(
     assert (submission.kind, submission.locale) == ("newsletter", "es")
     assert submission.idempotency_key == sent[2]
     assert Submission.objects.count() == 1
+    journey.done()
+
+
+def test_french_gift_goes_on_to_stripe_checkout(site, partner, journey, celery_worker, stripe_api):
+    """The page's own button, privacy note and link; after the 202 the widget waits for
+    the worker's Checkout Session (made on the recorded Stripe server) and takes the
+    whole page there; Stripe is to send the donor back to the gift's page on the site."""
+    stripe_api.route("POST", "/v1/checkout/sessions", "checkout_session_created")
+    form_page = site["donation"]["fr"]
+    privacy = site["newsletter"]["fr"]  # any page of the site stands for the notice
+    FormsApiSettings.objects.filter(site=Site.objects.get(is_default_site=True)).update(
+        privacy_page=privacy
+    )
+    page = journey.page
+    # Stripe's own page is never reached: the browser is answered here instead.
+    checkout_pages: list[str] = []
+
+    def stripe_checkout(route):
+        checkout_pages.append(route.request.url)
+        route.fulfill(content_type="text/html", body="<title>Checkout</title><h1>Checkout</h1>")
+
+    page.route("https://checkout.stripe.com/**", stripe_checkout)
+    widget = open_widget(journey, partner, form_page, "fr")
+    button = widget.locator("button[type=submit]")
+    assert button.inner_text() == "Continuer"
+    note = widget.locator("[part~=privacy]")
+    assert "Comment nous utilisons vos données" in note.inner_text()
+    link = note.get_by_role("link", name="Consultez notre politique de confidentialité.")
+    assert link.get_attribute("href") == f"{journey.server_url}{privacy.url}"
+    look(journey, "form")
+
+    fill(
+        widget,
+        {
+            "amount": "50",
+            "currency": "EUR",
+            "frequency": "one_time",
+            "donor_name": "Claire Dubois",
+            "donor_email": "claire.dubois@example.org",
+        },
+    )
+    with page.expect_navigation(url=re.compile(r"^https://checkout\.stripe\.com/")):
+        button.click()
+
+    donation = Donation.objects.get()
+    assert checkout_pages == [donation.checkout_url]
+    assert page.url == donation.checkout_url
+    assert (donation.amount, donation.currency, donation.locale) == (50, "EUR", "fr")
+    assert donation.submission.idempotency_key
+    [created] = stripe_api.calls("POST", "/v1/checkout/sessions")
+    donor_page = form_page.donation_url(donation, full=True)
+    assert created["form"]["success_url"] == f"{donor_page}?returned=1"
+    assert created["form"]["cancel_url"] == donor_page
+    journey.done()
+
+
+def test_arabic_gift_whose_payment_page_cannot_be_made(
+    site, partner, journey, celery_worker, stripe_api
+):
+    """Stripe refuses the Checkout Session: the widget stops waiting and says, in Arabic,
+    that no money was taken, with the page's pledge instructions and the gift's page."""
+    stripe_api.route("POST", "/v1/checkout/sessions", (400, "error_400"))
+    form_page = site["donation"]["ar"]
+    widget = open_widget(journey, partner, form_page, "ar")
+    fill(
+        widget,
+        {
+            "amount": "25",
+            "currency": "USD",
+            "frequency": "monthly",
+            "donor_name": "ليلى حداد",
+            "donor_email": "layla@example.org",
+        },
+    )
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    payment = widget.locator("[part~=payment]")
+    payment.get_by_text("تعذّر إعداد صفحة الدفع الآمنة، ولم يُقتطع أي مبلغ.").wait_for()
+    pledge = payment.locator("[part~=pledge]")
+    assert "أو أرسلوا تبرعكم بتحويل مصرفي أو بالبريد" in pledge.inner_text()
+    assert reference in pledge.inner_text()
+    assert "IBAN NL00 DEMO" in pledge.locator("[part~=instructions]").inner_text()
+    donation = Donation.objects.get(submission__reference=reference)
+    assert donation.checkout_failed
+    link = payment.get_by_role("link", name="المتابعة على موقعنا")
+    assert link.get_attribute("href") == form_page.donation_url(donation, full=True)
+    look(journey, "payment-not-started")
+    journey.done()
+
+
+def test_spanish_gift_waits_for_the_payment_page_a_bounded_time(
+    site, partner, journey, celery_worker, stripe_api
+):
+    """Stripe answers 500 and the worker retries: after a minute the widget stops asking
+    and sends the donor to the gift's page on the site, which keeps waiting."""
+    stripe_api.route("POST", "/v1/checkout/sessions", (500, "error_500"))
+    page = journey.page
+    page.clock.install()
+    form_page = site["donation"]["es"]
+    widget = open_widget(journey, partner, form_page, "es")
+    fill(
+        widget,
+        {
+            "amount": "100",
+            "currency": "EUR",
+            "frequency": "one_time",
+            "donor_name": "Ana López",
+            "donor_email": "ana.lopez@example.org",
+        },
+    )
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    payment = widget.locator("[part~=payment]")
+    payment.get_by_text("Preparando la página de pago segura…").wait_for()
+    with page.expect_response(lambda answer: "/donations/" in answer.url) as asked:
+        page.clock.run_for(2000)
+    assert asked.value.json()["payment_url"] is None
+    page.clock.fast_forward(60_000)
+    payment.get_by_text("está tardando más de lo habitual").wait_for()
+    donation = Donation.objects.get(submission__reference=reference)
+    link = payment.get_by_role("link", name="Continuar en nuestro sitio web")
+    assert link.get_attribute("href") == form_page.donation_url(donation, full=True)
+    assert page.url.startswith(partner)
+    look(journey, "payment-slow")
+    journey.done()
+
+
+# Cloudflare's script, as the browser would get it: a widget that "solves" at once and
+# hands out the tokens given, one per render or reset (a token proves one submission).
+TURNSTILE_STUB = """
+window.turnstile = {
+  tokens: %s,
+  render(element, options) {
+    this.options = options;
+    const shown = document.createElement("p");
+    shown.textContent = "Turnstile: " + options.sitekey;
+    element.append(shown);
+    this.next();
+    return "widget-1";
+  },
+  reset(id) { this.next(); },
+  next() { const token = this.tokens.shift(); setTimeout(() => this.options.callback(token), 0); },
+};
+"""
+
+
+def test_english_newsletter_with_turnstile_on(site, partner, journey, celery_worker, turnstile):
+    """The API requires a proof of a person: the widget renders Turnstile with the site key
+    the form gives, sends its token; a refused token is answered with the server's
+    message, the widget asks Turnstile for a new one, and the same attempt goes again."""
+    from tests.membership_forms.turnstile_server import SITE_KEY
+
+    page = journey.page
+    tokens = ["0.forged", turnstile.issue()]
+    page.route(
+        "https://challenges.cloudflare.com/turnstile/v0/api.js*",
+        lambda route: route.fulfill(
+            content_type="text/javascript", body=TURNSTILE_STUB % json.dumps(tokens)
+        ),
+    )
+    form_page = site["newsletter"]["en"]
+    widget = open_widget(journey, partner, form_page, "en")
+    sent = submissions_sent(page)
+    widget.locator("[part~=captcha]").get_by_text(f"Turnstile: {SITE_KEY}").wait_for()
+    fill(widget, {"email": "sam.lee@example.org", "name": "Sam Lee"})
+    with page.expect_response(lambda answer: answer.request.method == "POST") as refused:
+        widget.locator("button[type=submit]").click()
+    assert refused.value.status == 400
+    summary = widget.locator("[part~=summary]")
+    summary.get_by_text("The check that you are a person failed or expired.").wait_for()
+    look(journey, "person-refused")
+
+    widget.locator("button[type=submit]").click()
+    reference = reference_shown(widget)
+    assert [request["response"] for request in turnstile.requests] == tokens
+    assert len(sent) == 2 and sent[0] == sent[1]  # the same attempt, recorded once
+    assert Submission.objects.get().reference == reference
     journey.done()

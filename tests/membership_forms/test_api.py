@@ -287,3 +287,46 @@ def test_an_editors_published_change_reaches_the_schema_at_once(form_pages, api)
     page.save_revision().publish()
     labels = {field["name"]: field["label"] for field in api.get(url).json()["fields"]}
     assert labels["name"] == "Your full name"
+
+
+def test_definition_carries_the_pages_button_privacy_note_and_thank_you_text(form_pages, api):
+    """What the HTML page shows around the questions, in the form's language, the
+    editors' rich text with absolute links and nothing a partner's page could run."""
+    from wagtail.models import Site
+
+    from membership_forms.models import FormsApiSettings
+
+    page = form_pages["donation"]["fr"]
+    linked = form_pages["newsletter"]["fr"]
+    type(page).objects.filter(pk=page.pk).update(
+        thank_you_text=(
+            f'<p>Lisez <a linktype="page" id="{linked.pk}">notre lettre</a>.</p>'
+            '<p><a href="javascript:alert(1)">piège</a><script>alert(2)</script></p>'
+        )
+    )
+    site = Site.objects.get(is_default_site=True)
+    FormsApiSettings.objects.update_or_create(site=site, defaults={"privacy_page": linked})
+    definition = api.get(f"/api/v3/forms/{page.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    with translation.override("fr"):
+        assert definition["submit_label"] == page.submit_label() == "Continuer"
+        assert definition["privacy_note"] == page.privacy_note()
+    assert definition["privacy_note"] != page.privacy_note()  # not in the client's English
+    assert definition["privacy_url"] == f"http://testserver{linked.url}"
+    text = definition["thank_you_text"]
+    assert f'<a href="http://testserver{linked.url}">notre lettre</a>' in text
+    assert "javascript" not in text and "<script" not in text
+
+
+def test_definition_gives_turnstiles_site_key_only_while_it_is_required(form_pages, api, settings):
+    from .turnstile_server import SITE_KEY
+
+    url = f"/api/v3/forms/{form_pages['newsletter']['en'].pk}/"
+    assert api.get(url).json()["captcha_site_key"] is None
+    settings.MEMBERSHIP_FORMS = {
+        **settings.MEMBERSHIP_FORMS,
+        "TURNSTILE_ENABLED": True,
+        "TURNSTILE_SITE_KEY": SITE_KEY,
+    }
+    assert api.get(url).json()["captcha_site_key"] == SITE_KEY
+    refused = api.post(f"{url}submissions/", {"email": "sam@example.org"}, "application/json")
+    assert refused.status_code == 400 and "captcha_token" in refused.json()["errors"]

@@ -3,7 +3,9 @@
 // A standard custom element (a plain ES module, no build step). It reads the form's
 // definition and its JSON Schema from the forms API, renders every field in the form's
 // language and direction, checks the answers against that same schema before sending,
-// shows the server's own field errors, the progress of an upload, and the reference.
+// shows the server's own field errors, the progress of an upload, the reference and the
+// page's thank-you text; takes a donor on to Stripe Checkout; renders Cloudflare
+// Turnstile when the site requires it.
 // Docs: docs/widget.md. Cross-origin use needs the embedding site's origin in the
 // coalition site's Settings → Forms API.
 //
@@ -16,6 +18,32 @@ const RIGHT_TO_LEFT = new Set(["ar"]);
 const TEXT_TYPES = new Set(["singleline", "multiline", "hidden", "url", "email", "number", "amount", "date", "datetime"]);
 const SELECT_TYPES = new Set(["dropdown", "country", "currency", "term"]);
 const GROUP_TYPES = new Set(["radio", "boolean", "checkboxes"]);
+// After a gift, how often and how long to ask whether Stripe Checkout is ready; the
+// site's worker makes it within seconds, and retries with backoff for about half a minute.
+const CHECKOUT_POLL_MS = 2000;
+const CHECKOUT_WAIT_MS = 60000;
+// Cloudflare Turnstile, when the site requires it (the form's `captcha_site_key`).
+const TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+let turnstileLoading = null;
+
+/** Turnstile's script, loaded once into the page; resolves to its `turnstile` object. */
+function loadTurnstile() {
+  turnstileLoading ??= new Promise((resolve, reject) => {
+    if (window.turnstile) {
+      resolve(window.turnstile);
+      return;
+    }
+    const script = document.createElement("script");
+    script.src = TURNSTILE_SCRIPT;
+    script.addEventListener("load", () => resolve(window.turnstile));
+    script.addEventListener("error", () => {
+      turnstileLoading = null;
+      reject(new Error("Turnstile could not be loaded"));
+    });
+    document.head.append(script);
+  });
+  return turnstileLoading;
+}
 
 // The widget's own words; everything else (titles, labels, help, choices, the server's
 // errors) comes from the API in the form's language. Exported for the translations' test.
@@ -58,6 +86,17 @@ export const STRINGS = {
     fileSize: "This file is larger than {size}.",
     fileType: "Choose a file of type {types}.",
     invalid: "Check this answer.",
+    person: "Please confirm that you are a person.",
+    privacyTitle: "How we use your information",
+    privacyLink: "Read our privacy notice.",
+    preparing: "Preparing the secure payment page…",
+    toPayment: "Continue to the secure payment page",
+    checkoutFailed: "The secure payment page could not be prepared. No money was taken.",
+    checkoutSlow: "The secure payment page is taking longer than usual to prepare. No money has been taken.",
+    donorPage: "Continue on our website",
+    pledgeTitle: "How to send your gift",
+    pledgeInstead: "Or send your gift by bank transfer or post",
+    pledgeText: "Please send your gift by bank transfer or by post, quoting your reference {reference}.",
   },
   fr: {
     loading: "Chargement du formulaire…",
@@ -97,6 +136,17 @@ export const STRINGS = {
     fileSize: "Ce fichier dépasse {size}.",
     fileType: "Veuillez choisir un fichier de type {types}.",
     invalid: "Veuillez vérifier cette réponse.",
+    person: "Veuillez confirmer que vous n’êtes pas un robot.",
+    privacyTitle: "Comment nous utilisons vos données",
+    privacyLink: "Consultez notre politique de confidentialité.",
+    preparing: "Préparation de la page de paiement sécurisée…",
+    toPayment: "Continuer vers la page de paiement sécurisée",
+    checkoutFailed: "La page de paiement sécurisée n’a pas pu être préparée. Aucun montant n’a été prélevé.",
+    checkoutSlow: "La préparation de la page de paiement sécurisée prend plus de temps que d’habitude. Aucun montant n’a été prélevé.",
+    donorPage: "Continuer sur notre site",
+    pledgeTitle: "Comment envoyer votre don",
+    pledgeInstead: "Ou envoyez votre don par virement bancaire ou par courrier",
+    pledgeText: "Veuillez envoyer votre don par virement bancaire ou par courrier, en indiquant votre numéro de référence {reference}.",
   },
   es: {
     loading: "Cargando el formulario…",
@@ -136,6 +186,17 @@ export const STRINGS = {
     fileSize: "Este archivo supera los {size}.",
     fileType: "Elija un archivo de tipo {types}.",
     invalid: "Revise esta respuesta.",
+    person: "Confirme que es una persona.",
+    privacyTitle: "Cómo utilizamos sus datos",
+    privacyLink: "Lea nuestro aviso de privacidad.",
+    preparing: "Preparando la página de pago segura…",
+    toPayment: "Continuar a la página de pago segura",
+    checkoutFailed: "No se ha podido preparar la página de pago segura. No se ha realizado ningún cargo.",
+    checkoutSlow: "La preparación de la página de pago segura está tardando más de lo habitual. No se ha realizado ningún cargo.",
+    donorPage: "Continuar en nuestro sitio web",
+    pledgeTitle: "Cómo enviar su donación",
+    pledgeInstead: "O envíe su donación por transferencia bancaria o por correo postal",
+    pledgeText: "Le rogamos que envíe su donación por transferencia bancaria o por correo postal, indicando su número de referencia {reference}.",
   },
   ar: {
     loading: "جارٍ تحميل الاستمارة…",
@@ -175,6 +236,17 @@ export const STRINGS = {
     fileSize: "يتجاوز حجم هذا الملف {size}.",
     fileType: "يُرجى اختيار ملف من نوع {types}.",
     invalid: "يُرجى التحقق من هذه الإجابة.",
+    person: "يُرجى تأكيد أنكم شخص حقيقي.",
+    privacyTitle: "كيف نستخدم معلوماتكم",
+    privacyLink: "اطّلعوا على إشعار الخصوصية.",
+    preparing: "جارٍ إعداد صفحة الدفع الآمنة…",
+    toPayment: "المتابعة إلى صفحة الدفع الآمنة",
+    checkoutFailed: "تعذّر إعداد صفحة الدفع الآمنة، ولم يُقتطع أي مبلغ.",
+    checkoutSlow: "يستغرق إعداد صفحة الدفع الآمنة وقتًا أطول من المعتاد، ولم يُقتطع أي مبلغ.",
+    donorPage: "المتابعة على موقعنا",
+    pledgeTitle: "طريقة إرسال تبرعكم",
+    pledgeInstead: "أو أرسلوا تبرعكم بتحويل مصرفي أو بالبريد",
+    pledgeText: "يُرجى إرسال تبرعكم بتحويل مصرفي أو بالبريد، مع ذكر رقمكم المرجعي {reference}.",
   },
 };
 
@@ -227,6 +299,10 @@ input[type="radio"], input[type="checkbox"] {
 .submit:disabled { opacity: 0.7; cursor: progress; }
 .status { margin-block: 1rem; }
 progress { display: block; inline-size: 100%; block-size: 0.75rem; accent-color: var(--mf-brand, #0b4f6c); }
+.captcha { margin-block: 1.5rem; }
+.privacy { color: var(--mf-muted, #4a5560); font-size: 0.95rem; margin-block: 1.5rem 1rem; }
+.privacy h3 { color: var(--mf-ink, #1b1f24); font-size: 1rem; margin-block: 0 0.25rem; }
+.privacy p { margin: 0; }
 .reference strong { font-size: 1.25rem; letter-spacing: 0.02em; white-space: nowrap; }
 `);
 
@@ -388,6 +464,7 @@ class MembershipForm extends HTMLElement {
     this.definition = null;
     this.key = null;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.giftTimer);
     const root = this.renderRoot();
     if (!/^\d+$/.test(id || "")) {
       this.loading = null;
@@ -432,7 +509,7 @@ class MembershipForm extends HTMLElement {
     const form = this.definition;
     const root = this.renderRoot();
     root.append(element("h2", { part: "title", text: form.title }));
-    this.introBox = form.intro ? this.intro(form.intro) : null;
+    this.introBox = form.intro ? this.richText(form.intro, "intro") : null;
     if (this.introBox) root.append(this.introBox);
     if (!form.is_open) {
       root.append(element("p", { class: "notice", role: "status", part: "notice", text: words.closed }));
@@ -461,8 +538,8 @@ class MembershipForm extends HTMLElement {
     this.progressBox = element("div", { class: "status", part: "progress", hidden: true },
       element("label", { for: "mf-progress", text: words.progress }), this.progressBar);
     this.status = element("p", { class: "status", role: "status" });
-    this.button = element("button", { type: "submit", class: "submit", part: "submit", text: words.send });
-    this.form.append(this.progressBox, this.status, this.button);
+    this.button = element("button", { type: "submit", class: "submit", part: "submit", text: form.submit_label || words.send });
+    this.form.append(this.progressBox, this.status, this.captcha(), this.privacy(), this.button);
     this.form.addEventListener("submit", (event) => this.submit(event));
     // A changed answer is a new attempt, with a new key.
     this.form.addEventListener("input", () => { this.key = null; });
@@ -472,8 +549,44 @@ class MembershipForm extends HTMLElement {
     root.append(this.summary, this.form, this.done);
   }
 
-  /** The form's introduction (the editors' rich text), links made absolute. */
-  intro(html) {
+  /** Turnstile's widget when the site requires a proof of a person; its token goes with the answers. */
+  captcha() {
+    this.captchaToken = "";
+    this.captchaId = null;
+    const siteKey = this.definition.captcha_site_key;
+    if (!siteKey) return null;
+    const box = element("div", { class: "captcha", part: "captcha", id: "mf-captcha" });
+    loadTurnstile().then((turnstile) => {
+      if (!box.isConnected) return;
+      this.turnstile = turnstile;
+      this.captchaId = turnstile.render(box, {
+        sitekey: siteKey,
+        language: this.language,
+        callback: (token) => { this.captchaToken = token; },
+        "expired-callback": () => { this.captchaToken = ""; },
+        "error-callback": () => { this.captchaToken = ""; },
+      });
+    }, (error) => console.error("membership-form:", error));
+    return box;
+  }
+
+  /** A token proves one submission: after any answer but 202, the widget asks for a new one. */
+  resetCaptcha() {
+    this.captchaToken = "";
+    if (this.turnstile && this.captchaId !== null) this.turnstile.reset(this.captchaId);
+  }
+
+  /** How the answers are used and kept, with the privacy notice, as beside the page's button. */
+  privacy() {
+    const form = this.definition;
+    if (!form.privacy_note) return null;
+    const note = element("p", {}, form.privacy_note);
+    if (form.privacy_url) note.append(" ", element("a", { href: form.privacy_url, text: this.words.privacyLink }));
+    return element("div", { class: "privacy", part: "privacy" }, element("h3", { text: this.words.privacyTitle }), note);
+  }
+
+  /** The editors' rich text (sanitised by the site, checked again here), links made absolute. */
+  richText(html, part) {
     const template = document.createElement("template");
     template.innerHTML = html;
     template.content.querySelectorAll("script, style, iframe, object, embed").forEach((node) => node.remove());
@@ -483,9 +596,16 @@ class MembershipForm extends HTMLElement {
       }
     }
     for (const link of template.content.querySelectorAll("a[href]")) {
-      link.href = new URL(link.getAttribute("href"), this.apiBase).href;
+      let address = null;
+      try {
+        address = new URL(link.getAttribute("href"), this.apiBase);
+      } catch {
+        address = null;
+      }
+      if (address && ["http:", "https:", "mailto:", "tel:"].includes(address.protocol)) link.href = address.href;
+      else link.removeAttribute("href");
     }
-    const box = element("div", { part: "intro" });
+    const box = element("div", { part });
     box.append(template.content);
     return box;
   }
@@ -692,10 +812,12 @@ class MembershipForm extends HTMLElement {
     for (const [name, keyword] of Object.entries(problems)) {
       if (byName[name]) fieldErrors[name] = [this.message(byName[name], keyword)];
     }
-    if (Object.keys(fieldErrors).length) {
-      this.showErrors(fieldErrors);
+    const general = this.definition.captcha_site_key && !this.captchaToken ? [this.words.person] : [];
+    if (Object.keys(fieldErrors).length || general.length) {
+      this.showErrors(fieldErrors, general);
       return;
     }
+    if (this.captchaToken) answers.captcha_token = this.captchaToken;
     this.key ??= newKey(); // kept across retries of the same answers
     this.busy = true;
     this.button.disabled = true;
@@ -784,6 +906,7 @@ class MembershipForm extends HTMLElement {
       this.confirm(body);
       return;
     }
+    this.resetCaptcha();
     const errors = body?.errors && typeof body.errors === "object" ? body.errors : {};
     const fieldNames = new Set(this.definition.fields.map((field) => field.name));
     const byField = {};
@@ -812,23 +935,97 @@ class MembershipForm extends HTMLElement {
 
   confirm(body) {
     const words = this.words;
+    const form = this.definition;
     this.form.hidden = true;
     this.summary.hidden = true;
     if (this.introBox) this.introBox.hidden = true;
     const heading = element("h3", { tabindex: "-1", text: words.thanks });
+    const gift = body.donation;
     this.done.replaceChildren(
       heading,
       element("p", { class: "reference", part: "reference", role: "status" },
         `${words.reference} `, element("strong", { dir: "ltr", text: body.reference })),
-      element("p", { text: words.confirmation }),
     );
+    if (gift?.method === "pledge") this.done.append(this.pledge(body.reference, gift, false));
+    if (gift && gift.method !== "pledge") {
+      // Paid online: the site's gift page shows the thank-you text once Stripe sends them back.
+      this.done.append(this.checkout(body.reference, gift));
+    } else if (form.thank_you_text) {
+      this.done.append(this.richText(form.thank_you_text, "thank-you"));
+    } else if (!gift) {
+      this.done.append(element("p", { text: words.confirmation }));
+    }
     this.done.hidden = false;
     heading.focus();
     this.dispatchEvent(new CustomEvent("membership-form-submitted", {
-      detail: { reference: body.reference, status: body.status, form: this.definition.id },
+      detail: { reference: body.reference, status: body.status, form: form.id },
       bubbles: true,
       composed: true,
     }));
+  }
+
+  /** How to give offline: the page's bank and postal details, with the reference. */
+  pledge(reference, gift, instead) {
+    const words = this.words;
+    const box = element("section", { class: "pledge", part: "pledge", "aria-labelledby": "mf-pledge-title" },
+      element("h3", { id: "mf-pledge-title", text: instead ? words.pledgeInstead : words.pledgeTitle }),
+      element("p", {}, ...words.pledgeText.split(/(\{reference\})/).map((part) => (
+        part === "{reference}" ? element("bdi", { dir: "ltr", text: reference }) : part))));
+    if (gift.pledge_instructions) box.append(this.richText(gift.pledge_instructions, "instructions"));
+    return box;
+  }
+
+  /** A gift paid online: wait for Stripe Checkout, then take the donor there. */
+  checkout(reference, gift) {
+    const box = element("div", { part: "payment" });
+    const status = element("p", { class: "status", role: "status", text: this.words.preparing });
+    box.append(status);
+    this.followGift(reference, gift, box, status, Date.now() + CHECKOUT_WAIT_MS);
+    return box;
+  }
+
+  async followGift(reference, gift, box, status, deadline) {
+    const words = this.words;
+    const donorPage = () => (gift.donor_page_url
+      ? element("p", {}, element("a", { href: gift.donor_page_url, text: words.donorPage }))
+      : null);
+    if (gift.payment_url) {
+      status.replaceChildren(element("a", { href: gift.payment_url, part: "payment-link", text: words.toPayment }));
+      this.dispatchEvent(new CustomEvent("membership-form-checkout", {
+        detail: { reference, url: gift.payment_url, form: this.definition.id },
+        bubbles: true,
+        composed: true,
+      }));
+      try {
+        window.top.location.assign(gift.payment_url); // the whole page, also from a frame
+      } catch {
+        window.location.assign(gift.payment_url);
+      }
+      return;
+    }
+    if (gift.checkout_failed) {
+      status.textContent = words.checkoutFailed;
+      box.append(...[donorPage(), this.pledge(reference, gift, true)].filter(Boolean));
+      return;
+    }
+    if (Date.now() >= deadline) {
+      status.textContent = words.checkoutSlow;
+      box.append(...[donorPage()].filter(Boolean));
+      return;
+    }
+    await new Promise((resolve) => { this.giftTimer = setTimeout(resolve, CHECKOUT_POLL_MS); });
+    if (!box.isConnected) return; // the form was loaded again meanwhile
+    let next = gift;
+    try {
+      const response = await fetch(new URL(`donations/${encodeURIComponent(gift.token)}/`, this.apiBase), {
+        headers: { Accept: "application/json" },
+        credentials: "omit",
+      });
+      if (response.ok) next = { ...gift, ...(await response.json()) };
+    } catch {
+      next = gift; // no answer this time: ask again until the deadline
+    }
+    this.followGift(reference, next, box, status, deadline);
   }
 }
 
