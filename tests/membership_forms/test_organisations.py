@@ -9,7 +9,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.shortcuts import resolve_url
 from django.test import Client
+from django.utils import translation
 
 from membership_forms.models import (
     Invitation,
@@ -77,10 +79,13 @@ def test_an_existing_account_with_that_address_becomes_the_primary_contact(form_
 
 
 def test_visitors_not_signed_in_go_to_the_sign_in_page(client, settings):
+    with translation.override("es"):
+        sign_in = resolve_url(settings.LOGIN_URL)  # in the language of the page asked for
+    assert sign_in.startswith("/es/")
     for path in (ORGANISATION, "/members/invitations/abc/"):
         response = client.get("/es" + path)
         assert response.status_code == 302
-        assert response["Location"].startswith(settings.LOGIN_URL)
+        assert response["Location"].startswith(sign_in + "?")
         assert f"next=/es{path}" in response["Location"].replace("%2F", "/")
 
 
