@@ -157,6 +157,9 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "membership_forms_applicant:my_applications"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"  # in the language of the page signed out from
+# Sign-in records (cms.models.SignInRecord) are deleted this many days after they were
+# made, by the periodic task purge-sign-in-records.
+SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=365)
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -342,6 +345,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-heartbeat": {
         "task": "tasks.maintenance.record_heartbeat",
         "schedule": env.float("HEARTBEAT_INTERVAL", default=60.0),
+    },
+    "purge-sign-in-records": {
+        "task": "tasks.maintenance.purge_sign_in_records",
+        "schedule": 3600.0,
     },
 }
 

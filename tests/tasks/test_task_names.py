@@ -26,6 +26,8 @@ QUEUED_NAMES = {
     "tasks.donations.send_yearly_summaries",
     "tasks.donations.purge_expired_donations",
     "tasks.maintenance.record_heartbeat",
+    "tasks.maintenance.purge_sign_in_records",
+    "tasks.mail.send_email",
 }
 
 
