@@ -459,6 +459,8 @@ MEMBERSHIP_FORMS = {
     "RETENTION_DAYS": env.int("RETENTION_DAYS", default=365),
     "DONATION_RETENTION_DAYS": env.int("DONATION_RETENTION_DAYS", default=7 * 365),
     "UNPAID_DONATION_RETENTION_DAYS": env.int("UNPAID_DONATION_RETENTION_DAYS", default=180),
+    # An applicant's "Ask for erasure" (on /my/) is emailed here: the Secretariat's address.
+    "ERASURE_REQUESTS_TO": env.str("ERASURE_REQUESTS_TO", default=""),
     # Staff reach an applicant's file by a signed link when it lies in a bucket; else the
     # site streams it.
     "PRIVATE_FILE_URL_SECONDS": PRIVATE_FILE_URL_SECONDS if S3_PRIVATE_BUCKET else None,

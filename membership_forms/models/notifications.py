@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     RECEIPT_SUMMARY = "receipt_summary", _("Yearly receipt summary")
     DIGEST = "digest", _("Digest")
+    ERASURE_REQUEST = "erasure_request", _("Erasure request")
 
 
 # Confirmations of what a visitor sent: limited per address a day, their texts are the form
