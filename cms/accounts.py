@@ -7,12 +7,14 @@
   second factor. A staff address asking for a code is answered like an unknown one.
 - Rate limits count the client address the rest of the site counts
   (membership_forms.limits.client_address, behind CLIENT_IP_HEADER's proxies).
-- Every sign-in and every wrong code is recorded (cms.models.SignInRecord).
+- Every sign-in and every wrong code is recorded (cms.models.SignInRecord), and the
+  record deleted after SIGN_IN_RECORD_RETENTION_DAYS.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,10 +22,13 @@ from allauth.account import views as allauth_views
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import RequestLoginCodeForm
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cms.models.signins import SignInEvent
@@ -31,6 +36,7 @@ from membership_forms.applicants import is_known_address
 from membership_forms.limits import client_address, digest
 from membership_forms.links import absolute, site_url
 from membership_forms.services.email_texts import html_paragraphs, signature, site_name
+from tasks.mail import send_later
 
 
 def signs_in_by_code(user) -> bool:
@@ -107,11 +113,20 @@ class SiteAccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        context = {**context, "signature": signature()}
+        """Rendered here, in the visitor's language; sent by the workers. A code and the
+        note to an unknown address take the same path, so the answer takes as long."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+            "signature": signature(),
+        }
         if code := context.get("code"):
             query = urlencode({"code": code})
             context["link"] = absolute(f"{reverse('account_confirm_login_code')}?{query}")
-        super().send_mail(template_prefix, email, context)
+        send_later(self.render_mail(template_prefix, email, context))
 
     def render_mail(self, template_prefix, email, context, headers=None):
         message = super().render_mail(template_prefix, email, context, headers)
@@ -161,6 +176,16 @@ def record_sign_out(request, user, **kwargs) -> None:
     """Django's user_logged_out, for visitors' accounts (staff's are the admin's business)."""
     if user is not None and signs_in_by_code(user):
         _record(request, SignInEvent.SIGNED_OUT, user)
+
+
+def purge_sign_in_records(now: datetime | None = None) -> int:
+    """Delete the sign-in records older than SIGN_IN_RECORD_RETENTION_DAYS; how many."""
+    from cms.models import SignInRecord
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SIGN_IN_RECORD_RETENTION_DAYS)
+    deleted, _by_model = SignInRecord.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 def connect() -> None:

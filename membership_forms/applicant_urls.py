@@ -14,6 +14,7 @@ app_name = "membership_forms_applicant"
 
 urlpatterns = [
     path("", applicant_views.my_applications, name="my_applications"),
+    path("erasure/", applicant_views.my_erasure_request, name="my_erasure_request"),
     path("files/<int:pk>/", applicant_views.my_file, name="my_file"),
     path(
         "newsletter/<int:pk>/unsubscribe/",

@@ -7,11 +7,14 @@ LOGIN_URL, and `request.user.email` is the address the site verified (docs/membe
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,10 +23,11 @@ from wagtail.log_actions import log
 from . import kinds
 from .applicants import progress_of, submissions_of
 from .conf import get_setting
-from .models import Donation, SubmissionFile
+from .models import Donation, NotificationKind, SubmissionFile
 from .models.submissions import SubmissionStatus
 from .review_detail_words import answer_words
 from .services import newsletter
+from .services.notifications import queue_notification
 from .services.submissions import private_storage
 
 DONATION, NEWSLETTER = "donation", "newsletter"
@@ -120,4 +124,41 @@ def my_unsubscribe(request, pk: int):
         raise Http404
     if newsletter.unsubscribe(submission.pk):
         messages.success(request, _("You are unsubscribed: we will send you no more newsletters."))
+    return redirect("membership_forms_applicant:my_applications")
+
+
+@require_POST
+@login_required
+def my_erasure_request(request):
+    """Ask for my personal data to be erased: recorded in the history of each of my
+    submissions and emailed, by the workers, to the Secretariat (ERASURE_REQUESTS_TO),
+    once a day at most."""
+    mine = list(submissions_of(request.user.email).order_by("submitted_at"))
+    with transaction.atomic():
+        for submission in mine:
+            log(
+                instance=submission,
+                action="membership_forms.submission.erasure_request",
+                user=request.user,
+            )
+        queue_notification(
+            None,
+            NotificationKind.ERASURE_REQUEST,
+            recipient=get_setting("ERASURE_REQUESTS_TO"),
+            discriminator=f"user-{request.user.pk}-{timezone.localdate().isoformat()}",
+            context={
+                "email": request.user.email,
+                "references": ", ".join(s.reference for s in mine) or "-",
+            },
+            language=settings.LANGUAGE_CODE,
+        )
+    messages.success(
+        request,
+        _(
+            "Your request is recorded. The Secretariat will erase your personal data, or "
+            "tell you what must be kept and why, within one month, and will write to you "
+            "at %(email)s."
+        )
+        % {"email": request.user.email},
+    )
     return redirect("membership_forms_applicant:my_applications")

@@ -73,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     "PDF_PARSE_MEMORY": 512 * 1024 * 1024,
     # Words a DOCX page holds when the file does not say how many pages it has.
     "WORDS_PER_PAGE": 500,
+    # Where an applicant's request to erase their data goes (the Secretariat's address;
+    # several separated by commas). Empty: the request is only recorded in the audit log.
+    "ERASURE_REQUESTS_TO": "",
     # Days a newsletter sign-up waits for its confirmation before it is deleted.
     "NEWSLETTER_CONFIRM_DAYS": 7,
     # Scheme and host for links in emails, e.g. "https://example.org"; None: WAGTAILADMIN_BASE_URL.

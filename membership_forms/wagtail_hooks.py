@@ -203,6 +203,11 @@ SUBMISSION_LOG_ACTIONS = [
     ("download", _("Downloaded"), _("Submitted file downloaded")),
     ("view_file", _("File viewed"), _("Submitted file viewed in the browser")),
     ("applicant_download", _("Downloaded by the applicant"), _("File downloaded by the applicant")),
+    (
+        "erasure_request",
+        _("Erasure requested"),
+        _("Erasure of personal data requested by the applicant"),
+    ),
     ("api_read", _("Read through the API"), _("Submission read through the API")),
     ("export", _("Exported"), _("Submission exported")),
     ("purge", _("Personal data removed"), _("Personal data removed (retention)")),

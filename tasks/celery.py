@@ -15,3 +15,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks module (membership_forms.tasks), and the project's own jobs.
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tasks"], related_name="maintenance")
+app.autodiscover_tasks(["tasks"], related_name="mail")

@@ -160,6 +160,9 @@ LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "membership_forms_applicant:my_applications"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"  # in the language of the page signed out from
+# Sign-in records (cms.models.SignInRecord) are deleted this many days after they were
+# made, by the periodic task purge-sign-in-records.
+SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=365)
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -346,6 +349,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.maintenance.record_heartbeat",
         "schedule": env.float("HEARTBEAT_INTERVAL", default=60.0),
     },
+    "purge-sign-in-records": {
+        "task": "tasks.maintenance.purge_sign_in_records",
+        "schedule": 3600.0,
+    },
 }
 
 # Wagtail
@@ -455,6 +462,8 @@ MEMBERSHIP_FORMS = {
     "RETENTION_DAYS": env.int("RETENTION_DAYS", default=365),
     "DONATION_RETENTION_DAYS": env.int("DONATION_RETENTION_DAYS", default=7 * 365),
     "UNPAID_DONATION_RETENTION_DAYS": env.int("UNPAID_DONATION_RETENTION_DAYS", default=180),
+    # An applicant's "Ask for erasure" (on /my/) is emailed here: the Secretariat's address.
+    "ERASURE_REQUESTS_TO": env.str("ERASURE_REQUESTS_TO", default=""),
     # Staff reach an applicant's file by a signed link when it lies in a bucket; else the
     # site streams it.
     "PRIVATE_FILE_URL_SECONDS": PRIVATE_FILE_URL_SECONDS if S3_PRIVATE_BUCKET else None,

@@ -26,6 +26,7 @@ TASK_DUTIES: dict[str, tuple[str, ...]] = {
         "tasks.notifications.send_notifications",
         "tasks.notifications.send_notification",
         "tasks.notifications.send_staff_digests",
+        "tasks.mail.send_email",
     ),
     "payments": (
         "tasks.donations.create_checkout_session",
@@ -34,6 +35,7 @@ TASK_DUTIES: dict[str, tuple[str, ...]] = {
     ),
     "maintenance": (
         "tasks.maintenance.record_heartbeat",
+        "tasks.maintenance.purge_sign_in_records",
         "tasks.submissions.purge_unconfirmed_newsletter",
         "tasks.reviews.close_expired_ballots",
         "tasks.reviews.send_review_reminders",

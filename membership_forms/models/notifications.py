@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation to an organisation")
     LISTING_REJECTED = "listing_rejected", _("Listing change not approved")
     RENEWAL = "renewal", _("Yearly confirmation of membership")
+    ERASURE_REQUEST = "erasure_request", _("Erasure request")
 
 
 # Confirmations of what a visitor sent: limited per address a day, their texts are the form

@@ -165,6 +165,15 @@ def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
             gettext("New submissions on {date}"),
             gettext("New submissions on {date}:\n\n{items}"),
         ),
+        NotificationKind.ERASURE_REQUEST: (
+            gettext("Request to erase personal data: {email}"),
+            gettext(
+                "{email}, signed in on their page, asked for their personal data to be "
+                "erased.\nTheir submissions: {references}.\n\nAnswer them within one "
+                "month: erase what need not be kept, and tell them what is kept and why. "
+                "The request is in the history of each submission."
+            ),
+        ),
     }
 
 

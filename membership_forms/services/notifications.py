@@ -76,19 +76,24 @@ def default_recipient(submission: Submission, kind: str) -> str:
 
 
 def _new_notification(
-    submission: Submission,
+    submission: Submission | None,
     kind: str,
     recipient: str | None,
     discriminator: str,
     context: dict[str, Any] | None,
     language: str | None = None,
 ) -> Notification:
-    recipient = recipient if recipient is not None else default_recipient(submission, kind)
-    if language is None:
-        language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
-    suppressed = not recipient or (
-        kind in CONFIRMATION_KINDS and not submission.confirmation_allowed
-    )
+    if submission is None:  # an email about no one submission: its recipient is given
+        recipient, language = recipient or "", language or settings.LANGUAGE_CODE
+        suppressed = not recipient
+    else:
+        if recipient is None:
+            recipient = default_recipient(submission, kind)
+        if language is None:
+            language = submission.locale if kind in APPLICANT_KINDS else settings.LANGUAGE_CODE
+        suppressed = not recipient or (
+            kind in CONFIRMATION_KINDS and not submission.confirmation_allowed
+        )
     return Notification(
         submission=submission,
         kind=kind,
@@ -101,7 +106,7 @@ def _new_notification(
 
 
 def queue_notification(
-    submission: Submission,
+    submission: Submission | None,
     kind: str,
     *,
     recipient: str | None = None,
@@ -109,7 +114,8 @@ def queue_notification(
     context: dict[str, Any] | None = None,
     language: str | None = None,
 ) -> Notification:
-    """Record one email for `submission` and send it after commit (once, whatever happens).
+    """Record one email for `submission` (None: about no one submission, with its
+    recipient and language given) and send it after commit (once, whatever happens).
 
     The email is in `language`, else the applicant's for their emails and the site's for
     staff's."""

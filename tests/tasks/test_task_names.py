@@ -29,6 +29,8 @@ QUEUED_NAMES = {
     "tasks.members.sync_organisation_groups",
     "tasks.members.sync_member_groups",
     "tasks.members.run_renewals",
+    "tasks.maintenance.purge_sign_in_records",
+    "tasks.mail.send_email",
 }
 
 
