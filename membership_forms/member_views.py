@@ -53,7 +53,10 @@ class ListingForm(forms.Form):
         label=_("Website"), max_length=500, required=False, assume_scheme="https"
     )
     logo = forms.ImageField(
-        label=_("Logo"), required=False, help_text=_("PNG or JPEG, up to 2 MB.")
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, up to 2 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
 
     def __init__(self, *args, **kwargs):
