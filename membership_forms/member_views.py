@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -47,7 +47,7 @@ class ListingForm(forms.Form):
         required=False,
     )
     mandate = forms.CharField(
-        label=_("Mandate"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Mandate"), widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}), required=False
     )
     website = forms.URLField(
         label=_("Website"), max_length=500, required=False, assume_scheme="https"
@@ -61,9 +61,10 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description in %(language)s") % {"language": name},
+                label=_("Description in %(language)s")
+                % {"language": get_language_info(code)["name_translated"]},
                 widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": "auto"}),
                 required=False,
                 max_length=2000,
