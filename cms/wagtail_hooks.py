@@ -89,3 +89,23 @@ class SignInRecordViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_sign_in_records():
     return SignInRecordViewSet("cms_sign_in_records")
+
+
+@hooks.register("before_serve_document", order=-1)
+def sign_in_for_private_documents_in_the_visitors_language(document, request):
+    """A document's address has no language prefix, so Wagtail would send a visitor who may
+    not read a member-only document to the English sign-in page: send them to the page in
+    the language their browser asks for (language cookie, then Accept-Language) instead.
+    Password restrictions are left to Wagtail's own hook."""
+    from django.utils import translation
+    from wagtail.models import BaseViewRestriction
+    from wagtail.wagtail_hooks import require_wagtail_login
+
+    for restriction in document.collection.get_view_restrictions():
+        if (
+            restriction.restriction_type != BaseViewRestriction.PASSWORD
+            and not restriction.accept_request(request)
+        ):
+            with translation.override(translation.get_language_from_request(request)):
+                return require_wagtail_login(next=request.get_full_path())
+    return None

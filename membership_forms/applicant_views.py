@@ -26,7 +26,7 @@ from .conf import get_setting
 from .models import Donation, NotificationKind, SubmissionFile
 from .models.submissions import SubmissionStatus
 from .review_detail_words import answer_words
-from .services import newsletter
+from .services import newsletter, organisations
 from .services.notifications import queue_notification
 from .services.submissions import private_storage
 
@@ -86,6 +86,7 @@ def my_applications(request):
             "subscriptions": subscriptions,
             "subscribed": SUBSCRIBED,
             "retention_days": get_setting("RETENTION_DAYS"),
+            "organisations": organisations.contacts_of(request.user),
         },
     )
 

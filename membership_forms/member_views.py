@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -47,20 +47,24 @@ class ListingForm(forms.Form):
         required=False,
     )
     mandate = forms.CharField(
-        label=_("Mandate"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Mandate"), widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}), required=False
     )
     website = forms.URLField(
         label=_("Website"), max_length=500, required=False, assume_scheme="https"
     )
     logo = forms.ImageField(
-        label=_("Logo"), required=False, help_text=_("PNG or JPEG, up to 2 MB.")
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, up to 2 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, name in settings.LANGUAGES:
+        for code, _name in settings.LANGUAGES:
             self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description in %(language)s") % {"language": name},
+                label=_("Description in %(language)s")
+                % {"language": get_language_info(code)["name_translated"]},
                 widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": "auto"}),
                 required=False,
                 max_length=2000,

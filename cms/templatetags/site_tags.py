@@ -231,6 +231,20 @@ def newsletter_page(context):
     return request._newsletter_page
 
 
+@register.simple_tag(takes_context=True)
+def member_contact(context) -> bool:
+    """Whether the signed-in visitor is a contact of an organisation (the header then
+    links to "My organisation"); asked once per request."""
+    from membership_forms.services.organisations import is_contact
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    if not hasattr(request, "_member_contact"):
+        request._member_contact = is_contact(request.user)
+    return request._member_contact
+
+
 # OpenGraph names locales language_TERRITORY; these are the ones its consumers know.
 OPENGRAPH_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR"}
 SHARE_IMAGE_FILTER = "fill-1200x630"  # the size OpenGraph consumers show best

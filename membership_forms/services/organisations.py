@@ -88,6 +88,11 @@ def contacts_of(user) -> list[OrganisationContact]:
     )
 
 
+def is_contact(user) -> bool:
+    """Whether `user` belongs to any organisation (whatever its status)."""
+    return user.is_authenticated and OrganisationContact.objects.filter(user=user).exists()
+
+
 def _primary(user, organisation_id: int) -> OrganisationContact:
     contact = contact_of(user, organisation_id)
     if contact is None or not contact.is_primary:

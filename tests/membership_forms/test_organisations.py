@@ -70,6 +70,36 @@ def test_approval_creates_the_organisation_and_its_primary_contact(form_pages, a
     assert 'dir="rtl"' in arabic and "منظمتي" in arabic
 
 
+MY_ORGANISATION = {
+    "": "My organisation",
+    "/fr": "Mon organisation",
+    "/es": "Mi organización",
+    "/ar": "منظمتي",
+}
+
+
+def test_my_organisation_is_linked_from_the_header_and_my_applications(form_pages, api):
+    """A contact reaches the organisation from every page's header and from /my/, in each
+    language; someone signed in who belongs to no organisation sees no such link."""
+    secretariat = member_of("Secretariat", "secretariat")
+    organisation = approved_supporter(form_pages, api, secretariat)
+    contact = Client()
+    contact.force_login(organisation.contacts.get().user)
+    for prefix, words in MY_ORGANISATION.items():
+        html = contact.get(f"{prefix}/my/").content.decode()
+        link = f'href="{prefix}{ORGANISATION}"'
+        assert html.count(link) == 2, (prefix, html.count(link))  # the header and the page
+        assert f">{words}</a>" in html, prefix
+    applicant = User.objects.create_user("applicant", "someone@example.org")
+    applicant.set_unusable_password()
+    applicant.save()
+    other = Client()
+    other.force_login(applicant)
+    html = other.get("/fr/my/").content.decode()
+    assert "Mon organisation" not in html and ORGANISATION not in html
+    assert "Mes demandes" in html
+
+
 def test_an_existing_account_with_that_address_becomes_the_primary_contact(form_pages, api):
     secretariat = member_of("Secretariat", "secretariat")
     existing = User.objects.create_user("amina", "Amina@Example.org", "x" * 12)
@@ -363,6 +393,19 @@ def test_member_only_page_and_document_follow_the_organisation_status_through_th
 
     wait_for(back, timeout=30)
     assert member.get(arabic.url).status_code == 200
+
+
+def test_a_private_document_sends_visitors_to_sign_in_in_their_language(db):
+    """A document's address has no language prefix: a visitor whose browser asks for Arabic
+    is sent to the Arabic sign-in page, and comes back to the document once signed in."""
+    from cms.demo.members_only import ensure_private_document
+
+    document = ensure_private_document()
+    for language, prefix in (("ar", "/ar"), ("es", "/es"), ("en", "")):
+        response = Client(HTTP_ACCEPT_LANGUAGE=language).get(document.url)
+        assert response.status_code == 302
+        location = response["Location"].replace("%2F", "/")
+        assert location.startswith(f"{prefix}/account/sign-in/?next={document.url}"), location
 
 
 # Staying a member ----------------------------------------------------------------------
