@@ -19,7 +19,7 @@ from tests.smtp import free_port, html, subject, text
 
 # Every email goes through the real worker to the SMTP sink.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("celery_worker"),
 ]
 
@@ -27,6 +27,14 @@ KNOWN = "amina@example.org"
 UNKNOWN = "nobody@example.org"
 CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def _site(transactional_db):
+    """The site and its home page: a flush after the previous test removed them."""
+    from cms.demo.pages import ensure_home
+
+    ensure_home()
 
 
 @pytest.fixture(autouse=True)

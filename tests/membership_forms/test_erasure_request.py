@@ -13,11 +13,19 @@ from tests.smtp import subject, text
 from .test_my_applications import MINE, THEIRS, submission
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("celery_worker"),
 ]
 
 SECRETARIAT = "secretariat@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _site(transactional_db):
+    """The site and its home page: a flush after the previous test removed them."""
+    from cms.demo.pages import ensure_home
+
+    ensure_home()
 
 
 @pytest.fixture
