@@ -1,7 +1,8 @@
-"""The signed-in applicant's own applications, for headless front ends.
+"""The signed-in applicant's own applications and organisation, for headless front ends.
 
 The caller is Django's signed-in user (the site's session cookie, from the site's
-sign-in): the same list as the "My applications" page (applicant_views.py).
+sign-in): the same list as the "My applications" page (applicant_views.py), the same
+organisation as the members' "My organisation" page (member_views.py).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from .. import kinds
 from ..applicants import progress_of, submissions_of
+from ..services import organisations
 from .common import Errors, error, request_language, router
-from .schemas import MyApplicationsOut
+from .schemas import MyApplicationsOut, MyOrganisationOut
 
 
 @router.get(
@@ -55,3 +57,43 @@ def my_applications(request: HttpRequest):
                 }
             )
     return {"items": items}
+
+
+@router.get(
+    "/my/organisation/",
+    response={200: MyOrganisationOut, 401: Errors, 404: Errors},
+    summary="My organisation (the signed-in contact's session)",
+    description=(
+        "The organisation the signed-in person is a contact of (the first by name if "
+        "several), its status, next anniversary and last confirmation, the person's role, "
+        "and, for its primary contact, its people. The caller is the site's signed-in "
+        "session, as for /my/applications/; 401 without one, 404 for someone who is no "
+        "organisation's contact."
+    ),
+)
+def my_organisation(request: HttpRequest):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return error(401, "non_field_errors", _("Sign in first."))
+    contact = organisations.contact_of(user)
+    with translation.override(request_language(request)):
+        if contact is None:
+            return error(404, "non_field_errors", _("You are not a contact of any organisation."))
+        organisation = contact.organisation
+        people = None
+        if contact.is_primary:
+            everyone = organisation.contacts.select_related("user").order_by("pk")
+            people = [
+                {"email": person.email, "role": person.role}
+                for person in sorted(everyone, key=lambda person: not person.is_primary)
+            ]
+        renewed = organisation.renewed_at
+        return {
+            "name": organisation.name,
+            "status": organisation.status,
+            "status_words": str(organisation.get_status_display()),
+            "anniversary": organisation.anniversary,
+            "renewed_at": renewed.date() if renewed else None,
+            "role": contact.role,
+            "contacts": people,
+        }

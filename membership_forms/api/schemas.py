@@ -252,3 +252,20 @@ class MyApplicationOut(Schema):
 
 class MyApplicationsOut(Schema):
     items: list[MyApplicationOut]
+
+
+class OrganisationContactOut(Schema):
+    email: str
+    role: str = Field(description="primary, editor or reader (the primary contact first)")
+
+
+class MyOrganisationOut(Schema):
+    name: str
+    status: str = Field(description="active, lapse_pending, lapsed or suspended")
+    status_words: str = Field(description="The status in the request's language")
+    anniversary: date = Field(description="The next day the membership is to be confirmed")
+    renewed_at: date | None = Field(description="The day it was last confirmed")
+    role: str = Field(description="The signed-in person's role: primary, editor or reader")
+    contacts: list[OrganisationContactOut] | None = Field(
+        description="The organisation's people (for its primary contact only; else null)"
+    )

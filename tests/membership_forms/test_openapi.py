@@ -43,7 +43,7 @@ def forms_schema(form_pages, settings):
 
 def test_forms_api_conforms(forms_schema):
     operations = [result.ok() for result in forms_schema.get_all_operations()]
-    assert len(operations) == 8
+    assert len(operations) == 9
     for operation in operations:
 
         @given(case=operation.as_strategy())

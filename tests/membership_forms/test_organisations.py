@@ -30,11 +30,14 @@ from .reviewing import member_of, screen
 ORGANISATION = "/members/organisation/"
 
 
-def approved_supporter(pages, api, secretariat, **changes) -> Organisation:
-    """A supporter application sent, screened, approved by the Secretariat."""
+def approved_supporter(pages, api, secretariat, language="fr", **changes) -> Organisation:
+    """A supporter application sent (from the form's page in `language`), screened,
+    approved by the Secretariat."""
     payload = valid_payload("supporter") | changes
     response = api.post(
-        submit_url(pages["supporter"]["fr"]), json.dumps(payload), content_type="application/json"
+        submit_url(pages["supporter"][language]),
+        json.dumps(payload),
+        content_type="application/json",
     )
     assert response.status_code == 202, response.content
     submission = Submission.objects.get(reference=response.json()["reference"])
