@@ -264,10 +264,12 @@ def test_codes_for_one_client_address_are_limited_behind_a_proxy(client, setting
     ],
 )
 def test_the_email_is_in_the_visitors_language(client, smtp_server, language, subject_line, phrase):
-    applied()
-    response = ask_code(client, KNOWN, language)
+    # An address of its own: a retried email from an earlier test may still arrive.
+    address = f"applicant-{language}@example.org"
+    applied(address)
+    response = ask_code(client, address, language)
     assert response["Location"] == f"/{language}/account/sign-in/code/"
-    [message] = arrived(smtp_server)
+    [message] = arrived(smtp_server, address)
     assert subject(message) == subject_line
     assert phrase in text(message)
     assert f"http://testserver/{language}/account/sign-in/code/?code=" in text(message)
