@@ -25,7 +25,7 @@ from .applicants import progress_of, submissions_of
 from .conf import get_setting
 from .models import Donation, NotificationKind, SubmissionFile
 from .models.submissions import SubmissionStatus
-from .review_detail_words import answer_words
+from .review_detail_words import answers_for_staff
 from .services import newsletter, organisations
 from .services.notifications import queue_notification
 from .services.submissions import private_storage
@@ -35,15 +35,12 @@ SUBSCRIBED = {SubmissionStatus.PENDING_CONFIRMATION, SubmissionStatus.CONFIRMED}
 
 
 def _answers(submission) -> list[tuple[str, object]]:
-    """(label, answer) as the form asked them, in the visitor's language."""
-    page = submission.page.specific if submission.page else None
-    specs = {spec.key: spec for spec in page.get_field_specs()} if page else {}
-    payload = dict(submission.payload or {})
-    payload.pop("additional", None)
+    """(label, answer) as the form asked them, in the visitor's language; unanswered
+    questions left out (an empty answer stays empty in words)."""
     return [
-        (str(specs[key].label) if key in specs else key, answer_words(specs.get(key), value))
-        for key, value in payload.items()
-        if value not in ("", None, [])
+        (label, answer)
+        for label, answer in answers_for_staff(submission)
+        if answer not in ("", None, [])
     ]
 
 
