@@ -7,6 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON ?= python3
+# Every process the targets start (workers, web servers, the suite's own subprocesses)
+# reads compiled modules: a Django process starts in about 3 s instead of 20 s of
+# compiling when PYTHONDONTWRITEBYTECODE is set in the environment.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help run test test-cluster test-plugin test-fast lint fmt typecheck check audit migrate makemigrations shell worker beat demo messages openapi bench clean
 
@@ -18,7 +22,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/pip install --quiet uv
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 venv: $(VENV)/.synced ## Create .venv and install the locked dependencies
