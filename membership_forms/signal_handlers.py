@@ -8,6 +8,7 @@ from wagtail.models import APIToken, PageViewRestriction, Site
 from .cors import allow_site_origins, forget_allowed_origins
 from .formcache import forget_all_form_pages, forget_form_page
 from .models import AbstractApplicationFormPage, FormsApiSettings
+from .services.email_texts import forget_site_name
 
 
 def _forget(sender, instance, **kwargs):
@@ -34,6 +35,9 @@ def connect() -> None:
     post_save.connect(_forget, dispatch_uid="mf_forget_form_page")
     post_delete.connect(_forget, dispatch_uid="mf_forget_form_page_d")
     post_save.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr")
+    # The site's name in emails (kept a minute per process).
+    post_save.connect(forget_site_name, sender=Site, dispatch_uid="mf_forget_site_name")
+    post_delete.connect(forget_site_name, sender=Site, dispatch_uid="mf_forget_site_name_d")
     post_delete.connect(_forget_all, sender=PageViewRestriction, dispatch_uid="mf_forget_pvr_d")
     # Cross-origin calls to the forms API: the origins each site allows (django-cors-headers).
     check_request_enabled.connect(allow_site_origins, dispatch_uid="mf_cors_allow")

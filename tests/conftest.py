@@ -45,14 +45,25 @@ def _task_finished(task_id=None, **kwargs):
     _running.discard(task_id)
 
 
+@pytest.fixture(autouse=True)
+def site_name_read_afresh():
+    """Each test's emails read the site's name from its own database (a process keeps it a
+    minute)."""
+    from membership_forms.services.email_texts import forget_site_name
+
+    forget_site_name()
+
+
 def clear_run_cache() -> None:
     """Delete this run's cache keys only (other runs may share the Redis database), and
     this process's copies of form pages."""
     from django.core.cache import cache
 
     from membership_forms import formcache
+    from membership_forms.services.email_texts import forget_site_name
 
     formcache.forget_local_copies()
+    forget_site_name()
     client = cache._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:

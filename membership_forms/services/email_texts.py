@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -224,13 +225,35 @@ def _locale(language: str):
     return Locale.objects.filter(language_code=language).first()
 
 
+# The default site's name as this process last read it, and until when (monotonic) it
+# holds: every email shows the name twice and a worker sends a hundred per batch, so it is
+# read at most once a minute. A change saved in this process applies at once
+# (`forget_site_name`, connected to the Site model's signals), in the others within
+# SITE_NAME_SECONDS.
+SITE_NAME_SECONDS = 60.0
+_site_name: tuple[float, str] | None = None
+
+
+def _default_site_name() -> str:
+    global _site_name
+    now = time.monotonic()
+    if _site_name is None or _site_name[0] <= now:
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).only("site_name").first()
+        _site_name = (now + SITE_NAME_SECONDS, site.site_name if site else "")
+    return _site_name[1]
+
+
+def forget_site_name(**kwargs) -> None:
+    global _site_name
+    _site_name = None
+
+
 def site_name() -> str:
     """The site's name in the active language (through the site's own catalogue, when it
     translates the name Wagtail knows the site by)."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).only("site_name").first()
-    name = (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", "")
+    name = _default_site_name() or getattr(settings, "WAGTAIL_SITE_NAME", "")
     return gettext(name) if name else ""
 
 

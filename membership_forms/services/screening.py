@@ -191,9 +191,25 @@ def screen_submissions(submission_ids: list[int]) -> list[int]:
 
 
 def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
+    """Screen the waiting rows among `submission_ids` in one transaction; the email ids to
+    send and the ids that failed.
+
+    The usual batch, where nothing fails, runs without a savepoint per submission (two
+    round trips each). If one submission fails, the whole transaction is rolled back and
+    the batch screened again with a savepoint around each, so that one failure costs the
+    others nothing.
+    """
+    try:
+        return _screen_locked(submission_ids, isolate=False)
+    except Exception:
+        logger.info("A batch of %d failed; screening each apart", len(submission_ids))
+        return _screen_locked(submission_ids, isolate=True)
+
+
+def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int], list[int]]:
     """One transaction that locks the waiting rows among `submission_ids` in one query
-    (SKIP LOCKED, so workers never wait on each other) and screens each under its own
-    savepoint; the email ids to send and the ids that failed."""
+    (SKIP LOCKED, so workers never wait on each other) and screens each; with `isolate`,
+    each under its own savepoint (a failure is recorded, not raised)."""
     pages: dict[int, Any] = {}
     queued: list[int] = []
     failed: list[int] = []
@@ -206,14 +222,16 @@ def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
         )
         allowed = _confirmations_allowed(waiting)
         for submission in waiting:
+            if submission.page_id and submission.page:
+                if submission.page_id not in pages:
+                    pages[submission.page_id] = submission.page.specific
+                submission.page = pages[submission.page_id]
+            if not isolate:
+                queued += _record(submission, screen(submission), allowed[submission.pk])
+                continue
             try:
                 with transaction.atomic():
-                    if submission.page_id and submission.page:
-                        if submission.page_id not in pages:
-                            pages[submission.page_id] = submission.page.specific
-                        submission.page = pages[submission.page_id]
-                    result = screen(submission)
-                    queued += _record(submission, result, allowed[submission.pk])
+                    queued += _record(submission, screen(submission), allowed[submission.pk])
             except Exception:
                 logger.warning("Screening %s failed; its own task retries", submission.pk,
                                exc_info=True)  # fmt: skip

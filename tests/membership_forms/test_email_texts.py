@@ -185,3 +185,22 @@ def test_the_acknowledgement_leads_to_the_applicants_page(form_pages, api):
     assert '<a href="http://testserver/fr/my/"' in _html(message)
     # The demo page's own text ends with its sign-off: the line comes after it.
     assert message.body.endswith("http://testserver/fr/my/")
+
+
+def test_a_renamed_site_signs_the_next_email_with_its_new_name(form_pages, api):
+    """Emails keep the site's name a minute per process; a rename saved here applies at once."""
+    from wagtail.models import Site
+
+    submission = _submit(api, form_pages["membership"]["en"])
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Coalition for the Responsibility to Protect"
+    site.save()
+    first = render_notification(queue_notification(submission, "acknowledgement"))
+    assert "Coalition for the Responsibility to Protect" in first.body
+
+    site.site_name = "Global Protection Network"
+    site.save()
+    notification = queue_notification(submission, "info_request", context={"message": "?"})
+    second = render_notification(notification)
+    assert "Global Protection Network" in second.body
+    assert "Coalition for the Responsibility to Protect" not in second.body
