@@ -4,7 +4,8 @@ The web process hands each committed submission's id to the relay and answers th
 visitor at once. The relay's thread waits `linger` seconds after the first id for more
 to arrive, then publishes them as one message (up to `batch` ids): under load one broker
 round trip and one message build serve many submissions, and a slow or dead broker
-never holds up a request. A quiet site pays the linger (50 ms) once per submission.
+never holds up a request. A quiet site pays the linger (50 ms) once per submission; a
+backlog goes out batch after batch without it.
 
 Nothing here needs to be durable: the submission table is the outbox. Ids still in
 memory when a process is killed are found by the sweep (`requeue_stalled_submissions`);
@@ -69,9 +70,13 @@ class Relay:
     def _run(self) -> None:
         while True:
             items = [self._pending.get()]
+            # Linger only when the id came alone: ids already waiting (a flood, or what
+            # piled up during the last publish) go out at once, a batch after another,
+            # so the relay keeps up with any rate rather than `batch` ids per linger.
             # Sleep rather than wait on the queue: a thread woken for every id would cost
             # the request threads a switch each.
-            time.sleep(self._linger)
+            if self._pending.empty():
+                time.sleep(self._linger)
             try:
                 limit = max(1, self._batch())
             except Exception:  # the thread must outlive a bad setting

@@ -43,6 +43,22 @@ def test_a_batch_holds_at_most_the_batch_size_and_nothing_is_lost():
     assert sorted(i for batch in broker.batches for i in batch) == list(range(1, 9))
 
 
+def test_a_backlog_goes_out_without_waiting_a_linger_per_batch():
+    """A flood faster than one batch per linger: the ids already waiting are published
+    batch after batch, so the relay keeps up (here 50 batches in far less than 50
+    lingers of 1 s) and a process that exits has nothing left behind."""
+    broker = Broker()
+    broker.release.clear()  # the flood arrives during the first publish
+    relay = Relay(broker.publish, batch=lambda: 20, linger=1.0)
+    relay.put(0)
+    for submission_id in range(1, 1001):
+        relay.put(submission_id)
+    broker.release.set()
+    assert relay.flush(timeout=10)
+    assert sorted(i for batch in broker.batches for i in batch) == list(range(1001))
+    assert all(len(batch) <= 20 for batch in broker.batches)
+
+
 def test_a_failed_publish_is_logged_and_the_relay_goes_on(caplog):
     broker = Broker(fail=True)
     relay = Relay(broker.publish, batch=lambda: 20, linger=0)
