@@ -17,10 +17,11 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.html import urlize
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .. import kinds
 from ..links import absolute, site_url
@@ -64,118 +65,127 @@ def html_paragraphs(template: str, values: dict[str, str]) -> list[str]:
     return [mark_safe(part) for part in filled.split("\n\n") if part.strip()]
 
 
-def _default_texts(context: dict | None = None) -> dict[str, tuple[str, str]]:
-    """Standard subject and body per kind, in the active language (editors may override)."""
-    approved = (context or {}).get("decision") == "approved"
-    return {
-        NotificationKind.DECISION: (
-            gettext("Your application {reference}: approved")
-            if approved
-            else gettext("Your application {reference}: our decision"),
-            gettext(
-                "Dear {name},\n\nWe are glad to tell you that your application {reference} to "
-                "“{form}” has been approved. We will be in touch about the next steps.\n\n"
-                "{signature}"
-            )
-            if approved
-            else gettext(
-                "Dear {name},\n\nThank you for your application {reference} to “{form}”. "
-                "After careful review we are unable to accept it.\n\n{reason}\n\n{signature}"
-            ),
+# Standard subject and body per kind, which editors may override on the form page. Lazy:
+# an email translates its own pair only. A decision has one for an approval and one for
+# a decline.
+_APPROVAL = (
+    gettext_lazy("Your application {reference}: approved"),
+    gettext_lazy(
+        "Dear {name},\n\nWe are glad to tell you that your application {reference} to "
+        "“{form}” has been approved. We will be in touch about the next steps.\n\n"
+        "{signature}"
+    ),
+)
+_DECLINE = (
+    gettext_lazy("Your application {reference}: our decision"),
+    gettext_lazy(
+        "Dear {name},\n\nThank you for your application {reference} to “{form}”. "
+        "After careful review we are unable to accept it.\n\n{reason}\n\n{signature}"
+    ),
+)
+DEFAULT_TEXTS: dict[str, tuple[Promise, Promise]] = {
+    NotificationKind.INFO_REQUEST: (
+        gettext_lazy("Your application {reference}: we need more information"),
+        gettext_lazy(
+            "Dear {name},\n\nTo continue with your application {reference} we need a "
+            "little more information:\n\n{message}\n\nPlease add it here:\n{link}\n\n"
+            "{signature}"
         ),
-        NotificationKind.INFO_REQUEST: (
-            gettext("Your application {reference}: we need more information"),
-            gettext(
-                "Dear {name},\n\nTo continue with your application {reference} we need a "
-                "little more information:\n\n{message}\n\nPlease add it here:\n{link}\n\n"
-                "{signature}"
-            ),
+    ),
+    NotificationKind.RECEIPT: (
+        gettext_lazy("Receipt {receipt_number} for your gift"),
+        gettext_lazy(
+            "Dear {donor_name},\n\nThank you for your gift of {amount} {currency} "
+            "({reference}), received on {paid_at}.\n\nReceipt number: {receipt_number}\n"
+            "{us_statement}\n\n{organisation}"
         ),
-        NotificationKind.RECEIPT: (
-            gettext("Receipt {receipt_number} for your gift"),
-            gettext(
-                "Dear {donor_name},\n\nThank you for your gift of {amount} {currency} "
-                "({reference}), received on {paid_at}.\n\nReceipt number: {receipt_number}\n"
-                "{us_statement}\n\n{organisation}"
-            ),
+    ),
+    "receipt_summary": (
+        gettext_lazy("Your gifts in {year}"),
+        gettext_lazy(
+            "Dear {donor_name},\n\nThank you for your support in {year}. Your gifts:\n\n"
+            "{gift_lines}\n\nIn total:\n{total_lines}"
         ),
-        "receipt_summary": (
-            gettext("Your gifts in {year}"),
-            gettext(
-                "Dear {donor_name},\n\nThank you for your support in {year}. Your gifts:\n\n"
-                "{gift_lines}\n\nIn total:\n{total_lines}"
-            ),
+    ),
+    NotificationKind.REMINDER: (
+        gettext_lazy("Waiting for review: {reference}"),
+        gettext_lazy("Submission {reference} to “{form}” is still waiting for a decision."),
+    ),
+    NotificationKind.ACKNOWLEDGEMENT: (
+        gettext_lazy("We received your submission {reference}"),
+        gettext_lazy(
+            "Dear {name},\n\nThank you: we received your submission to “{form}”. Its "
+            "reference is {reference}; please quote it if you write to us.\n\n{signature}"
         ),
-        NotificationKind.REMINDER: (
-            gettext("Waiting for review: {reference}"),
-            gettext("Submission {reference} to “{form}” is still waiting for a decision."),
+    ),
+    NotificationKind.NEWSLETTER_CONFIRMATION: (
+        gettext_lazy("Please confirm your subscription"),
+        gettext_lazy(
+            "Hello {name},\n\nPlease confirm that you want to receive our newsletter by "
+            "following this link:\n\n{link}\n\nIf you did not sign up, ignore this email: "
+            "nothing more will be sent.\n\n{signature}"
         ),
-        NotificationKind.ACKNOWLEDGEMENT: (
-            gettext("We received your submission {reference}"),
-            gettext(
-                "Dear {name},\n\nThank you: we received your submission to “{form}”. Its "
-                "reference is {reference}; please quote it if you write to us.\n\n{signature}"
-            ),
+    ),
+    NotificationKind.STAFF_ALERT: (
+        gettext_lazy("New submission {reference} to {form}"),
+        gettext_lazy(
+            "A new submission {reference} arrived through “{form}” from {name}.\n"
+            "Screening: {outcome}.\n\n{link}"
         ),
-        NotificationKind.NEWSLETTER_CONFIRMATION: (
-            gettext("Please confirm your subscription"),
-            gettext(
-                "Hello {name},\n\nPlease confirm that you want to receive our newsletter by "
-                "following this link:\n\n{link}\n\nIf you did not sign up, ignore this email: "
-                "nothing more will be sent.\n\n{signature}"
-            ),
+    ),
+    NotificationKind.INVITATION: (
+        gettext_lazy("An invitation to join {organisation}"),
+        gettext_lazy(
+            "Hello,\n\n{inviter} invites you to join {organisation} on our site, to "
+            "keep its listing up to date and to reach the pages reserved for members.\n\n"
+            "Sign in with this email address, then accept the invitation here (the link "
+            "works once, for 14 days):\n\n{link}\n\nIf you did not expect this "
+            "email, ignore it: nothing changes.\n\n{signature}"
         ),
-        NotificationKind.STAFF_ALERT: (
-            gettext("New submission {reference} to {form}"),
-            gettext(
-                "A new submission {reference} arrived through “{form}” from {name}.\n"
-                "Screening: {outcome}.\n\n{link}"
-            ),
+    ),
+    NotificationKind.LISTING_REJECTED: (
+        gettext_lazy("The change to your listing was not approved"),
+        gettext_lazy(
+            "Hello,\n\nThe Secretariat did not approve the change you proposed to the "
+            "listing of {organisation} in our directory, for this reason:\n\n{reason}\n\n"
+            "The directory still shows the listing as it was. You may propose the change "
+            "again, corrected, from your organisation's page.\n\n{signature}"
         ),
-        NotificationKind.INVITATION: (
-            gettext("An invitation to join {organisation}"),
-            gettext(
-                "Hello,\n\n{inviter} invites you to join {organisation} on our site, to "
-                "keep its listing up to date and to reach the pages reserved for members.\n\n"
-                "Sign in with this email address, then accept the invitation here (the link "
-                "works once, for 14 days):\n\n{link}\n\nIf you did not expect this "
-                "email, ignore it: nothing changes.\n\n{signature}"
-            ),
+    ),
+    NotificationKind.RENEWAL: (
+        gettext_lazy("Is {organisation} still eligible? Please confirm before {date}"),
+        gettext_lazy(
+            "Hello,\n\nEach year we ask our members and NGO Supporters to confirm that "
+            "they still meet the criteria they met when they joined. Please confirm "
+            "for {organisation} before {date} by following this link:\n\n{link}\n\n"
+            "Without a confirmation by that day, the Secretariat will review the "
+            "membership and may end it. If something has changed, please write to us "
+            "instead.\n\n{signature}"
         ),
-        NotificationKind.LISTING_REJECTED: (
-            gettext("The change to your listing was not approved"),
-            gettext(
-                "Hello,\n\nThe Secretariat did not approve the change you proposed to the "
-                "listing of {organisation} in our directory, for this reason:\n\n{reason}\n\n"
-                "The directory still shows the listing as it was. You may propose the change "
-                "again, corrected, from your organisation's page.\n\n{signature}"
-            ),
+    ),
+    NotificationKind.DIGEST: (
+        gettext_lazy("New submissions on {date}"),
+        gettext_lazy("New submissions on {date}:\n\n{items}"),
+    ),
+    NotificationKind.ERASURE_REQUEST: (
+        gettext_lazy("Request to erase personal data: {email}"),
+        gettext_lazy(
+            "{email}, signed in on their page, asked for their personal data to be "
+            "erased.\nTheir submissions: {references}.\n\nAnswer them within one "
+            "month: erase what need not be kept, and tell them what is kept and why. "
+            "The request is in the history of each submission."
         ),
-        NotificationKind.RENEWAL: (
-            gettext("Is {organisation} still eligible? Please confirm before {date}"),
-            gettext(
-                "Hello,\n\nEach year we ask our members and NGO Supporters to confirm that "
-                "they still meet the criteria they met when they joined. Please confirm "
-                "for {organisation} before {date} by following this link:\n\n{link}\n\n"
-                "Without a confirmation by that day, the Secretariat will review the "
-                "membership and may end it. If something has changed, please write to us "
-                "instead.\n\n{signature}"
-            ),
-        ),
-        NotificationKind.DIGEST: (
-            gettext("New submissions on {date}"),
-            gettext("New submissions on {date}:\n\n{items}"),
-        ),
-        NotificationKind.ERASURE_REQUEST: (
-            gettext("Request to erase personal data: {email}"),
-            gettext(
-                "{email}, signed in on their page, asked for their personal data to be "
-                "erased.\nTheir submissions: {references}.\n\nAnswer them within one "
-                "month: erase what need not be kept, and tell them what is kept and why. "
-                "The request is in the history of each submission."
-            ),
-        ),
-    }
+    ),
+}
+
+
+def _default_texts(kind: str, context: dict | None = None) -> tuple[str, str] | None:
+    """The standard subject and body of `kind`, in the active language; None if it has none."""
+    pair: tuple[Promise, Promise] | None = DEFAULT_TEXTS.get(kind)
+    if kind == NotificationKind.DECISION:
+        approved = (context or {}).get("decision") == "approved"
+        pair = _APPROVAL if approved else _DECLINE
+    return (str(pair[0]), str(pair[1])) if pair else None
 
 
 def _page_texts(page, kind: str, context: dict | None = None) -> tuple[str, str]:
@@ -368,8 +378,9 @@ def render_notification(
         page = _localised_page(submission, language, pages)
         context = notification.context or {}
         subject, body = _page_texts(page, notification.kind, context)
-        default_subject, default_body = _default_texts(context).get(
-            notification.kind, (context.get("subject", ""), context.get("body", ""))
+        default_subject, default_body = _default_texts(notification.kind, context) or (
+            context.get("subject", ""),
+            context.get("body", ""),
         )
         subject = subject or context.get("subject") or default_subject
         body = body or context.get("body") or default_body

@@ -23,7 +23,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
 from django.db.models import F
@@ -173,20 +173,29 @@ MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtp
 def deliver_notifications(notification_ids: list[int]) -> int:
     """Send the recorded emails not sent yet, over one SMTP connection; the number sent.
 
-    Each email is locked, marked and sent in its own transaction, so a retry skips what
-    went out. An email another worker is sending right now (its row is locked) is left to
-    that worker. A refused message is recorded and the others still go; a failed
-    connection stops the batch. The first error is raised at the end, for the task's retry.
+    The batch is read in one query; each email is then claimed, marked and sent in its
+    own transaction, so a retry skips what went out. An email another worker is sending
+    right now is waited for, then skipped (sent) or sent here (its attempt failed). A
+    refused message is recorded and the others still go; a failed connection stops the
+    batch. The first error is raised at the end, for the task's retry.
     """
     connection = get_connection()
     pages: dict = {}  # form pages by (page, language), read once for the batch
+    waiting = {
+        notification.pk: notification
+        for notification in Notification.objects.select_related("submission").filter(
+            pk__in=notification_ids, status=NotificationStatus.PENDING
+        )
+    }
     sent = 0
     error: Exception | None = None
     try:
         _commit_without_waiting_for_disk()
         for notification_id in notification_ids:
+            if (notification := waiting.pop(notification_id, None)) is None:
+                continue
             try:
-                sent += _deliver(notification_id, connection, pages)
+                sent += _deliver(notification, connection, pages)
             except MESSAGE_ERRORS as exc:
                 error = error or exc
             except Exception as exc:
@@ -228,51 +237,56 @@ def _commit_as_configured() -> None:
         logger.debug("Could not reset synchronous_commit", exc_info=True)
 
 
-def _deliver(notification_id: int, connection, pages: dict) -> bool:
-    """Send one email unless sent; an SMTP error is recorded on the row, then raised.
+def _error_text(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
 
-    The row is marked `sent` before the message goes out, so that the commit comes right
-    after the server's acceptance; if the message fails, the row is put back to `pending`
-    with the error in the same transaction.
+
+def _deliver(notification: Notification, connection, pages: dict) -> bool:
+    """Send one email unless sent meanwhile; an SMTP error is recorded on the row, then
+    raised.
+
+    The email is rendered first, with no lock held. One UPDATE then claims the row (still
+    pending) and marks it `sent`, so the commit comes right after the server's
+    acceptance; if the message fails, the row is put back to `pending` with the error in
+    the same transaction.
     """
+    pending = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.PENDING)
+    try:
+        message = render_notification(notification, connection, pages)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:  # recorded, then raised for the retry
+        pending.update(attempts=F("attempts") + 1, last_error=_error_text(exc))
+        raise
     error: Exception | None = None
-    accepted: EmailMultiAlternatives | None = None
+    accepted = False
     try:
         with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("submission")  # its form page comes from `pages`
-                .filter(pk=notification_id)
-                .first()
+            claimed = pending.update(
+                status=NotificationStatus.SENT,
+                sent_at=timezone.now(),
+                subject=str(message.subject),
+                attempts=F("attempts") + 1,
+                last_error="",
             )
-            if notification is None or notification.status != NotificationStatus.PENDING:
+            if not claimed:  # sent by another worker meanwhile
                 return False
-            notification.attempts += 1
             try:
-                message = render_notification(notification, connection, pages)
                 connection.open()  # once: the backend keeps a connection it did not open
-                notification.status = NotificationStatus.SENT
-                notification.sent_at = timezone.now()
-                notification.subject = str(message.subject)
-                notification.last_error = ""
-                notification.save(
-                    update_fields=["status", "sent_at", "subject", "attempts", "last_error"]
-                )
                 message.send()
-                accepted = message
+                accepted = True
             except (OperationalError, InterfaceError):
                 raise  # the database, not the message: nothing was sent
             except Exception as exc:  # recorded (committed), then raised for the retry
                 error = exc
-                notification.status = NotificationStatus.PENDING
-                notification.sent_at = None
-                notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-                notification.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+                Notification.objects.filter(pk=notification.pk).update(
+                    status=NotificationStatus.PENDING, sent_at=None, last_error=_error_text(exc)
+                )
     except (OperationalError, InterfaceError):
-        if accepted is None:
+        if not accepted:
             raise
         # The SMTP server took the message but the database went before the commit.
-        _record_sent_later(notification_id, str(accepted.subject))
+        _record_sent_later(notification.pk, str(message.subject))
     if error is not None:
         raise error
     return True
