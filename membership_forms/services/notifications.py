@@ -141,25 +141,34 @@ def queue_notification(
     return notification
 
 
-def record_notifications(submission: Submission, kinds: list[str]) -> list[int]:
-    """Record several emails for `submission` in two queries; the ids of those to send.
+def record_notifications(emails: list[tuple[Submission, list[str]]]) -> list[int]:
+    """Record each submission's emails of the kinds given, for a whole batch in two
+    queries; the ids of those to send.
 
     An email recorded before (a rerun) is kept as it was. The caller announces the ids
     (`announce_after_commit`), usually together with other submissions' emails.
     """
+    if not emails:
+        return []
     Notification.objects.bulk_create(
-        [_new_notification(submission, kind, None, "", None) for kind in kinds],
+        [
+            _new_notification(submission, kind, None, "", None)
+            for submission, kinds in emails
+            for kind in kinds
+        ],
         ignore_conflicts=True,
     )
     return list(
         Notification.objects.filter(
-            submission=submission,
-            kind__in=kinds,
+            submission__in=[submission for submission, _kinds in emails],
+            kind__in={kind for _submission, kinds in emails for kind in kinds},
             discriminator="",
             status=NotificationStatus.PENDING,
             sent_at__isnull=True,
             attempts=0,
-        ).values_list("pk", flat=True)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

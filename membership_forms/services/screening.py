@@ -221,21 +221,26 @@ def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int],
             .order_by("pk")
         )
         allowed = _confirmations_allowed(waiting)
+        emails: list[tuple[Submission, list[str]]] = []
         for submission in waiting:
             if submission.page_id and submission.page:
                 if submission.page_id not in pages:
                     pages[submission.page_id] = submission.page.specific
                 submission.page = pages[submission.page_id]
-            if not isolate:
-                queued += _record(submission, screen(submission), allowed[submission.pk])
+            if not isolate:  # the batch's emails are recorded together, below
+                emails.append(_record(submission, screen(submission), allowed[submission.pk]))
                 continue
             try:
                 with transaction.atomic():
-                    queued += _record(submission, screen(submission), allowed[submission.pk])
+                    result = screen(submission)
+                    queued += record_notifications(
+                        [_record(submission, result, allowed[submission.pk])]
+                    )
             except Exception:
                 logger.warning("Screening %s failed; its own task retries", submission.pk,
                                exc_info=True)  # fmt: skip
                 failed.append(submission.pk)
+        queued += record_notifications(emails)
     return queued, failed
 
 
@@ -278,13 +283,15 @@ def _screen_one(submission_id: int) -> list[int] | None:
         if locked is None or locked.status != SubmissionStatus.RECEIVED:
             return None
         locked.page = submission.page
-        return _record(locked, result, _confirmations_allowed([locked])[locked.pk])
+        allowed = _confirmations_allowed([locked])[locked.pk]
+        return record_notifications([_record(locked, result, allowed)])
 
 
 def _record(
     submission: Submission, result: dict[str, Any], confirmation_allowed: bool
-) -> list[int]:
-    """Inside the row's lock: store the result, open the review, record the emails."""
+) -> tuple[Submission, list[str]]:
+    """Inside the row's lock: store the result and open the review; the submission and
+    the kinds of email it sends, for `record_notifications`."""
     submission.screening = result
     submission.processed_at = timezone.now()
     submission.confirmation_allowed = confirmation_allowed
@@ -293,16 +300,16 @@ def _record(
     submission.save(update_fields=["screening", "processed_at", "confirmation_allowed", "status"])
     if result["infected"]:
         logger.warning("Submission %s has infected files: %s", submission.pk, result["infected"])
-    return _queue_emails(submission)
+    return submission, _emails(submission)
 
 
-def _queue_emails(submission: Submission) -> list[int]:
-    """Record the applicant's and staff's emails; the ids of those to send."""
+def _emails(submission: Submission) -> list[str]:
+    """The applicant's acknowledgement, and staff's alert unless they read a digest."""
     emails = [kinds.get(submission.kind).acknowledgement]
     page = submission.page.specific if submission.page else None
     if page is not None and page.staff_recipients.strip() and not page.staff_digest:
         emails.append(NotificationKind.STAFF_ALERT)
-    return record_notifications(submission, emails)
+    return emails
 
 
 def rescreen_submission(submission_id: int) -> bool:
