@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -64,6 +65,9 @@ def register_task_report_menu_item():
     )
 
 
+register_permission_policy(SignInRecord, ReadOnlyPermissionPolicy(SignInRecord))
+
+
 class SignInRecordViewSet(ModelViewSet):
     """Visitors' sign-ins by code and wrong codes (cms.accounts), read-only, under Reports.
     Seen by superusers and by groups given "Can view sign-in record"."""
@@ -76,7 +80,6 @@ class SignInRecordViewSet(ModelViewSet):
     url_prefix = "reports/sign-ins"
     inspect_view_enabled = True
     copy_view_enabled = False
-    permission_policy = ReadOnlyPermissionPolicy(SignInRecord)
     list_display = ["at", "event", "email", "user", "client_hash"]
     list_filter = ["event", "at"]
     search_fields = ["email"]

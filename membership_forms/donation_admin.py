@@ -14,6 +14,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .admin_exports import AuditedExportMixin
 from .models import Donation
@@ -86,6 +87,10 @@ class DonationInspectView(InspectView):
         return response
 
 
+# Staff read gifts and export them; the payment provider's events change them, never a form.
+register_permission_policy(Donation, ReadOnlyPermissionPolicy(Donation))
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
     index_view_class = DonationIndexView
@@ -97,7 +102,6 @@ class DonationViewSet(ModelViewSet):
     url_prefix = "membership-forms/donations"
     inspect_view_enabled = True
     copy_view_enabled = False
-    permission_policy = ReadOnlyPermissionPolicy(Donation)
     list_display = [
         "submission",
         "donor_name",
