@@ -8,6 +8,7 @@ from wagtail.models import Locale
 
 from cms.demo.documents import ensure_documents, ensure_regions
 from cms.demo.images import ensure_images
+from cms.demo.indexing import indexes_built_at_the_end
 from cms.demo.pages import TreeBuilder, ensure_site_address
 from cms.demo.site_settings import ensure_settings
 from cms.demo.snippets import ensure_offices, ensure_tags
@@ -19,6 +20,16 @@ class Command(BaseCommand):
     help = "Build the demo site from the coalition's facts. Safe to run again."
 
     def handle(self, *args, **options):
+        with indexes_built_at_the_end():
+            staff = self._build()
+        self.stdout.write(f"Demo site ready ({len(self.pages)} pages in English).")
+        if staff:
+            base = settings.WAGTAILADMIN_BASE_URL
+            self.stdout.write(f"Demo reviewers (sign in at {base}/admin/):")
+            for person, password in staff:
+                self.stdout.write(f"  {person.role}: {person.username} with password {password}")
+
+    def _build(self) -> list:
         with transaction.atomic():
             for code in LANGUAGES:
                 Locale.objects.get_or_create(language_code=code)
@@ -45,9 +56,5 @@ class Command(BaseCommand):
                     translations
                 )
                 staff = importlib.import_module("cms.demo.staff").ensure_staff()
-        self.stdout.write(f"Demo site ready ({len(builder.pages)} pages in English).")
-        if staff:
-            base = settings.WAGTAILADMIN_BASE_URL
-            self.stdout.write(f"Demo reviewers (sign in at {base}/admin/):")
-            for person, password in staff:
-                self.stdout.write(f"  {person.role}: {person.username} with password {password}")
+        self.pages = builder.pages
+        return staff
