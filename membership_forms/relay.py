@@ -70,18 +70,18 @@ class Relay:
     def _run(self) -> None:
         while True:
             items = [self._pending.get()]
-            # Linger only when the id came alone: ids already waiting (a flood, or what
-            # piled up during the last publish) go out at once, a batch after another,
-            # so the relay keeps up with any rate rather than `batch` ids per linger.
-            # Sleep rather than wait on the queue: a thread woken for every id would cost
-            # the request threads a switch each.
-            if self._pending.empty():
-                time.sleep(self._linger)
             try:
                 limit = max(1, self._batch())
             except Exception:  # the thread must outlive a bad setting
                 logger.exception("Could not read the batch size; sending one at a time")
                 limit = 1
+            # Linger for more, unless a full batch is waiting already (a flood, or what
+            # piled up during the last publish): a backlog goes out batch after batch, so
+            # the relay keeps up with any rate rather than one batch per linger. Sleep
+            # rather than wait on the queue: a thread woken for every id would cost the
+            # request threads a switch each.
+            if self._pending.qsize() < limit - 1:
+                time.sleep(self._linger)
             while len(items) < limit:
                 try:
                     items.append(self._pending.get_nowait())

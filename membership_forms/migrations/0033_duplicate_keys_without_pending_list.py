@@ -11,23 +11,28 @@ often and only staff's searches read them.
 
 from django.db import migrations
 
-ALTER = """
-ALTER INDEX IF EXISTS mf_submission_duplicate_keys SET (fastupdate = off);
-SELECT gin_clean_pending_list(to_regclass('mf_submission_duplicate_keys'))
-WHERE to_regclass('mf_submission_duplicate_keys') IS NOT NULL;
-"""
-RESET = "ALTER INDEX IF EXISTS mf_submission_duplicate_keys RESET (fastupdate)"
+# Each statement in its own transaction (the migration is not atomic): the ALTER's
+# exclusive lock on the index lasts a moment, not while the pending list is merged.
+ALTER = [
+    "ALTER INDEX IF EXISTS mf_submission_duplicate_keys SET (fastupdate = off)",
+    "SELECT gin_clean_pending_list(to_regclass('mf_submission_duplicate_keys')) "
+    "WHERE to_regclass('mf_submission_duplicate_keys') IS NOT NULL",
+]
+RESET = ["ALTER INDEX IF EXISTS mf_submission_duplicate_keys RESET (fastupdate)"]
 
 
-def _on_postgresql(sql):
+def _on_postgresql(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            for sql in statements:
+                schema_editor.execute(sql)
 
     return run
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [("membership_forms", "0032_erasure_request_kind")]
 
     operations = [migrations.RunPython(_on_postgresql(ALTER), _on_postgresql(RESET))]

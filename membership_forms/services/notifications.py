@@ -259,7 +259,11 @@ def _deliver(notification: Notification, connection, pages: dict) -> bool:
     acceptance; if the message fails, the row is put back to `pending` with the error in
     the same transaction.
     """
-    pending = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.PENDING)
+    # Still pending, and still to the address read with the batch: a purge meanwhile
+    # (retention) empties it, and nothing is sent.
+    pending = Notification.objects.filter(
+        pk=notification.pk, status=NotificationStatus.PENDING, recipient=notification.recipient
+    )
     try:
         message = render_notification(notification, connection, pages)
     except (OperationalError, InterfaceError):

@@ -14,7 +14,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import connection, transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -201,6 +202,8 @@ def _screen_batch(submission_ids: list[int]) -> tuple[list[int], list[int]]:
     """
     try:
         return _screen_locked(submission_ids, isolate=False)
+    except (DatabaseError, SoftTimeLimitExceeded):
+        raise  # the batch's own trouble, not one submission's: the task retries it
     except Exception:
         logger.info("A batch of %d failed; screening each apart", len(submission_ids))
         return _screen_locked(submission_ids, isolate=True)
@@ -223,15 +226,13 @@ def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int],
         allowed = _confirmations_allowed(waiting)
         emails: list[tuple[Submission, list[str]]] = []
         for submission in waiting:
-            if submission.page_id and submission.page:
-                if submission.page_id not in pages:
-                    pages[submission.page_id] = submission.page.specific
-                submission.page = pages[submission.page_id]
             if not isolate:  # the batch's emails are recorded together, below
+                _use_specific_page(submission, pages)
                 emails.append(_record(submission, screen(submission), allowed[submission.pk]))
                 continue
             try:
                 with transaction.atomic():
+                    _use_specific_page(submission, pages)
                     result = screen(submission)
                     queued += record_notifications(
                         [_record(submission, result, allowed[submission.pk])]
@@ -242,6 +243,14 @@ def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int],
                 failed.append(submission.pk)
         queued += record_notifications(emails)
     return queued, failed
+
+
+def _use_specific_page(submission: Submission, pages: dict[int, Any]) -> None:
+    """The submission's form page as its own class, read once per page for the batch."""
+    if submission.page_id and submission.page:
+        if submission.page_id not in pages:
+            pages[submission.page_id] = submission.page.specific
+        submission.page = pages[submission.page_id]
 
 
 def _confirmations_allowed(submissions: list[Submission]) -> dict[int, bool]:
