@@ -8,7 +8,7 @@ from wagtail.models import Locale
 
 from cms.demo.documents import ensure_documents, ensure_regions
 from cms.demo.images import ensure_images
-from cms.demo.indexing import indexes_built_at_the_end
+from cms.demo.indexing import indexes_updated_at_the_end
 from cms.demo.pages import TreeBuilder, ensure_site_address
 from cms.demo.site_settings import ensure_settings
 from cms.demo.snippets import ensure_offices, ensure_tags
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Build the demo site from the coalition's facts. Safe to run again."
 
     def handle(self, *args, **options):
-        with indexes_built_at_the_end():
+        with indexes_updated_at_the_end():
             staff = self._build()
         self.stdout.write(f"Demo site ready ({len(self.pages)} pages in English).")
         if staff:
