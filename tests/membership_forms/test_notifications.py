@@ -303,3 +303,24 @@ def test_the_staff_alert_names_the_screening_outcome_in_words(form_pages, api):
     body = render_notification(alert).body
     assert "Screening: Needs review." in body
     assert "needs_review" not in body
+
+
+def test_an_email_purged_while_its_batch_is_sent_goes_nowhere(form_pages, api, smtp_server):
+    """A worker reads its batch of emails first; if retention purges an applicant before
+    their email's turn, the worker's copy of the address is not used."""
+    from django.core.mail import get_connection
+
+    from membership_forms.services.notifications import _deliver
+
+    submission = _submit(api, form_pages["membership"]["en"])
+    notification = queue_notification(submission, "receipt", discriminator="9")
+    read_with_the_batch = Notification.objects.select_related("submission").get(pk=notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(recipient="", context={})  # purged
+
+    connection = get_connection()
+    try:
+        assert _deliver(read_with_the_batch, connection, {}) is False
+    finally:
+        connection.close()
+    assert smtp_server.settle(0.5) == []
+    assert Notification.objects.get(pk=notification.pk).status == "pending"
