@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from sink import free_port  # bench/sink.py
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -36,12 +37,6 @@ TARGETS = [
     ("article, cached", ARTICLE),
     ("article, uncached", f"{ARTICLE}?nocache=1"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment() -> dict[str, str]:

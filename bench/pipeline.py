@@ -36,10 +36,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +45,7 @@ from pathlib import Path
 import psycopg
 import redis
 from aiosmtpd.controller import Controller
+from sink import Counter, free_port  # bench/sink.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -74,23 +73,6 @@ def truncate(db: psycopg.Connection) -> None:
         "SELECT tablename FROM pg_tables WHERE tablename = ANY(%s)", (list(TRUNCATED),)
     )]  # fmt: skip
     db.execute(f"TRUNCATE {', '.join(names)} CASCADE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += 1
-        return "250 OK"
 
 
 def environment(smtp_port: int) -> dict:

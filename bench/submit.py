@@ -45,6 +45,7 @@ from statistics import median, quantiles
 import psycopg
 import redis
 from aiosmtpd.controller import Controller
+from sink import Counter, free_port  # bench/sink.py
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -60,27 +61,8 @@ CONNECTIONS = 16
 OURS, STOCK, BARE = "ours (JSON submit)", "stock Wagtail AbstractEmailForm", "bare Django JSON view"
 STOCK_NOOP = "stock, dummy email backend"
 DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
-# The issue's goals for ours: against the stock page (SMTP), the bare view, and its p99.
+# The front door's goals for ours: against the stock page (SMTP), the bare view, its p99.
 GOAL_STOCK, GOAL_BARE, GOAL_P99 = 10, 0.40, 50
-
-
-class Counter:
-    """The SMTP sink's handler: counts the messages it accepted."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += 1
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_port(port: int, timeout: float = 30) -> None:
