@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sink import free_port  # bench/sink.py
+from common import free_port  # bench/common.py
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

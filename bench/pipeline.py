@@ -42,10 +42,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import common  # bench/common.py
 import psycopg
 import redis
 from aiosmtpd.controller import Controller
-from sink import Counter, free_port  # bench/sink.py
+from common import Counter, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -76,19 +77,7 @@ def truncate(db: psycopg.Connection) -> None:
 
 
 def environment(smtp_port: int) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.bench",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        REDIS_URL=REDIS,
-        CACHE_KEY_PREFIX=f"bench-{os.getpid()}",
-        CELERY_QUEUE=QUEUE,
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return common.environment(DATABASE, REDIS, QUEUE, smtp_port)
 
 
 SETUP = """

@@ -30,6 +30,19 @@ from .reviewing import member_of, screen
 ORGANISATION = "/members/organisation/"
 
 
+def organisations_secretariat(*extra: str) -> User:
+    """A Secretariat member whose group may also see and change organisations (and the
+    `extra` permissions of the plugin's models)."""
+    secretariat = member_of("Secretariat", "secretariat")
+    secretariat.groups.get().permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership_forms",
+            codename__in=["view_organisation", "change_organisation", *extra],
+        )
+    )
+    return secretariat
+
+
 def approved_supporter(pages, api, secretariat, language="fr", **changes) -> Organisation:
     """A supporter application sent (from the form's page in `language`), screened,
     approved by the Secretariat."""
@@ -184,13 +197,7 @@ def test_the_primary_invites_a_colleague_who_accepts_once_then_is_removed(
 
 
 def test_the_secretariat_sees_and_changes_organisations_in_the_admin(form_pages, api, client):
-    secretariat = member_of("Secretariat", "secretariat")
-    secretariat.groups.get().permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="membership_forms",
-            codename__in=["view_organisation", "change_organisation", "view_organisationcontact"],
-        )
-    )
+    secretariat = organisations_secretariat("view_organisationcontact")
     organisation = approved_supporter(form_pages, api, secretariat)
     approved_supporter(
         form_pages, api, secretariat, organisation_name="Other Org", contact_email="b@example.org"
@@ -336,13 +343,7 @@ def test_member_only_page_and_document_follow_the_organisation_status_through_th
     build_members_only()  # idempotent
     document = ensure_private_document()
     arabic = page.get_translation(page.locale.__class__.objects.get(language_code="ar"))
-    secretariat = member_of("Secretariat", "secretariat")
-    secretariat.groups.get().permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="membership_forms",
-            codename__in=["view_organisation", "change_organisation"],
-        )
-    )
+    secretariat = organisations_secretariat()
     organisation = approved_supporter(live_form_pages, api, secretariat)
     user = organisation.contacts.get().user
 
@@ -425,13 +426,7 @@ def test_yearly_confirmation_reminders_and_lapse_through_the_worker(
 
     from membership_forms.tasks import run_renewals
 
-    secretariat = member_of("Secretariat", "secretariat")
-    secretariat.groups.get().permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="membership_forms",
-            codename__in=["view_organisation", "change_organisation"],
-        )
-    )
+    secretariat = organisations_secretariat()
     lapsing = approved_supporter(live_form_pages, api, secretariat)
     renewing = approved_supporter(
         live_form_pages,

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from cms.settings.duties import TASK_DUTIES
@@ -25,8 +24,7 @@ from tests.smtp import subject, text
 
 from ..tasks.workers import delete_queues, process_env
 from ..tasks.workers import own_prefix as new_prefix
-from .reviewing import member_of
-from .test_organisations import approved_supporter
+from .test_organisations import approved_supporter, organisations_secretariat
 
 # Four days of real processes, one of them waiting for 07:00: about three minutes.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
@@ -83,13 +81,7 @@ def test_beat_and_worker_send_the_yearly_confirmation_reminders_and_mark_the_lap
     live_form_pages, celery_worker, smtp_server, api, moved_day
 ):
     assert settings.TIME_ZONE == "UTC"  # beat's 07:00 is the moved clock's 07:00 UTC
-    secretariat = member_of("Secretariat", "secretariat")
-    secretariat.groups.get().permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="membership_forms",
-            codename__in=["view_organisation", "change_organisation"],
-        )
-    )
+    secretariat = organisations_secretariat()
     # One French-speaking contact who will not confirm, one Spanish-speaking who will.
     lapsing = approved_supporter(live_form_pages, api, secretariat)
     renewing = approved_supporter(
