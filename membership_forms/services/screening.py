@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -214,7 +215,6 @@ def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int],
     (SKIP LOCKED, so workers never wait on each other) and screens each; with `isolate`,
     each under its own savepoint (a failure is recorded, not raised)."""
     pages: dict[int, Any] = {}
-    queued: list[int] = []
     failed: list[int] = []
     with transaction.atomic():
         waiting = list(
@@ -224,24 +224,20 @@ def _screen_locked(submission_ids: list[int], isolate: bool) -> tuple[list[int],
             .order_by("pk")
         )
         allowed = _confirmations_allowed(waiting)
-        emails: list[tuple[Submission, list[str]]] = []
+        emails: list[tuple[Submission, list[str]]] = []  # recorded together, below
         for submission in waiting:
-            if not isolate:  # the batch's emails are recorded together, below
-                _use_specific_page(submission, pages)
-                emails.append(_record(submission, screen(submission), allowed[submission.pk]))
-                continue
             try:
-                with transaction.atomic():
+                with transaction.atomic() if isolate else nullcontext():
                     _use_specific_page(submission, pages)
                     result = screen(submission)
-                    queued += record_notifications(
-                        [_record(submission, result, allowed[submission.pk])]
-                    )
+                    emails.append(_record(submission, result, allowed[submission.pk]))
             except Exception:
+                if not isolate:
+                    raise
                 logger.warning("Screening %s failed; its own task retries", submission.pk,
                                exc_info=True)  # fmt: skip
                 failed.append(submission.pk)
-        queued += record_notifications(emails)
+        queued = record_notifications(emails)
     return queued, failed
 
 
