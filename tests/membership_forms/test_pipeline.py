@@ -231,3 +231,17 @@ def test_every_reason_code_is_covered():
 
     covered = {code for case in CASES for code in case.codes}
     assert covered == set(Code)
+
+
+@pytest.mark.django_db
+def test_the_duplicate_lookups_index_has_no_pending_list():
+    """Screening looks up duplicates for every submission: with GIN's pending list a
+    flood made each lookup read it through (migration 0033)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'mf_submission_duplicate_keys'"
+        )
+        (options,) = cursor.fetchone()
+    assert "fastupdate=off" in options
